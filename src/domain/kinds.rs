@@ -1,0 +1,123 @@
+//! The closed vocabularies of the marketplace: what an item is, which way it goes,
+//! what kind of organisation posts it. Each has a stable code (database, exchange
+//! format, URLs) and a Dutch label (pages).
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A code that is not one of a vocabulary's values.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("onbekende waarde: {0}")]
+pub struct UnknownValue(pub String);
+
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $code:literal, $label:literal;)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable code used in the database, the exchange format and URLs.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            /// The Dutch label shown on pages.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.label())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = UnknownValue;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s.trim() {
+                    $($code => Ok($name::$variant),)+
+                    other => Err(UnknownValue(other.to_string())),
+                }
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// Which way an item goes: something given (aanbod) or asked for (vraag).
+    Direction {
+        Offer => "offer", "Aanbod";
+        Request => "request", "Vraag";
+    }
+}
+
+vocabulary! {
+    /// What is traded; never money.
+    Category {
+        Menskracht => "menskracht", "Menskracht";
+        Kennis => "kennis", "Kennis";
+        Materiaal => "materiaal", "Materiaal";
+        Netwerk => "netwerk", "Netwerk";
+        Faciliteiten => "faciliteiten", "Faciliteiten";
+        Creativiteit => "creativiteit", "Creativiteit";
+    }
+}
+
+vocabulary! {
+    /// The kind of organisation that takes part.
+    OrganisationKind {
+        Bedrijf => "bedrijf", "Bedrijf";
+        MaatschappelijkeOrganisatie => "maatschappelijke_organisatie", "Maatschappelijke organisatie";
+        Vrijwilligersorganisatie => "vrijwilligersorganisatie", "Vrijwilligersorganisatie";
+        School => "school", "School";
+        Serviceclub => "serviceclub", "Serviceclub";
+        Overheid => "overheid", "Overheid";
+    }
+}
+
+vocabulary! {
+    /// Where an item is in its life.
+    ItemStatus {
+        Open => "open", "Open";
+        Matched => "matched", "Gematcht";
+        Withdrawn => "withdrawn", "Ingetrokken";
+        Expired => "expired", "Verlopen";
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_parses_back_to_its_value() {
+        for c in Category::ALL {
+            assert_eq!(c.code().parse::<Category>(), Ok(*c));
+        }
+        for k in OrganisationKind::ALL {
+            assert_eq!(k.code().parse::<OrganisationKind>(), Ok(*k));
+        }
+        for d in Direction::ALL {
+            assert_eq!(d.code().parse::<Direction>(), Ok(*d));
+        }
+    }
+
+    #[test]
+    fn unknown_codes_are_refused() {
+        assert!("geld".parse::<Category>().is_err());
+        assert!("Bedrijf".parse::<OrganisationKind>().is_err());
+    }
+
+    #[test]
+    fn serde_uses_the_same_codes() {
+        let k: OrganisationKind = serde_json::from_str("\"maatschappelijke_organisatie\"").unwrap();
+        assert_eq!(k, OrganisationKind::MaatschappelijkeOrganisatie);
+        assert_eq!(serde_json::to_string(&Direction::Offer).unwrap(), "\"offer\"");
+    }
+}

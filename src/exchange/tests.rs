@@ -1,0 +1,52 @@
+use super::*;
+
+const GOOD: &str = r#"{
+  "format": "beursvloer-exchange/1",
+  "event": {"key": "hellendoorn-2027", "name": "Beursvloer Hellendoorn 2027",
+            "municipality": "Hellendoorn", "date": "2027-03-30"},
+  "organisations": [
+    {"key": "bolster", "name": "Kinderboerderij De Bolster", "kind": "vrijwilligersorganisatie",
+     "municipality": "Hellendoorn", "postcode": "7447"}
+  ],
+  "items": [
+    {"key": "r-001", "org": "bolster", "direction": "request", "category": "menskracht",
+     "title": "Handen om de hokken winterklaar te maken", "theme": "natuur", "hours": 36}
+  ]
+}"#;
+
+#[test]
+fn a_good_file_is_read_with_its_event() {
+    let doc = parse("hellendoorn.json", GOOD).unwrap();
+    let event = doc.event.unwrap();
+    assert_eq!(event.key, "hellendoorn-2027");
+    assert_eq!(event.date.to_string(), "2027-03-30");
+    assert_eq!(doc.items[0].2.hours, Some(36));
+    assert_eq!(doc.items[0].1, "bolster");
+}
+
+#[test]
+fn every_bad_field_is_named_with_its_item() {
+    let bad = GOOD
+        .replace("\"menskracht\"", "\"geld\"")
+        .replace("\"org\": \"bolster\"", "\"org\": \"onbekend\"");
+    let errors = parse("x.json", &bad).unwrap_err();
+    let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    assert!(text.iter().any(|t| t.contains("item 1 (r-001)") && t.contains("'category'")), "{text:?}");
+    assert!(text.iter().any(|t| t.contains("'org'") && t.contains("onbekend")), "{text:?}");
+}
+
+#[test]
+fn syntax_errors_give_the_line() {
+    let errors = parse("x.json", "{\n  \"format\": ,\n}").unwrap_err();
+    assert!(errors[0].location.contains("regel 2"), "{:?}", errors[0]);
+}
+
+#[test]
+fn duplicate_keys_are_refused() {
+    let doubled = GOOD.replace(
+        "\"hours\": 36}",
+        "\"hours\": 36},\n {\"key\": \"r-001\", \"org\": \"bolster\", \"direction\": \"offer\", \"category\": \"kennis\", \"title\": \"Nog eens\"}",
+    );
+    let errors = parse("x.json", &doubled).unwrap_err();
+    assert!(errors.iter().any(|e| e.field == "key" && e.location.starts_with("item 2")));
+}

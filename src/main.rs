@@ -1,0 +1,72 @@
+//! The `beursvloer` command: parse arguments, pick the subcommand, nothing else.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use beursvloer::config::{DbArgs, ServeArgs};
+
+#[derive(Parser)]
+#[command(name = "beursvloer", version, about = "Maatschappelijke Beursvloer: vraag en aanbod, matches en resultaten")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web application.
+    Serve {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        serve: ServeArgs,
+    },
+    /// Apply database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Import a beursvloer-exchange/1 file (JSON or CSV), all or nothing.
+    Import {
+        #[command(flatten)]
+        db: DbArgs,
+        file: PathBuf,
+    },
+    /// Manage the embedded Postgres cluster (used by the test script).
+    #[command(hide = true)]
+    Db {
+        #[command(subcommand)]
+        action: DbAction,
+        #[arg(long, env = "BEURSVLOER_DATA", default_value = "data")]
+        data_dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum DbAction {
+    /// Start it, print `DATABASE_URL=...` and leave it running.
+    Start,
+    /// Stop it.
+    Stop,
+}
+
+fn main() -> anyhow::Result<()> {
+    beursvloer::telemetry::init();
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Runtime::new()?;
+    match cli.command {
+        Command::Serve { db, serve } => runtime.block_on(beursvloer::serve(db, serve)),
+        Command::Migrate { db } => runtime.block_on(beursvloer::cli::migrate(db)),
+        Command::Import { db, file } => runtime.block_on(beursvloer::cli::import(db, file)),
+        Command::Db { action, data_dir } => match action {
+            DbAction::Start => {
+                let pg = beursvloer::db::embedded::EmbeddedPostgres::start(&data_dir)?;
+                println!("DATABASE_URL={}", pg.url());
+                pg.keep_running();
+                Ok(())
+            }
+            DbAction::Stop => beursvloer::db::embedded::EmbeddedPostgres::stop_any(&data_dir),
+        },
+    }
+}

@@ -1,0 +1,241 @@
+//! Users, memberships, roles, login failures, password resets, invitations.
+
+use sqlx::PgPool;
+
+use super::{is_unique_violation, municipalities, organisations, outbox, tokens};
+use crate::domain::forms::NewOrganisation;
+
+/// The signed-in user as every page needs it: one query.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionUser {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub organisation_ids: Vec<i64>,
+    pub is_admin: bool,
+    pub makelaar_of: Vec<i64>,
+    pub gemeente_of: Vec<i64>,
+}
+
+/// The user of a session, if the session's generation is still current
+/// (a password reset bumps it, ending every older session).
+pub async fn session_user(
+    db: &PgPool,
+    id: i64,
+    generation: i32,
+) -> sqlx::Result<Option<SessionUser>> {
+    sqlx::query_as(
+        "SELECT u.id, u.name, u.email,
+                coalesce((SELECT array_agg(organisation_id ORDER BY organisation_id)
+                          FROM memberships WHERE user_id = u.id), '{}') AS organisation_ids,
+                EXISTS (SELECT 1 FROM role_grants WHERE user_id = u.id AND role = 'admin') AS is_admin,
+                coalesce((SELECT array_agg(municipality_id) FROM role_grants
+                          WHERE user_id = u.id AND role = 'makelaar'), '{}') AS makelaar_of,
+                coalesce((SELECT array_agg(municipality_id) FROM role_grants
+                          WHERE user_id = u.id AND role = 'gemeente'), '{}') AS gemeente_of
+         FROM users u WHERE u.id = $1 AND u.session_generation = $2",
+    )
+    .bind(id)
+    .bind(generation)
+    .fetch_optional(db)
+    .await
+}
+
+pub struct Credentials {
+    pub id: i64,
+    pub password_hash: String,
+    pub session_generation: i32,
+}
+
+pub async fn credentials(db: &PgPool, email: &str) -> sqlx::Result<Option<Credentials>> {
+    let row: Option<(i64, String, i32)> = sqlx::query_as(
+        "SELECT id, password_hash, session_generation FROM users WHERE lower(email) = lower($1)",
+    )
+    .bind(email.trim())
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|(id, password_hash, session_generation)| Credentials {
+        id,
+        password_hash,
+        session_generation,
+    }))
+}
+
+pub async fn record_login(db: &PgPool, id: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET last_login_at = now() WHERE id = $1")
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Failed logins in the last hour for this account and for this IP.
+pub async fn recent_failures(db: &PgPool, email: &str, ip: &str) -> sqlx::Result<(i64, i64)> {
+    sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE email = lower($1)),
+                count(*) FILTER (WHERE ip = $2)
+         FROM login_failures
+         WHERE at > now() - interval '1 hour' AND (email = lower($1) OR ip = $2)",
+    )
+    .bind(email.trim())
+    .bind(ip)
+    .fetch_one(db)
+    .await
+}
+
+pub async fn record_failure(db: &PgPool, email: &str, ip: &str) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO login_failures (email, ip) VALUES (lower($1), $2)")
+        .bind(email.trim())
+        .bind(ip)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub enum Joining<'a> {
+    NewOrganisation(&'a NewOrganisation),
+    Invitation(&'a str),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RegisterError {
+    #[error("e-mail in use")]
+    EmailTaken,
+    #[error("invitation invalid")]
+    InvitationInvalid,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+/// Create a user and their organisation (or join one by invitation), all or nothing.
+pub async fn register(
+    db: &PgPool,
+    name: &str,
+    email: &str,
+    password_hash: &str,
+    joining: Joining<'_>,
+) -> Result<i64, RegisterError> {
+    let mut tx = db.begin().await?;
+    let user_id: i64 = sqlx::query_scalar(
+        "INSERT INTO users (name, email, password_hash) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(name)
+    .bind(email)
+    .bind(password_hash)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e, "users_email_key") {
+            RegisterError::EmailTaken
+        } else {
+            e.into()
+        }
+    })?;
+    let organisation_id = match joining {
+        Joining::NewOrganisation(org) => {
+            let municipality_id = municipalities::ensure(&mut tx, &org.municipality).await?;
+            organisations::insert(&mut tx, None, municipality_id, org).await?
+        }
+        Joining::Invitation(token) => sqlx::query_scalar(
+            "UPDATE invitations SET used_at = now(), used_by = $2
+             WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
+             RETURNING organisation_id",
+        )
+        .bind(tokens::hash(token))
+        .bind(user_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(RegisterError::InvitationInvalid)?,
+    };
+    sqlx::query("INSERT INTO memberships (user_id, organisation_id) VALUES ($1, $2)")
+        .bind(user_id)
+        .bind(organisation_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(user_id)
+}
+
+/// The organisation a still-valid invitation token leads to.
+pub async fn invitation_organisation(db: &PgPool, token: &str) -> sqlx::Result<Option<(i64, String)>> {
+    sqlx::query_as(
+        "SELECT o.id, o.name FROM invitations i JOIN organisations o ON o.id = i.organisation_id
+         WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > now()",
+    )
+    .bind(tokens::hash(token))
+    .fetch_optional(db)
+    .await
+}
+
+/// A new single-use invitation link token for an organisation, valid 14 days.
+pub async fn create_invitation(db: &PgPool, organisation_id: i64, by: i64) -> sqlx::Result<String> {
+    let token = tokens::new_token();
+    sqlx::query(
+        "INSERT INTO invitations (token_hash, organisation_id, created_by, expires_at)
+         VALUES ($1, $2, $3, now() + interval '14 days')",
+    )
+    .bind(tokens::hash(&token))
+    .bind(organisation_id)
+    .bind(by)
+    .execute(db)
+    .await?;
+    Ok(token)
+}
+
+/// Queue a reset mail when the address belongs to an account; silent otherwise,
+/// so the form does not reveal who has an account.
+pub async fn request_password_reset(db: &PgPool, email: &str, base_url: &str) -> sqlx::Result<()> {
+    let mut tx = db.begin().await?;
+    let user: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, email FROM users WHERE lower(email) = lower($1)")
+            .bind(email.trim())
+            .fetch_optional(&mut *tx)
+            .await?;
+    if let Some((user_id, address)) = user {
+        let token = tokens::new_token();
+        sqlx::query(
+            "INSERT INTO password_resets (token_hash, user_id, expires_at)
+             VALUES ($1, $2, now() + interval '1 hour')",
+        )
+        .bind(tokens::hash(&token))
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        let body = format!(
+            "Je hebt gevraagd om een nieuw wachtwoord voor Beursvloer.\n\n\
+             Kies een nieuw wachtwoord via deze link (een uur geldig, één keer te gebruiken):\n\
+             {base_url}/wachtwoord-herstellen?token={token}\n\n\
+             Heb je dit niet gevraagd? Dan hoef je niets te doen."
+        );
+        outbox::enqueue(&mut tx, &address, "Nieuw wachtwoord voor Beursvloer", &body).await?;
+    }
+    tx.commit().await
+}
+
+/// Use a reset token once: set the new password and end every session of the user.
+pub async fn reset_password(db: &PgPool, token: &str, password_hash: &str) -> sqlx::Result<bool> {
+    let mut tx = db.begin().await?;
+    let user_id: Option<i64> = sqlx::query_scalar(
+        "UPDATE password_resets SET used_at = now()
+         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
+         RETURNING user_id",
+    )
+    .bind(tokens::hash(token))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(user_id) = user_id else {
+        return Ok(false);
+    };
+    sqlx::query("UPDATE users SET password_hash = $2, session_generation = session_generation + 1
+         WHERE id = $1")
+        .bind(user_id)
+        .bind(password_hash)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM login_failures WHERE email = (SELECT lower(email) FROM users WHERE id = $1)")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(true)
+}

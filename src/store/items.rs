@@ -1,0 +1,206 @@
+//! Offers and requests: posting, editing, withdrawing, browsing and search.
+
+use sqlx::{PgPool, Postgres, QueryBuilder};
+use time::OffsetDateTime;
+
+use crate::domain::forms::NewItem;
+use crate::domain::{Category, Direction, ItemStatus};
+
+pub const PAGE_SIZE: i64 = 20;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Item {
+    pub id: i64,
+    pub key: Option<String>,
+    pub organisation_id: i64,
+    pub organisation: String,
+    pub organisation_kind: String,
+    pub municipality: String,
+    pub postcode: Option<String>,
+    pub event_id: Option<i64>,
+    pub direction: String,
+    pub category: String,
+    pub title: String,
+    pub description: String,
+    pub theme: Option<String>,
+    pub hours: Option<i32>,
+    pub quantity: Option<String>,
+    pub status: String,
+    pub created_at: OffsetDateTime,
+}
+
+impl Item {
+    pub fn direction(&self) -> Direction {
+        self.direction.parse().unwrap_or(Direction::Offer)
+    }
+    pub fn category(&self) -> Category {
+        self.category.parse().unwrap_or(Category::Menskracht)
+    }
+    pub fn status(&self) -> ItemStatus {
+        self.status.parse().unwrap_or(ItemStatus::Open)
+    }
+    pub fn is_open(&self) -> bool {
+        self.status() == ItemStatus::Open
+    }
+}
+
+const SELECT: &str = "SELECT i.id, i.key, i.organisation_id, o.name AS organisation,
+        o.kind AS organisation_kind, m.name AS municipality, o.postcode, i.event_id,
+        i.direction, i.category, i.title, i.description, i.theme, i.hours, i.quantity,
+        i.status, i.created_at
+    FROM items i
+    JOIN organisations o ON o.id = i.organisation_id
+    JOIN municipalities m ON m.id = o.municipality_id";
+
+pub async fn insert(db: &PgPool, organisation_id: i64, item: &NewItem) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO items (organisation_id, direction, category, title, description, theme,
+                            hours, quantity)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(organisation_id)
+    .bind(item.direction.code())
+    .bind(item.category.code())
+    .bind(&item.title)
+    .bind(&item.description)
+    .bind(&item.theme)
+    .bind(item.hours)
+    .bind(&item.quantity)
+    .fetch_one(db)
+    .await
+}
+
+pub async fn update(db: &PgPool, id: i64, item: &NewItem) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE items SET direction = $2, category = $3, title = $4, description = $5,
+                theme = $6, hours = $7, quantity = $8, updated_at = now()
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(item.direction.code())
+    .bind(item.category.code())
+    .bind(&item.title)
+    .bind(&item.description)
+    .bind(&item.theme)
+    .bind(item.hours)
+    .bind(&item.quantity)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn withdraw(db: &PgPool, id: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE items SET status = 'withdrawn', updated_at = now()
+         WHERE id = $1 AND status = 'open'",
+    )
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn get(db: &PgPool, id: i64) -> sqlx::Result<Option<Item>> {
+    sqlx::query_as(&format!("{SELECT} WHERE i.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+/// Items of these organisations, open ones first.
+pub async fn of_organisations(db: &PgPool, organisation_ids: &[i64]) -> sqlx::Result<Vec<Item>> {
+    sqlx::query_as(&format!(
+        "{SELECT} WHERE i.organisation_id = ANY($1)
+         ORDER BY i.status <> 'open', i.created_at DESC"
+    ))
+    .bind(organisation_ids)
+    .fetch_all(db)
+    .await
+}
+
+/// What a visitor can filter the open marketplace on.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub direction: Option<Direction>,
+    pub category: Option<Category>,
+    pub municipality_id: Option<i64>,
+    pub theme: Option<String>,
+    pub query: Option<String>,
+    pub page: i64,
+}
+
+pub struct Page {
+    pub items: Vec<Item>,
+    pub total: i64,
+}
+
+/// Open items matching the filter, best matches first when searching.
+///
+/// Each search word must match, either through the Dutch full-text index
+/// (stemmed words) or as a substring of the text (trigram index), which finds
+/// plurals the stemmer misses ("vergaderruimte" ~ "vergaderruimtes") and parts
+/// of compounds ("bus" in "bestelbus").
+pub async fn search(db: &PgPool, filter: &Filter) -> sqlx::Result<Page> {
+    let words = filter
+        .query
+        .as_deref()
+        .map(crate::search::words)
+        .unwrap_or_default();
+    let mut q = QueryBuilder::<Postgres>::new(format!(
+        "{SELECT_COUNTED} WHERE i.status = 'open'",
+        SELECT_COUNTED = SELECT.replacen("SELECT ", "SELECT count(*) OVER () AS total, ", 1)
+    ));
+    if let Some(d) = filter.direction {
+        q.push(" AND i.direction = ").push_bind(d.code());
+    }
+    if let Some(c) = filter.category {
+        q.push(" AND i.category = ").push_bind(c.code());
+    }
+    if let Some(m) = filter.municipality_id {
+        q.push(" AND o.municipality_id = ").push_bind(m);
+    }
+    if let Some(t) = &filter.theme {
+        q.push(" AND i.theme = ").push_bind(t.to_lowercase());
+    }
+    for word in &words {
+        q.push(" AND (i.search_vector @@ plainto_tsquery('dutch', ")
+            .push_bind(word.text.clone())
+            .push(") OR i.search_text LIKE ")
+            .push_bind(format!("%{}%", word.stem))
+            .push(")");
+    }
+    if words.is_empty() {
+        q.push(" ORDER BY i.created_at DESC, i.id DESC");
+    } else {
+        let all: Vec<String> = words.iter().map(|w| w.text.clone()).collect();
+        q.push(" ORDER BY ts_rank(i.search_vector, plainto_tsquery('dutch', ")
+            .push_bind(all.join(" "))
+            .push(")) DESC, i.created_at DESC, i.id DESC");
+    }
+    q.push(" LIMIT ")
+        .push_bind(PAGE_SIZE)
+        .push(" OFFSET ")
+        .push_bind(filter.page.max(0) * PAGE_SIZE);
+    let rows: Vec<Counted> = q.build_query_as().fetch_all(db).await?;
+    let total = rows.first().map(|r| r.total).unwrap_or(0);
+    Ok(Page {
+        items: rows.into_iter().map(|r| r.item).collect(),
+        total,
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct Counted {
+    total: i64,
+    #[sqlx(flatten)]
+    item: Item,
+}
+
+/// Themes in use on open items, for the filter.
+pub async fn themes(db: &PgPool) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "SELECT DISTINCT theme FROM items WHERE status = 'open' AND theme IS NOT NULL ORDER BY theme",
+    )
+    .fetch_all(db)
+    .await
+}

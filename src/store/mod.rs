@@ -1,0 +1,17 @@
+//! Database access, one file per aggregate. Writes that belong together
+//! happen in one transaction here.
+
+pub mod accounts;
+pub mod demo;
+pub mod imports;
+pub mod items;
+pub mod municipalities;
+pub mod organisations;
+pub mod outbox;
+pub mod tokens;
+
+/// True when a sqlx error is a unique violation (SQLSTATE 23505) on `constraint`.
+pub fn is_unique_violation(err: &sqlx::Error, constraint: &str) -> bool {
+    matches!(err, sqlx::Error::Database(db)
+        if db.code().as_deref() == Some("23505") && db.constraint() == Some(constraint))
+}

@@ -1,0 +1,36 @@
+//! Municipalities: every organisation and event belongs to one.
+
+use sqlx::{PgConnection, PgPool};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Municipality {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The municipality with this name (case-insensitive), created when new.
+pub async fn ensure(conn: &mut PgConnection, name: &str) -> sqlx::Result<i64> {
+    let name = name.trim();
+    if let Some(id) =
+        sqlx::query_scalar::<_, i64>("SELECT id FROM municipalities WHERE lower(name) = lower($1)")
+            .bind(name)
+            .fetch_optional(&mut *conn)
+            .await?
+    {
+        return Ok(id);
+    }
+    sqlx::query_scalar(
+        "INSERT INTO municipalities (name) VALUES ($1)
+         ON CONFLICT (lower(name)) DO UPDATE SET name = municipalities.name
+         RETURNING id",
+    )
+    .bind(name)
+    .fetch_one(&mut *conn)
+    .await
+}
+
+pub async fn all(db: &PgPool) -> sqlx::Result<Vec<Municipality>> {
+    sqlx::query_as("SELECT id, name FROM municipalities ORDER BY name")
+        .fetch_all(db)
+        .await
+}

@@ -1,0 +1,88 @@
+//! Organisations and who belongs to them.
+
+use sqlx::{PgConnection, PgPool};
+
+use super::municipalities;
+use crate::domain::forms::NewOrganisation;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Organisation {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub municipality_id: i64,
+    pub municipality: String,
+    pub postcode: Option<String>,
+    pub description: String,
+    pub website: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+}
+
+const SELECT: &str = "SELECT o.id, o.name, o.kind, o.municipality_id, m.name AS municipality,
+        o.postcode, o.description, o.website, o.contact_name, o.contact_email, o.contact_phone
+    FROM organisations o JOIN municipalities m ON m.id = o.municipality_id";
+
+pub async fn insert(
+    conn: &mut PgConnection,
+    key: Option<&str>,
+    municipality_id: i64,
+    org: &NewOrganisation,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO organisations (key, name, kind, municipality_id, postcode, description,
+                                    website, contact_name, contact_email, contact_phone)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(key)
+    .bind(&org.name)
+    .bind(org.kind.code())
+    .bind(municipality_id)
+    .bind(&org.postcode)
+    .bind(&org.description)
+    .bind(&org.website)
+    .bind(&org.contact_name)
+    .bind(&org.contact_email)
+    .bind(&org.contact_phone)
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn get(db: &PgPool, id: i64) -> sqlx::Result<Option<Organisation>> {
+    sqlx::query_as(&format!("{SELECT} WHERE o.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn by_ids(db: &PgPool, ids: &[i64]) -> sqlx::Result<Vec<Organisation>> {
+    sqlx::query_as(&format!("{SELECT} WHERE o.id = ANY($1) ORDER BY o.name"))
+        .bind(ids)
+        .fetch_all(db)
+        .await
+}
+
+pub async fn update(db: &PgPool, id: i64, org: &NewOrganisation) -> sqlx::Result<()> {
+    let mut tx = db.begin().await?;
+    let municipality_id = municipalities::ensure(&mut tx, &org.municipality).await?;
+    sqlx::query(
+        "UPDATE organisations SET name = $2, kind = $3, municipality_id = $4, postcode = $5,
+                description = $6, website = $7, contact_name = $8, contact_email = $9,
+                contact_phone = $10
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(&org.name)
+    .bind(org.kind.code())
+    .bind(municipality_id)
+    .bind(&org.postcode)
+    .bind(&org.description)
+    .bind(&org.website)
+    .bind(&org.contact_name)
+    .bind(&org.contact_email)
+    .bind(&org.contact_phone)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}

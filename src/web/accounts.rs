@@ -1,0 +1,368 @@
+//! Registering, signing in and out, and resetting a forgotten password.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::auth::{CsrfForm, Ctx};
+use super::error::AppError;
+use super::items::Empty;
+use super::page::{render, Layout};
+use super::AppState;
+use crate::domain::forms::{self, AccountInput, OrganisationInput};
+use crate::domain::validation::FieldErrors;
+use crate::domain::OrganisationKind;
+use crate::passwords;
+use crate::store::accounts::{self, Joining, RegisterError};
+
+/// Failed logins allowed per hour before further attempts are refused unchecked.
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 100;
+/// Per IP the limit is higher: a whole venue shares one address on event day.
+pub const MAX_FAILURES_PER_IP: i64 = 500;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RegisterInput {
+    #[serde(flatten)]
+    account: AccountInput,
+    #[serde(flatten)]
+    organisation: OrganisationInput,
+    invitation: String,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/register.html")]
+struct RegisterPage {
+    layout: Layout,
+    account: AccountInput,
+    org: OrganisationInput,
+    invitation: String,
+    errors: FieldErrors,
+    /// The organisation an invitation leads to.
+    joining: Option<String>,
+}
+
+impl RegisterPage {
+    fn kinds(&self) -> &'static [OrganisationKind] {
+        OrganisationKind::ALL
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct InvitationQuery {
+    uitnodiging: String,
+}
+
+pub async fn register_form(
+    State(app): State<AppState>,
+    mut ctx: Ctx,
+    Query(q): Query<InvitationQuery>,
+) -> Result<Response, AppError> {
+    let joining = if q.uitnodiging.is_empty() {
+        None
+    } else {
+        Some(
+            accounts::invitation_organisation(&app.db, &q.uitnodiging)
+                .await?
+                .map(|(_, name)| name)
+                .ok_or(AppError::NotFound)?,
+        )
+    };
+    ctx.form_token().await?;
+    render(&RegisterPage {
+        layout: ctx.layout().await?,
+        account: AccountInput::default(),
+        org: OrganisationInput::default(),
+        invitation: q.uitnodiging,
+        errors: FieldErrors::new(),
+        joining,
+    })
+}
+
+pub async fn register(
+    State(app): State<AppState>,
+    mut ctx: Ctx,
+    CsrfForm(mut input): CsrfForm<RegisterInput>,
+) -> Result<Response, AppError> {
+    let joining_name = if input.invitation.is_empty() {
+        None
+    } else {
+        accounts::invitation_organisation(&app.db, &input.invitation)
+            .await?
+            .map(|(_, name)| name)
+    };
+    let mut errors = FieldErrors::new();
+    if !input.invitation.is_empty() && joining_name.is_none() {
+        errors.add("invitation", "Deze uitnodiging is verlopen of al gebruikt. Vraag een nieuwe aan, of registreer een eigen organisatie.");
+    }
+    let account = input.account.validate().map_err(|e| merge(&mut errors, e));
+    let organisation = if input.invitation.is_empty() {
+        input.organisation.validate().map(Some).map_err(|e| merge(&mut errors, e))
+    } else {
+        Ok(None)
+    };
+    let (Ok(account), Ok(organisation), true) = (account, organisation, errors.is_empty()) else {
+        return register_again(&mut ctx, input, errors, joining_name).await;
+    };
+    let hash = passwords::hash(account.password.clone()).await?;
+    let joining = match &organisation {
+        Some(org) => Joining::NewOrganisation(org),
+        None => Joining::Invitation(&input.invitation),
+    };
+    match accounts::register(&app.db, &account.name, &account.email, &hash, joining).await {
+        Ok(user_id) => {
+            ctx.sign_in(user_id, 0).await?;
+            Ok(Redirect::to("/mijn").into_response())
+        }
+        Err(RegisterError::EmailTaken) => {
+            errors.add("email", "Er is al een account met dit e-mailadres. Log in, of vraag een nieuw wachtwoord aan.");
+            input.account.password.clear();
+            register_again(&mut ctx, input, errors, joining_name).await
+        }
+        Err(RegisterError::InvitationInvalid) => {
+            errors.add("invitation", "Deze uitnodiging is verlopen of al gebruikt.");
+            register_again(&mut ctx, input, errors, joining_name).await
+        }
+        Err(RegisterError::Db(e)) => Err(e.into()),
+    }
+}
+
+fn merge(into: &mut FieldErrors, from: FieldErrors) {
+    for (field, message) in from.iter() {
+        into.add(field, message.clone());
+    }
+}
+
+async fn register_again(
+    ctx: &mut Ctx,
+    mut input: RegisterInput,
+    errors: FieldErrors,
+    joining: Option<String>,
+) -> Result<Response, AppError> {
+    // A password is never sent back into a page.
+    input.account.password.clear();
+    ctx.form_token().await?;
+    let page = render(&RegisterPage {
+        layout: ctx.layout().await?,
+        account: input.account,
+        org: input.organisation,
+        invitation: input.invitation,
+        errors,
+        joining,
+    })?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LoginInput {
+    email: String,
+    password: String,
+    terug: String,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/login.html")]
+struct LoginPage {
+    layout: Layout,
+    email: String,
+    back_to: String,
+    error: Option<&'static str>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct BackQuery {
+    terug: String,
+}
+
+pub async fn login_form(mut ctx: Ctx, Query(q): Query<BackQuery>) -> Result<Response, AppError> {
+    ctx.form_token().await?;
+    render(&LoginPage {
+        layout: ctx.layout().await?,
+        email: String::new(),
+        back_to: q.terug,
+        error: None,
+    })
+}
+
+pub async fn login(
+    State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    mut ctx: Ctx,
+    CsrfForm(input): CsrfForm<LoginInput>,
+) -> Result<Response, AppError> {
+    let ip = peer.ip().to_string();
+    let (account_failures, ip_failures) = accounts::recent_failures(&app.db, &input.email, &ip).await?;
+    if account_failures >= MAX_FAILURES_PER_ACCOUNT || ip_failures >= MAX_FAILURES_PER_IP {
+        tracing::warn!(ip, "login refused: too many failures");
+        return login_again(
+            &mut ctx,
+            input,
+            StatusCode::TOO_MANY_REQUESTS,
+            "Te veel mislukte pogingen. Wacht een uur, of vraag een nieuw wachtwoord aan.",
+        )
+        .await;
+    }
+    let credentials = accounts::credentials(&app.db, &input.email).await?;
+    let ok = passwords::verify(
+        input.password.clone(),
+        credentials.as_ref().map(|c| c.password_hash.clone()),
+    )
+    .await?;
+    match credentials {
+        Some(c) if ok => {
+            accounts::record_login(&app.db, c.id).await?;
+            ctx.sign_in(c.id, c.session_generation).await?;
+            Ok(Redirect::to(safe_back_to(&input.terug)).into_response())
+        }
+        _ => {
+            accounts::record_failure(&app.db, &input.email, &ip).await?;
+            login_again(
+                &mut ctx,
+                input,
+                StatusCode::UNAUTHORIZED,
+                "Dit e-mailadres en wachtwoord horen niet bij elkaar. Controleer ze en probeer het opnieuw.",
+            )
+            .await
+        }
+    }
+}
+
+async fn login_again(
+    ctx: &mut Ctx,
+    input: LoginInput,
+    status: StatusCode,
+    error: &'static str,
+) -> Result<Response, AppError> {
+    ctx.form_token().await?;
+    let page = render(&LoginPage {
+        layout: ctx.layout().await?,
+        email: input.email,
+        back_to: input.terug,
+        error: Some(error),
+    })?;
+    Ok((status, page).into_response())
+}
+
+/// Only local paths: a login link must not send anyone to another site.
+fn safe_back_to(target: &str) -> &str {
+    if target.starts_with('/') && !target.starts_with("//") && !target.contains('\\') {
+        target
+    } else {
+        "/mijn"
+    }
+}
+
+pub async fn logout(mut ctx: Ctx, CsrfForm(_): CsrfForm<Empty>) -> Result<Response, AppError> {
+    ctx.sign_out().await?;
+    Ok(Redirect::to("/").into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ForgotInput {
+    email: String,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/forgot.html")]
+struct ForgotPage {
+    layout: Layout,
+    email: String,
+    sent: bool,
+    errors: FieldErrors,
+}
+
+pub async fn forgot_form(mut ctx: Ctx) -> Result<Response, AppError> {
+    ctx.form_token().await?;
+    render(&ForgotPage {
+        layout: ctx.layout().await?,
+        email: String::new(),
+        sent: false,
+        errors: FieldErrors::new(),
+    })
+}
+
+pub async fn forgot(
+    State(app): State<AppState>,
+    mut ctx: Ctx,
+    CsrfForm(input): CsrfForm<ForgotInput>,
+) -> Result<Response, AppError> {
+    let mut errors = FieldErrors::new();
+    let email = crate::domain::validation::email(&mut errors, "email", &input.email);
+    if errors.is_empty() {
+        accounts::request_password_reset(&app.db, &email, &app.config.base_url).await?;
+    }
+    ctx.form_token().await?;
+    render(&ForgotPage {
+        layout: ctx.layout().await?,
+        sent: errors.is_empty(),
+        email,
+        errors,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ResetInput {
+    token: String,
+    password: String,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/reset.html")]
+struct ResetPage {
+    layout: Layout,
+    token: String,
+    errors: FieldErrors,
+}
+
+pub async fn reset_form(mut ctx: Ctx, Query(q): Query<ResetInput>) -> Result<Response, AppError> {
+    ctx.form_token().await?;
+    render(&ResetPage {
+        layout: ctx.layout().await?,
+        token: q.token,
+        errors: FieldErrors::new(),
+    })
+}
+
+pub async fn reset(
+    State(app): State<AppState>,
+    mut ctx: Ctx,
+    CsrfForm(input): CsrfForm<ResetInput>,
+) -> Result<Response, AppError> {
+    let mut errors = FieldErrors::new();
+    forms::password(&mut errors, "password", &input.password);
+    if errors.is_empty() {
+        let hash = passwords::hash(input.password.clone()).await?;
+        if accounts::reset_password(&app.db, &input.token, &hash).await? {
+            ctx.sign_out().await?;
+            return Ok(Redirect::to("/inloggen?hersteld=1").into_response());
+        }
+        errors.add("token", "Deze herstellink is verlopen of al gebruikt. Vraag een nieuwe aan.");
+    }
+    ctx.form_token().await?;
+    let page = render(&ResetPage {
+        layout: ctx.layout().await?,
+        token: input.token,
+        errors,
+    })?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn login_only_returns_to_local_pages() {
+        assert_eq!(super::safe_back_to("/items/3"), "/items/3");
+        assert_eq!(super::safe_back_to("//evil.example"), "/mijn");
+        assert_eq!(super::safe_back_to("https://evil.example"), "/mijn");
+        assert_eq!(super::safe_back_to(""), "/mijn");
+    }
+}

@@ -1,0 +1,209 @@
+//! Who is asking: the session, the signed-in user, and CSRF protection.
+//!
+//! Sessions live in Postgres (tower-sessions). Every state-changing request
+//! passes two checks: a cross-site guard on Origin / Sec-Fetch-Site for the
+//! whole router, and the per-session token that every form carries.
+
+use axum::body::Bytes;
+use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
+use axum::http::{header, request::Parts, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+use tower_sessions::Session;
+
+use super::error::AppError;
+use super::AppState;
+use crate::store::accounts::{self, SessionUser};
+use crate::store::tokens;
+
+const USER_KEY: &str = "uid";
+const GENERATION_KEY: &str = "gen";
+const CSRF_KEY: &str = "csrf";
+
+/// The request's context: its session, the signed-in user (if any) and the
+/// CSRF token to put in forms.
+pub struct Ctx {
+    pub session: Session,
+    pub user: Option<SessionUser>,
+    pub csrf: String,
+    pub path: String,
+}
+
+impl Ctx {
+    /// The signed-in user, or a redirect to the login page that comes back here.
+    pub fn user(&self) -> Result<&SessionUser, AppError> {
+        self.user.as_ref().ok_or_else(|| AppError::LoginRequired {
+            back_to: self.path.clone(),
+        })
+    }
+
+    /// Sign in: a fresh session id (no fixation) and a fresh CSRF token.
+    pub async fn sign_in(&mut self, user_id: i64, generation: i32) -> Result<(), AppError> {
+        self.session.cycle_id().await?;
+        self.session.insert(USER_KEY, user_id).await?;
+        self.session.insert(GENERATION_KEY, generation).await?;
+        self.csrf = tokens::new_token();
+        self.session.insert(CSRF_KEY, &self.csrf).await?;
+        Ok(())
+    }
+
+    /// Sign out: the session is deleted on the server.
+    pub async fn sign_out(&mut self) -> Result<(), AppError> {
+        self.session.flush().await?;
+        self.user = None;
+        Ok(())
+    }
+}
+
+impl<S> FromRequestParts<S> for Ctx
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let app = AppState::from_ref(state);
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::Internal(anyhow::anyhow!("session layer missing")))?;
+        let user = match (
+            session.get::<i64>(USER_KEY).await?,
+            session.get::<i32>(GENERATION_KEY).await?,
+        ) {
+            (Some(id), Some(generation)) => accounts::session_user(&app.db, id, generation).await?,
+            _ => None,
+        };
+        let csrf = match session.get::<String>(CSRF_KEY).await? {
+            Some(token) => token,
+            None => String::new(),
+        };
+        let path = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into());
+        Ok(Ctx {
+            session,
+            user,
+            csrf,
+            path,
+        })
+    }
+}
+
+impl Ctx {
+    /// The token for a form on this page, created on first use.
+    pub async fn form_token(&mut self) -> Result<String, AppError> {
+        if self.csrf.is_empty() {
+            self.csrf = tokens::new_token();
+            self.session.insert(CSRF_KEY, &self.csrf).await?;
+        }
+        Ok(self.csrf.clone())
+    }
+}
+
+/// A url-encoded form whose `csrf` field matches the session's token.
+pub struct CsrfForm<T>(pub T);
+
+#[derive(serde::Deserialize)]
+struct CsrfField {
+    #[serde(default)]
+    csrf: String,
+}
+
+impl<S, T> FromRequest<S> for CsrfForm<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_form = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if !is_form {
+            return Err(AppError::UnsupportedMediaType);
+        }
+        let (mut parts, body) = req.into_parts();
+        let session = Session::from_request_parts(&mut parts, state)
+            .await
+            .map_err(|_| AppError::Internal(anyhow::anyhow!("session layer missing")))?;
+        let req = Request::from_parts(parts, body);
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|_| AppError::PayloadTooLarge)?;
+        let sent: CsrfField =
+            serde_urlencoded::from_bytes(&bytes).map_err(|e| AppError::BadRequest(e.to_string()))?;
+        let expected = session.get::<String>(CSRF_KEY).await?.unwrap_or_default();
+        if expected.is_empty() || !constant_time_eq(expected.as_bytes(), sent.csrf.as_bytes()) {
+            return Err(AppError::CsrfFailed);
+        }
+        let form = serde_urlencoded::from_bytes(&bytes).map_err(|e| AppError::BadRequest(e.to_string()))?;
+        Ok(CsrfForm(form))
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Refuse state-changing requests that a browser says come from another site.
+pub async fn reject_cross_site(req: Request, next: Next) -> Response {
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe && is_cross_site(&req) {
+        tracing::info!(method = %req.method(), path = %req.uri().path(), "cross-site request refused");
+        return AppError::CsrfFailed.into_response();
+    }
+    next.run(req).await
+}
+
+fn is_cross_site(req: &Request) -> bool {
+    let headers = req.headers();
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    match (headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()), host) {
+        (Some("null"), _) => true,
+        (Some(origin), Some(host)) => {
+            origin.split_once("://").map(|(_, h)| h) != Some(host)
+        }
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn post(headers: &[(&str, &str)]) -> Request {
+        let mut b = Request::builder().method("POST").uri("/items");
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        b.body(axum::body::Body::empty()).unwrap()
+    }
+
+    #[test]
+    fn cross_site_posts_are_recognised() {
+        assert!(is_cross_site(&post(&[("sec-fetch-site", "cross-site")])));
+        assert!(is_cross_site(&post(&[("host", "beurs.nl"), ("origin", "https://evil.example")])));
+        assert!(is_cross_site(&post(&[("origin", "null")])));
+        assert!(!is_cross_site(&post(&[("sec-fetch-site", "same-origin")])));
+        assert!(!is_cross_site(&post(&[("host", "beurs.nl"), ("origin", "https://beurs.nl")])));
+        assert!(!is_cross_site(&post(&[("host", "beurs.nl")])));
+    }
+
+    #[test]
+    fn tokens_compare_in_full() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+}

@@ -1,0 +1,153 @@
+//! One error type for every handler; it renders itself as a Dutch page with
+//! the right status, and never shows SQL or a stack to a user.
+
+use askama::Template;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("niet gevonden")]
+    NotFound,
+    #[error("geen toegang")]
+    Forbidden,
+    #[error("inloggen nodig")]
+    LoginRequired { back_to: String },
+    #[error("ongeldig verzoek: {0}")]
+    BadRequest(String),
+    #[error("formulier verlopen")]
+    CsrfFailed,
+    #[error("te groot")]
+    PayloadTooLarge,
+    #[error("verkeerd soort inhoud")]
+    UnsupportedMediaType,
+    #[error("te veel pogingen")]
+    TooManyRequests,
+    #[error("database niet bereikbaar")]
+    Unavailable(#[source] sqlx::Error),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        match err {
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::WorkerCrashed => AppError::Unavailable(err),
+            // 57014: statement_timeout; 57P0x: server shutting down or unavailable
+            sqlx::Error::Database(ref db)
+                if db.code().is_some_and(|c| c == "57014" || c.starts_with("57P")) =>
+            {
+                AppError::Unavailable(err)
+            }
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(err: askama::Error) -> Self {
+        AppError::Internal(err.into())
+    }
+}
+
+impl From<tower_sessions::session::Error> for AppError {
+    fn from(err: tower_sessions::session::Error) -> Self {
+        AppError::Internal(err.into())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "errors/error.html")]
+pub struct ErrorPage {
+    pub status: u16,
+    pub title: &'static str,
+    pub message: &'static str,
+}
+
+impl ErrorPage {
+    pub fn for_status(status: StatusCode) -> ErrorPage {
+        let (title, message) = match status.as_u16() {
+            400 => ("Ongeldig verzoek", "Dit verzoek kunnen we niet verwerken. Controleer de gegevens en probeer het opnieuw."),
+            403 => ("Geen toegang", "Je hebt geen toegang tot deze pagina of actie."),
+            404 => ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Misschien is het adres verkeerd overgenomen."),
+            405 => ("Niet toegestaan", "Deze actie kan niet op deze manier worden uitgevoerd."),
+            413 => ("Te veel gegevens", "Wat je verstuurde is te groot. Maak de tekst korter en probeer het opnieuw."),
+            415 => ("Verkeerd formaat", "Dit formulier verwacht gewone formuliergegevens."),
+            419 => ("Formulier verlopen", "Het formulier is verlopen of kwam niet van deze site. Laad de pagina opnieuw en probeer het nog eens."),
+            429 => ("Te veel pogingen", "Je hebt dit te vaak geprobeerd. Wacht even en probeer het later opnieuw."),
+            503 => ("Even niet beschikbaar", "Beursvloer is tijdelijk niet bereikbaar. Probeer het over een halve minuut opnieuw; er is niets verloren gegaan."),
+            _ => ("Er ging iets mis", "Er ging aan onze kant iets mis. Probeer het later opnieuw."),
+        };
+        ErrorPage {
+            status: status.as_u16(),
+            title,
+            message,
+        }
+    }
+
+    /// The page as a response, falling back to plain text if rendering fails.
+    pub fn response(status: StatusCode) -> Response {
+        let page = ErrorPage::for_status(status);
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => (status, page.title).into_response(),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = match &self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::LoginRequired { back_to } => {
+                let target = format!("/inloggen?terug={}", urlencode(back_to));
+                return Redirect::to(&target).into_response();
+            }
+            AppError::BadRequest(reason) => {
+                tracing::info!(reason, "bad request");
+                StatusCode::BAD_REQUEST
+            }
+            AppError::CsrfFailed => StatusCode::FORBIDDEN,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable(err) => {
+                tracing::warn!(error = %err, "database unavailable");
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            AppError::Internal(err) => {
+                tracing::error!(error = ?err, "internal error");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        };
+        let mut response = if matches!(self, AppError::CsrfFailed) {
+            let page = ErrorPage::for_status(StatusCode::from_u16(419).unwrap_or(status));
+            let html = page.render().unwrap_or_else(|_| page.title.to_string());
+            (status, Html(html)).into_response()
+        } else {
+            ErrorPage::response(status)
+        };
+        if status == StatusCode::SERVICE_UNAVAILABLE || status == StatusCode::TOO_MANY_REQUESTS {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+        }
+        response
+    }
+}
+
+/// Percent-encode a path for use in a query string.
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

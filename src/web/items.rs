@@ -1,0 +1,283 @@
+//! Offers and requests: browse, search, show, post, edit, withdraw.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Redirect, Response, IntoResponse};
+use serde::Deserialize;
+
+use super::auth::{Ctx, CsrfForm};
+use super::error::AppError;
+use super::page::{render, Layout};
+use super::{parse_id, policy, AppState};
+use crate::domain::forms::ItemInput;
+use crate::domain::validation::FieldErrors;
+use crate::domain::{Category, Direction};
+use crate::store::items::{self, Filter, Item, PAGE_SIZE};
+use crate::store::municipalities::{self, Municipality};
+use crate::store::organisations::{self, Organisation};
+
+/// Query string of the marketplace list, in Dutch as users see it in the address bar.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct BrowseQuery {
+    q: String,
+    richting: String,
+    categorie: String,
+    gemeente: String,
+    thema: String,
+    pagina: String,
+}
+
+#[derive(Template)]
+#[template(path = "items/list.html")]
+struct BrowsePage {
+    layout: Layout,
+    query: BrowseQuery,
+    items: Vec<Item>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    municipalities: Vec<Municipality>,
+    themes: Vec<String>,
+    prev_link: Option<String>,
+    next_link: Option<String>,
+}
+
+impl BrowsePage {
+    fn categories(&self) -> &'static [Category] {
+        Category::ALL
+    }
+
+    fn selected_municipality(&self, id: &i64) -> bool {
+        self.query.gemeente == id.to_string()
+    }
+}
+
+pub async fn browse(
+    State(app): State<AppState>,
+    mut ctx: Ctx,
+    Query(query): Query<BrowseQuery>,
+) -> Result<Response, AppError> {
+    // Page numbers are 1-based in the address bar.
+    let page = query.pagina.parse::<i64>().unwrap_or(1).clamp(1, 10_000);
+    let filter = Filter {
+        direction: match query.richting.as_str() {
+            "vraag" => Some(Direction::Request),
+            "aanbod" => Some(Direction::Offer),
+            _ => None,
+        },
+        category: query.categorie.parse::<Category>().ok(),
+        municipality_id: query.gemeente.parse().ok(),
+        theme: Some(query.thema.trim().to_string()).filter(|t| !t.is_empty()),
+        query: Some(query.q.trim().to_string()).filter(|q| !q.is_empty()),
+        page: page - 1,
+    };
+    let found = items::search(&app.db, &filter).await?;
+    let pages = ((found.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let link = |p: i64| {
+        let pairs = [
+            ("q", query.q.as_str()),
+            ("richting", query.richting.as_str()),
+            ("categorie", query.categorie.as_str()),
+            ("gemeente", query.gemeente.as_str()),
+            ("thema", query.thema.as_str()),
+        ];
+        let mut s = serde_urlencoded::to_string(
+            pairs.iter().filter(|(_, v)| !v.is_empty()).collect::<Vec<_>>(),
+        )
+        .unwrap_or_default();
+        if !s.is_empty() {
+            s.push('&');
+        }
+        format!("/markt?{s}pagina={p}")
+    };
+    render(&BrowsePage {
+        layout: ctx.layout().await?,
+        prev_link: (page > 1).then(|| link(page - 1)),
+        next_link: (page < pages).then(|| link(page + 1)),
+        items: found.items,
+        total: found.total,
+        page,
+        pages,
+        municipalities: municipalities::all(&app.db).await?,
+        themes: items::themes(&app.db).await?,
+        query,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "items/show.html")]
+struct ShowPage {
+    layout: Layout,
+    item: Item,
+    can_edit: bool,
+}
+
+pub async fn show(
+    State(app): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let item = items::get(&app.db, parse_id(&id)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let can_edit = ctx
+        .user
+        .as_ref()
+        .is_some_and(|u| policy::can_manage_organisation(u, item.organisation_id));
+    if can_edit {
+        ctx.form_token().await?;
+    }
+    render(&ShowPage {
+        layout: ctx.layout().await?,
+        item,
+        can_edit,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "items/form.html")]
+struct FormPage {
+    layout: Layout,
+    /// None when posting a new item.
+    item_id: Option<i64>,
+    input: ItemInput,
+    errors: FieldErrors,
+    organisations: Vec<Organisation>,
+}
+
+impl FormPage {
+    fn categories(&self) -> &'static [Category] {
+        Category::ALL
+    }
+}
+
+async fn form_page(
+    app: &AppState,
+    ctx: &mut Ctx,
+    item_id: Option<i64>,
+    input: ItemInput,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    ctx.form_token().await?;
+    let organisations = organisations::by_ids(&app.db, &user.organisation_ids).await?;
+    let status = if errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = render(&FormPage {
+        layout: ctx.layout().await?,
+        item_id,
+        input,
+        errors,
+        organisations,
+    })?;
+    Ok((status, page).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NewQuery {
+    richting: String,
+}
+
+pub async fn new_form(
+    State(app): State<AppState>,
+    mut ctx: Ctx,
+    Query(q): Query<NewQuery>,
+) -> Result<Response, AppError> {
+    let input = ItemInput {
+        direction: match q.richting.as_str() {
+            "aanbod" => "offer".into(),
+            _ => "request".into(),
+        },
+        ..ItemInput::default()
+    };
+    form_page(&app, &mut ctx, None, input, FieldErrors::new()).await
+}
+
+pub async fn create(
+    State(app): State<AppState>,
+    mut ctx: Ctx,
+    CsrfForm(input): CsrfForm<ItemInput>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let organisation_id = match (input.organisation_id.parse::<i64>(), user.organisation_ids.as_slice()) {
+        (Ok(id), _) => id,
+        (Err(_), [only]) => *only,
+        _ => {
+            let mut errors = FieldErrors::new();
+            errors.add("organisation_id", "Kies voor welke organisatie je dit plaatst.");
+            return form_page(&app, &mut ctx, None, input, errors).await;
+        }
+    };
+    policy::manage_organisation(&user, organisation_id)?;
+    match input.validate() {
+        Ok(new_item) => {
+            let id = items::insert(&app.db, organisation_id, &new_item).await?;
+            Ok(Redirect::to(&format!("/items/{id}")).into_response())
+        }
+        Err(errors) => form_page(&app, &mut ctx, None, input, errors).await,
+    }
+}
+
+/// The item, if the signed-in user may change it.
+async fn editable(app: &AppState, ctx: &Ctx, id: &str) -> Result<Item, AppError> {
+    let user = ctx.user()?;
+    let item = items::get(&app.db, parse_id(id)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    policy::manage_organisation(user, item.organisation_id)?;
+    Ok(item)
+}
+
+pub async fn edit_form(
+    State(app): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let item = editable(&app, &ctx, &id).await?;
+    let input = ItemInput {
+        organisation_id: item.organisation_id.to_string(),
+        direction: item.direction.clone(),
+        category: item.category.clone(),
+        title: item.title.clone(),
+        description: item.description.clone(),
+        theme: item.theme.clone().unwrap_or_default(),
+        hours: item.hours.map(|h| h.to_string()).unwrap_or_default(),
+        quantity: item.quantity.clone().unwrap_or_default(),
+    };
+    form_page(&app, &mut ctx, Some(item.id), input, FieldErrors::new()).await
+}
+
+pub async fn update(
+    State(app): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm(input): CsrfForm<ItemInput>,
+) -> Result<Response, AppError> {
+    let item = editable(&app, &ctx, &id).await?;
+    match input.validate() {
+        Ok(changed) => {
+            items::update(&app.db, item.id, &changed).await?;
+            Ok(Redirect::to(&format!("/items/{}", item.id)).into_response())
+        }
+        Err(errors) => form_page(&app, &mut ctx, Some(item.id), input, errors).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+pub async fn withdraw(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, AppError> {
+    let item = editable(&app, &ctx, &id).await?;
+    items::withdraw(&app.db, item.id).await?;
+    Ok(Redirect::to(&format!("/items/{}", item.id)).into_response())
+}

@@ -1,0 +1,154 @@
+//! The web front door: every route in one table, the layers around it.
+
+mod accounts;
+pub mod auth;
+pub mod error;
+mod items;
+mod organisations;
+mod page;
+mod pages;
+mod policy;
+
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use sqlx::PgPool;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
+
+use crate::config::WebConfig;
+use error::{AppError, ErrorPage};
+
+/// Largest request body accepted (forms; imports have their own route later).
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: PgPool,
+    pub config: Arc<WebConfig>,
+}
+
+pub fn router(state: AppState, sessions: PostgresStore) -> Router {
+    let session_layer = SessionManagerLayer::new(sessions)
+        .with_name("beursvloer_sessie")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(7)));
+
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/markt", get(items::browse))
+        .route("/items", post(items::create))
+        .route("/items/nieuw", get(items::new_form))
+        .route("/items/{id}", get(items::show))
+        .route("/items/{id}/bewerken", get(items::edit_form).post(items::update))
+        .route("/items/{id}/intrekken", post(items::withdraw))
+        .route("/organisaties/{id}", get(organisations::show))
+        .route(
+            "/organisaties/{id}/bewerken",
+            get(organisations::edit_form).post(organisations::update),
+        )
+        .route("/organisaties/{id}/uitnodigingen", post(organisations::invite))
+        .route("/mijn", get(pages::mine))
+        .route("/registreren", get(accounts::register_form).post(accounts::register))
+        .route("/inloggen", get(accounts::login_form).post(accounts::login))
+        .route("/uitloggen", post(accounts::logout))
+        .route(
+            "/wachtwoord-vergeten",
+            get(accounts::forgot_form).post(accounts::forgot),
+        )
+        .route(
+            "/wachtwoord-herstellen",
+            get(accounts::reset_form).post(accounts::reset),
+        )
+        .route("/static/style.css", get(pages::stylesheet))
+        .route("/healthz", get(pages::healthz))
+        .route("/readyz", get(pages::readyz))
+        .fallback(not_found)
+        .layer(session_layer)
+        .layer(middleware::from_fn(auth::reject_cross_site))
+        .layer(middleware::from_fn(error_pages))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(security_headers())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+/// Responses that left the stack as a bare error (a rejection by a layer or an
+/// extractor) get the Dutch error page too.
+async fn error_pages(req: axum::extract::Request, next: middleware::Next) -> Response {
+    let response = next.run(req).await;
+    let status = response.status();
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if (status.is_client_error() || status.is_server_error()) && !is_html {
+        let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
+        let mut page = ErrorPage::response(status);
+        if let Some(v) = retry_after {
+            page.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        if status == StatusCode::METHOD_NOT_ALLOWED {
+            if let Some(allow) = response.headers().get(header::ALLOW) {
+                page.headers_mut().insert(header::ALLOW, allow.clone());
+            }
+        }
+        return page.into_response();
+    }
+    response
+}
+
+fn security_headers() -> tower::layer::util::Stack<
+    SetResponseHeaderLayer<HeaderValue>,
+    tower::layer::util::Stack<
+        SetResponseHeaderLayer<HeaderValue>,
+        tower::layer::util::Stack<
+            SetResponseHeaderLayer<HeaderValue>,
+            tower::layer::util::Stack<SetResponseHeaderLayer<HeaderValue>, SetResponseHeaderLayer<HeaderValue>>,
+        >,
+    >,
+> {
+    let set = |name: HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+    };
+    tower::layer::util::Stack::new(
+        set(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ),
+        tower::layer::util::Stack::new(
+            set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            tower::layer::util::Stack::new(
+                set(header::REFERRER_POLICY, "same-origin"),
+                tower::layer::util::Stack::new(
+                    set(header::X_FRAME_OPTIONS, "DENY"),
+                    set(
+                        HeaderName::from_static("permissions-policy"),
+                        "camera=(), microphone=(), geolocation=()",
+                    ),
+                ),
+            ),
+        ),
+    )
+}
+
+/// Parse an id from a path segment; anything else is simply not found.
+pub fn parse_id(raw: &str) -> Result<i64, AppError> {
+    raw.parse::<i64>().map_err(|_| AppError::NotFound)
+}

@@ -1,0 +1,162 @@
+//! Organisation pages: public profile, editing, inviting colleagues.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::auth::{CsrfForm, Ctx};
+use super::error::AppError;
+use super::items::Empty;
+use super::page::{render, Layout};
+use super::{parse_id, policy, AppState};
+use crate::domain::forms::OrganisationInput;
+use crate::domain::validation::FieldErrors;
+use crate::domain::OrganisationKind;
+use crate::store::accounts;
+use crate::store::items::{self, Item};
+use crate::store::organisations::{self, Organisation};
+
+#[derive(Template)]
+#[template(path = "organisations/show.html")]
+struct ShowPage {
+    layout: Layout,
+    organisation: Organisation,
+    kind_label: &'static str,
+    items: Vec<Item>,
+    is_member: bool,
+    show_contact: bool,
+    invitation_link: Option<String>,
+}
+
+async fn show_page(
+    app: &AppState,
+    ctx: &mut Ctx,
+    id: i64,
+    invitation_link: Option<String>,
+) -> Result<Response, AppError> {
+    let organisation = organisations::get(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let is_member = ctx
+        .user
+        .as_ref()
+        .is_some_and(|u| policy::can_manage_organisation(u, id));
+    let items = items::of_organisations(&app.db, &[id])
+        .await?
+        .into_iter()
+        .filter(|i| is_member || i.is_open())
+        .collect();
+    if is_member {
+        ctx.form_token().await?;
+    }
+    render(&ShowPage {
+        kind_label: organisation
+            .kind
+            .parse::<OrganisationKind>()
+            .map(|k| k.label())
+            .unwrap_or(""),
+        show_contact: policy::can_see_contact_details(ctx.user.as_ref()),
+        layout: ctx.layout().await?,
+        organisation,
+        items,
+        is_member,
+        invitation_link,
+    })
+}
+
+pub async fn show(
+    State(app): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    show_page(&app, &mut ctx, parse_id(&id)?, None).await
+}
+
+#[derive(Template)]
+#[template(path = "organisations/form.html")]
+struct FormPage {
+    layout: Layout,
+    organisation_id: i64,
+    org: OrganisationInput,
+    errors: FieldErrors,
+}
+
+impl FormPage {
+    fn kinds(&self) -> &'static [OrganisationKind] {
+        OrganisationKind::ALL
+    }
+}
+
+async fn managed(app: &AppState, ctx: &Ctx, id: &str) -> Result<Organisation, AppError> {
+    let user = ctx.user()?;
+    let id = parse_id(id)?;
+    policy::manage_organisation(user, id)?;
+    organisations::get(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn edit_form(
+    State(app): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let org = managed(&app, &ctx, &id).await?;
+    ctx.form_token().await?;
+    let input = OrganisationInput {
+        org_name: org.name,
+        kind: org.kind,
+        municipality: org.municipality,
+        postcode: org.postcode.unwrap_or_default(),
+        description: org.description,
+        website: org.website.unwrap_or_default(),
+        contact_name: org.contact_name.unwrap_or_default(),
+        contact_email: org.contact_email.unwrap_or_default(),
+        contact_phone: org.contact_phone.unwrap_or_default(),
+    };
+    render(&FormPage {
+        layout: ctx.layout().await?,
+        organisation_id: org.id,
+        org: input,
+        errors: FieldErrors::new(),
+    })
+}
+
+pub async fn update(
+    State(app): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm(input): CsrfForm<OrganisationInput>,
+) -> Result<Response, AppError> {
+    let org = managed(&app, &ctx, &id).await?;
+    match input.validate() {
+        Ok(changed) => {
+            organisations::update(&app.db, org.id, &changed).await?;
+            Ok(Redirect::to(&format!("/organisaties/{}", org.id)).into_response())
+        }
+        Err(errors) => {
+            let page = render(&FormPage {
+                layout: ctx.layout().await?,
+                organisation_id: org.id,
+                org: input,
+                errors,
+            })?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+/// A single-use link a member gives a colleague to join the organisation.
+pub async fn invite(
+    State(app): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, AppError> {
+    let org = managed(&app, &ctx, &id).await?;
+    let user_id = ctx.user()?.id;
+    let token = accounts::create_invitation(&app.db, org.id, user_id).await?;
+    let link = format!("{}/registreren?uitnodiging={token}", app.config.base_url);
+    show_page(&app, &mut ctx, org.id, Some(link)).await
+}

@@ -1,0 +1,82 @@
+//! The home page, the signed-in user's overview, static files and health.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use super::auth::Ctx;
+use super::error::AppError;
+use super::page::{render, Layout};
+use super::AppState;
+use crate::store::items::{self, Filter, Item};
+use crate::store::organisations::{self, Organisation};
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct Home {
+    layout: Layout,
+    requests: Vec<Item>,
+    offers: Vec<Item>,
+    open_requests: i64,
+    open_offers: i64,
+}
+
+pub async fn home(State(app): State<AppState>, mut ctx: Ctx) -> Result<Response, AppError> {
+    let latest = |direction| Filter {
+        direction: Some(direction),
+        ..Filter::default()
+    };
+    let requests = items::search(&app.db, &latest(crate::domain::Direction::Request)).await?;
+    let offers = items::search(&app.db, &latest(crate::domain::Direction::Offer)).await?;
+    render(&Home {
+        layout: ctx.layout().await?,
+        open_requests: requests.total,
+        open_offers: offers.total,
+        requests: requests.items.into_iter().take(6).collect(),
+        offers: offers.items.into_iter().take(6).collect(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "mine.html")]
+struct Mine {
+    layout: Layout,
+    organisations: Vec<Organisation>,
+    items: Vec<Item>,
+}
+
+pub async fn mine(State(app): State<AppState>, mut ctx: Ctx) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let organisations = organisations::by_ids(&app.db, &user.organisation_ids).await?;
+    let items = items::of_organisations(&app.db, &user.organisation_ids).await?;
+    render(&Mine {
+        layout: ctx.layout().await?,
+        organisations,
+        items,
+    })
+}
+
+pub async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../../static/style.css"),
+    )
+        .into_response()
+}
+
+/// The process is up.
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// The database answers.
+pub async fn readyz(State(app): State<AppState>) -> Response {
+    match sqlx::query("SELECT 1").execute(&app.db).await {
+        Ok(_) => "ok".into_response(),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
+    }
+}

@@ -1,0 +1,58 @@
+//! Who may do what: pure functions over the signed-in user and the resource.
+//! Every handler asks here; nothing else decides.
+
+use super::error::AppError;
+use crate::store::accounts::SessionUser;
+
+/// Members of an organisation may change it and its offers and requests.
+pub fn can_manage_organisation(user: &SessionUser, organisation_id: i64) -> bool {
+    user.organisation_ids.contains(&organisation_id)
+}
+
+/// The same as an `Err(Forbidden)` for handlers.
+pub fn manage_organisation(user: &SessionUser, organisation_id: i64) -> Result<(), AppError> {
+    if can_manage_organisation(user, organisation_id) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Contact details are for signed-in participants, makelaars and admins; a
+/// visitor and a gemeente viewer (who reads no personal data) do not see them.
+pub fn can_see_contact_details(user: Option<&SessionUser>) -> bool {
+    user.is_some_and(|u| !u.organisation_ids.is_empty() || u.is_admin || !u.makelaar_of.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(orgs: &[i64]) -> SessionUser {
+        SessionUser {
+            id: 1,
+            name: "Anna".into(),
+            email: "anna@voorbeeld.nl".into(),
+            organisation_ids: orgs.to_vec(),
+            is_admin: false,
+            makelaar_of: vec![],
+            gemeente_of: vec![],
+        }
+    }
+
+    #[test]
+    fn only_members_manage_an_organisation() {
+        assert!(can_manage_organisation(&user(&[3, 7]), 7));
+        assert!(!can_manage_organisation(&user(&[3]), 7));
+        assert!(manage_organisation(&user(&[]), 7).is_err());
+    }
+
+    #[test]
+    fn visitors_and_gemeente_viewers_see_no_contact_details() {
+        assert!(!can_see_contact_details(None));
+        let mut gemeente = user(&[]);
+        gemeente.gemeente_of = vec![1];
+        assert!(!can_see_contact_details(Some(&gemeente)));
+        assert!(can_see_contact_details(Some(&user(&[3]))));
+    }
+}
