@@ -25,7 +25,11 @@ pub async fn import(db: DbArgs, file: PathBuf) -> anyhow::Result<()> {
             for e in &errors {
                 eprintln!("{e}");
             }
-            anyhow::bail!("{} fout(en) in {}; er is niets opgeslagen", errors.len(), file.display());
+            anyhow::bail!(
+                "{} fout(en) in {}; er is niets opgeslagen",
+                errors.len(),
+                file.display()
+            );
         }
     };
     let database = Database::open(&db).await?;

@@ -11,7 +11,11 @@ pub const DEMO_PASSWORD: &str = "beursvloer-demo";
 
 /// (e-mail, name, role); the first two are members of an organisation.
 const LOGINS: &[(&str, &str, &str)] = &[
-    ("organisatie@demo.beursvloer.nl", "Demo Organisatie", "member"),
+    (
+        "organisatie@demo.beursvloer.nl",
+        "Demo Organisatie",
+        "member",
+    ),
     ("bedrijf@demo.beursvloer.nl", "Demo Bedrijf", "member"),
     ("makelaar@demo.beursvloer.nl", "Demo Makelaar", "makelaar"),
     ("gemeente@demo.beursvloer.nl", "Demo Gemeente", "gemeente"),
@@ -22,7 +26,11 @@ pub async fn load(db: &PgPool) -> anyhow::Result<String> {
     let doc = exchange::parse("demo.json", DEMO_FILE).map_err(|errors| {
         anyhow::anyhow!(
             "demo data invalid: {}",
-            errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")
+            errors
+                .iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
         )
     })?;
     let summary = store::imports::import(db, &doc).await?;

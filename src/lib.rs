@@ -27,7 +27,10 @@ use config::{DbArgs, ServeArgs, WebConfig};
 /// Build the web application on a migrated database.
 pub async fn app(db: PgPool, config: WebConfig) -> anyhow::Result<Router> {
     let sessions = PostgresStore::new(db.clone());
-    sessions.migrate().await.context("creating the session table")?;
+    sessions
+        .migrate()
+        .await
+        .context("creating the session table")?;
     let cleanup = sessions.clone();
     tokio::spawn(async move {
         if let Err(e) = cleanup
@@ -37,11 +40,17 @@ pub async fn app(db: PgPool, config: WebConfig) -> anyhow::Result<Router> {
             tracing::warn!(error = %e, "session clean-up stopped");
         }
     });
+    Ok(router(db, config))
+}
+
+/// The router on a database whose session table already exists.
+pub fn router(db: PgPool, config: WebConfig) -> Router {
+    let sessions = PostgresStore::new(db.clone());
     let state = web::AppState {
         db,
         config: Arc::new(config),
     };
-    Ok(web::router(state, sessions))
+    web::router(state, sessions)
 }
 
 /// `beursvloer serve`: run until Ctrl-C or SIGTERM, then shut down cleanly.

@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand};
 use beursvloer::config::{DbArgs, ServeArgs};
 
 #[derive(Parser)]
-#[command(name = "beursvloer", version, about = "Maatschappelijke Beursvloer: vraag en aanbod, matches en resultaten")]
+#[command(
+    name = "beursvloer",
+    version,
+    about = "Maatschappelijke Beursvloer: vraag en aanbod, matches en resultaten"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

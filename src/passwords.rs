@@ -1,7 +1,9 @@
 //! Argon2id password hashing with OWASP parameters (19 MiB, t=2, p=1),
 //! always off the async runtime.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 
 fn argon2() -> Argon2<'static> {
@@ -29,9 +31,11 @@ pub async fn verify(password: String, stored: Option<String>) -> anyhow::Result<
             let _ = argon2().hash_password(password.as_bytes(), &salt);
             return Ok(false);
         };
-        let parsed =
-            PasswordHash::new(&stored).map_err(|e| anyhow::anyhow!("stored hash unreadable: {e}"))?;
-        Ok(argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+        let parsed = PasswordHash::new(&stored)
+            .map_err(|e| anyhow::anyhow!("stored hash unreadable: {e}"))?;
+        Ok(argon2()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok())
     })
     .await?
 }
@@ -42,8 +46,14 @@ mod tests {
     async fn a_hash_verifies_only_its_own_password() {
         let h = super::hash("correct horse battery".into()).await.unwrap();
         assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(super::verify("correct horse battery".into(), Some(h.clone())).await.unwrap());
-        assert!(!super::verify("wrong horse battery".into(), Some(h)).await.unwrap());
+        assert!(
+            super::verify("correct horse battery".into(), Some(h.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(!super::verify("wrong horse battery".into(), Some(h))
+            .await
+            .unwrap());
         assert!(!super::verify("anything".into(), None).await.unwrap());
     }
 }

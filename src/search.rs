@@ -19,15 +19,35 @@ pub fn words(query: &str) -> Vec<Word> {
         if text.chars().count() < 2 || out.iter().any(|w| w.text == text) {
             continue;
         }
-        let stem = stemmer.stem(&text).into_owned();
-        // A stem shorter than 3 letters would match too much as a substring.
-        let stem = if stem.chars().count() < 3 { text.clone() } else { stem };
+        let stem = substring_stem(&stemmer, &text);
         out.push(Word { text, stem });
         if out.len() == 8 {
             break;
         }
     }
     out
+}
+
+/// The shortest of the Snowball stems of the word and of the word without a
+/// plural or diminutive ending. Snowball keeps "-es" ("vergaderruimtes"), so
+/// the ending is stripped first; a stem under 3 letters would match too much.
+fn substring_stem(stemmer: &Stemmer, word: &str) -> String {
+    const ENDINGS: [&str; 8] = ["tjes", "tje", "jes", "je", "'s", "en", "s", "e"];
+    let mut best = stemmer.stem(word).into_owned();
+    if let Some(base) = ENDINGS
+        .iter()
+        .find_map(|e| word.strip_suffix(e).filter(|b| b.chars().count() >= 4))
+    {
+        let stem = stemmer.stem(base).into_owned();
+        if stem.chars().count() < best.chars().count() {
+            best = stem;
+        }
+    }
+    if best.chars().count() < 3 {
+        word.to_string()
+    } else {
+        best
+    }
 }
 
 #[cfg(test)]
@@ -40,6 +60,12 @@ mod tests {
         let plural = &words("vergaderruimtes")[0];
         assert_eq!(singular.stem, plural.stem);
         assert!("vergaderruimtes".contains(&singular.stem));
+        assert_eq!(words("laptops")[0].stem, "laptop");
+        assert_eq!(
+            words("jaarrekeningen")[0].stem,
+            words("jaarrekening")[0].stem
+        );
+        assert_eq!(words("bus")[0].stem, "bus");
     }
 
     #[test]
@@ -49,6 +75,8 @@ mod tests {
             w.iter().map(|w| w.text.as_str()).collect::<Vec<_>>(),
             ["laptops", "100", "drop"]
         );
-        assert!(w.iter().all(|w| !w.stem.contains('%') && !w.stem.contains('_')));
+        assert!(w
+            .iter()
+            .all(|w| !w.stem.contains('%') && !w.stem.contains('_')));
     }
 }

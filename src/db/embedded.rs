@@ -181,7 +181,9 @@ impl EmbeddedPostgres {
     fn create_database(&self) -> anyhow::Result<()> {
         let psql = |sql: &str| {
             Command::new(self.bin_dir.join("psql"))
-                .args(["-X", "-q", "-t", "-A", "-U", "postgres", "-d", "postgres", "-h"])
+                .args([
+                    "-X", "-q", "-t", "-A", "-U", "postgres", "-d", "postgres", "-h",
+                ])
                 .arg(&self.socket_dir)
                 .args(["-p", &PORT.to_string(), "-c", sql])
                 .as_owner(self.owner)
@@ -255,7 +257,11 @@ fn unprivileged_owner() -> anyhow::Result<Option<(u32, u32)>> {
 
 /// `initdb`, `pg_ctl` and `psql` on PATH, or the newest /usr/lib/postgresql/*/bin.
 fn find_bin_dir() -> anyhow::Result<PathBuf> {
-    let has_tools = |dir: &Path| ["initdb", "pg_ctl", "psql"].iter().all(|t| dir.join(t).is_file());
+    let has_tools = |dir: &Path| {
+        ["initdb", "pg_ctl", "psql"]
+            .iter()
+            .all(|t| dir.join(t).is_file())
+    };
     if let Some(path) = std::env::var_os("PATH") {
         if let Some(dir) = std::env::split_paths(&path).find(|d| has_tools(d)) {
             return Ok(dir);

@@ -36,10 +36,22 @@ pub struct NewItem {
 impl ItemInput {
     pub fn validate(&self) -> Result<NewItem, FieldErrors> {
         let mut e = FieldErrors::new();
-        let direction = v::choice(&mut e, "direction", "Kies vraag of aanbod.", &self.direction);
+        let direction = v::choice(
+            &mut e,
+            "direction",
+            "Kies vraag of aanbod.",
+            &self.direction,
+        );
         let category = v::choice(&mut e, "category", "Kies een categorie.", &self.category);
         let title = v::text(&mut e, "title", "een titel", &self.title, 3, 120);
-        let description = v::text(&mut e, "description", "De beschrijving", &self.description, 0, 4000);
+        let description = v::text(
+            &mut e,
+            "description",
+            "De beschrijving",
+            &self.description,
+            0,
+            4000,
+        );
         let theme = v::optional_text(&mut e, "theme", "Het thema", &self.theme, 40)
             .map(|t| t.to_lowercase());
         let hours = v::optional_number(&mut e, "hours", "Het aantal uren", &self.hours, 10_000);
@@ -90,11 +102,32 @@ pub struct NewOrganisation {
 impl OrganisationInput {
     pub fn validate(&self) -> Result<NewOrganisation, FieldErrors> {
         let mut e = FieldErrors::new();
-        let name = v::text(&mut e, "org_name", "de naam van de organisatie", &self.org_name, 2, 120);
+        let name = v::text(
+            &mut e,
+            "org_name",
+            "de naam van de organisatie",
+            &self.org_name,
+            2,
+            120,
+        );
         let kind = v::choice(&mut e, "kind", "Kies het soort organisatie.", &self.kind);
-        let municipality = v::text(&mut e, "municipality", "de gemeente", &self.municipality, 2, 80);
+        let municipality = v::text(
+            &mut e,
+            "municipality",
+            "de gemeente",
+            &self.municipality,
+            2,
+            80,
+        );
         let postcode = v::postcode(&mut e, "postcode", &self.postcode);
-        let description = v::text(&mut e, "description", "De beschrijving", &self.description, 0, 2000);
+        let description = v::text(
+            &mut e,
+            "description",
+            "De beschrijving",
+            &self.description,
+            0,
+            2000,
+        );
         let website = v::optional_text(&mut e, "website", "De website", &self.website, 200);
         let website = website.map(|w| {
             if w.starts_with("http://") || w.starts_with("https://") {
@@ -105,17 +138,31 @@ impl OrganisationInput {
         });
         if website.as_deref().is_some_and(|w| {
             w.contains(char::is_whitespace)
-                || !w.split_once("://").is_some_and(|(_, host)| host.contains('.'))
+                || !w
+                    .split_once("://")
+                    .is_some_and(|(_, host)| host.contains('.'))
         }) {
             e.add("website", "Vul een websiteadres in zoals www.voorbeeld.nl.");
         }
-        let contact_name = v::optional_text(&mut e, "contact_name", "De contactpersoon", &self.contact_name, 120);
+        let contact_name = v::optional_text(
+            &mut e,
+            "contact_name",
+            "De contactpersoon",
+            &self.contact_name,
+            120,
+        );
         let contact_email = if self.contact_email.trim().is_empty() {
             None
         } else {
             Some(v::email(&mut e, "contact_email", &self.contact_email))
         };
-        let contact_phone = v::optional_text(&mut e, "contact_phone", "Het telefoonnummer", &self.contact_phone, 40);
+        let contact_phone = v::optional_text(
+            &mut e,
+            "contact_phone",
+            "Het telefoonnummer",
+            &self.contact_phone,
+            40,
+        );
         match kind {
             Some(kind) if e.is_empty() => Ok(NewOrganisation {
                 name,
@@ -232,6 +279,9 @@ mod tests {
             website: "www.bolster.nl".into(),
             ..Default::default()
         };
-        assert_eq!(input.validate().unwrap().website.as_deref(), Some("https://www.bolster.nl"));
+        assert_eq!(
+            input.validate().unwrap().website.as_deref(),
+            Some("https://www.bolster.nl")
+        );
     }
 }

@@ -118,6 +118,9 @@ mod tests {
     fn serde_uses_the_same_codes() {
         let k: OrganisationKind = serde_json::from_str("\"maatschappelijke_organisatie\"").unwrap();
         assert_eq!(k, OrganisationKind::MaatschappelijkeOrganisatie);
-        assert_eq!(serde_json::to_string(&Direction::Offer).unwrap(), "\"offer\"");
+        assert_eq!(
+            serde_json::to_string(&Direction::Offer).unwrap(),
+            "\"offer\""
+        );
     }
 }

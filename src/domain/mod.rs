@@ -1,7 +1,7 @@
 //! Plain domain types and rules, no I/O.
 
-mod kinds;
 pub mod forms;
+mod kinds;
 pub mod validation;
 
 pub use kinds::{Category, Direction, ItemStatus, OrganisationKind, UnknownValue};

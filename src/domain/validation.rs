@@ -121,9 +121,8 @@ pub fn postcode(errors: &mut FieldErrors, field: &'static str, value: &str) -> O
         return None;
     }
     let (digits, letters) = compact.split_at(compact.len().min(4));
-    let digits_ok = digits.len() == 4
-        && digits.chars().all(|c| c.is_ascii_digit())
-        && !digits.starts_with('0');
+    let digits_ok =
+        digits.len() == 4 && digits.chars().all(|c| c.is_ascii_digit()) && !digits.starts_with('0');
     let letters_ok = letters.is_empty()
         || (letters.len() == 2 && letters.chars().all(|c| c.is_ascii_uppercase()));
     if digits_ok && letters_ok {
@@ -150,7 +149,10 @@ pub fn email(errors: &mut FieldErrors, field: &'static str, value: &str) -> Stri
             .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
         && !value.chars().any(char::is_whitespace);
     if !plausible {
-        errors.add(field, "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.");
+        errors.add(
+            field,
+            "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.",
+        );
     }
     value
 }
@@ -176,7 +178,10 @@ mod tests {
         assert_eq!(e.get("title"), Some("Vul een titel in."));
         let mut e = FieldErrors::new();
         text(&mut e, "title", "De titel", "abcdefghijkl", 3, 10);
-        assert_eq!(e.get("title"), Some("De titel mag hoogstens 10 tekens hebben."));
+        assert_eq!(
+            e.get("title"),
+            Some("De titel mag hoogstens 10 tekens hebben.")
+        );
     }
 
     #[test]

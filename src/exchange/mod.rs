@@ -95,7 +95,11 @@ impl fmt::Display for ImportError {
         if self.field.is_empty() {
             write!(f, "{}: {}", self.location, self.message)
         } else {
-            write!(f, "{}, veld '{}': {}", self.location, self.field, self.message)
+            write!(
+                f,
+                "{}, veld '{}': {}",
+                self.location, self.field, self.message
+            )
         }
     }
 }
@@ -111,7 +115,9 @@ const KEY_MAX: usize = 80;
 fn valid_key(key: &str) -> bool {
     !key.is_empty()
         && key.len() <= KEY_MAX
-        && key.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
 }
 
 /// Check every entry, collecting all problems rather than stopping at the first.
@@ -125,12 +131,20 @@ pub fn validate(raw: &RawDocument) -> Result<Document, Vec<ImportError>> {
         })
     };
     if raw.format != FORMAT {
-        push("bestand", "format", format!("verwacht \"{FORMAT}\", gevonden \"{}\"", raw.format));
+        push(
+            "bestand",
+            "format",
+            format!("verwacht \"{FORMAT}\", gevonden \"{}\"", raw.format),
+        );
     }
     let event = raw.event.as_ref().and_then(|e| {
         let location = "event";
         if !valid_key(&e.key) {
-            push(location, "key", "sleutel ontbreekt of bevat andere tekens dan letters, cijfers, - _ .".into());
+            push(
+                location,
+                "key",
+                "sleutel ontbreekt of bevat andere tekens dan letters, cijfers, - _ .".into(),
+            );
         }
         if e.name.trim().chars().count() < 2 {
             push(location, "name", "naam ontbreekt".into());
@@ -143,7 +157,11 @@ pub fn validate(raw: &RawDocument) -> Result<Document, Vec<ImportError>> {
             time::macros::format_description!("[year]-[month]-[day]"),
         );
         if date.is_err() {
-            push(location, "date", format!("\"{}\" is geen datum als 2027-03-30", e.date));
+            push(
+                location,
+                "date",
+                format!("\"{}\" is geen datum als 2027-03-30", e.date),
+            );
         }
         Some(Event {
             key: e.key.clone(),
@@ -159,9 +177,17 @@ pub fn validate(raw: &RawDocument) -> Result<Document, Vec<ImportError>> {
     for (i, o) in raw.organisations.iter().enumerate() {
         let location = format!("organisatie {} ({})", i + 1, o.key);
         if !valid_key(&o.key) {
-            push(&location, "key", "sleutel ontbreekt of bevat andere tekens dan letters, cijfers, - _ .".into());
+            push(
+                &location,
+                "key",
+                "sleutel ontbreekt of bevat andere tekens dan letters, cijfers, - _ .".into(),
+            );
         } else if !org_keys.insert(o.key.as_str()) {
-            push(&location, "key", "deze sleutel staat er twee keer in".into());
+            push(
+                &location,
+                "key",
+                "deze sleutel staat er twee keer in".into(),
+            );
         }
         let input = OrganisationInput {
             org_name: o.name.clone(),
@@ -182,12 +208,24 @@ pub fn validate(raw: &RawDocument) -> Result<Document, Vec<ImportError>> {
     for (i, it) in raw.items.iter().enumerate() {
         let location = format!("item {} ({})", i + 1, it.key);
         if !valid_key(&it.key) {
-            push(&location, "key", "sleutel ontbreekt of bevat andere tekens dan letters, cijfers, - _ .".into());
+            push(
+                &location,
+                "key",
+                "sleutel ontbreekt of bevat andere tekens dan letters, cijfers, - _ .".into(),
+            );
         } else if !item_keys.insert(it.key.as_str()) {
-            push(&location, "key", "deze sleutel staat er twee keer in".into());
+            push(
+                &location,
+                "key",
+                "deze sleutel staat er twee keer in".into(),
+            );
         }
         if !org_keys.contains(it.org.as_str()) {
-            push(&location, "org", format!("organisatie \"{}\" staat niet in het bestand", it.org));
+            push(
+                &location,
+                "org",
+                format!("organisatie \"{}\" staat niet in het bestand", it.org),
+            );
         }
         let hours = match it.hours {
             Some(h) if h.is_finite() && h >= 0.0 => h.round().to_string(),

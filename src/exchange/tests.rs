@@ -31,8 +31,16 @@ fn every_bad_field_is_named_with_its_item() {
         .replace("\"org\": \"bolster\"", "\"org\": \"onbekend\"");
     let errors = parse("x.json", &bad).unwrap_err();
     let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-    assert!(text.iter().any(|t| t.contains("item 1 (r-001)") && t.contains("'category'")), "{text:?}");
-    assert!(text.iter().any(|t| t.contains("'org'") && t.contains("onbekend")), "{text:?}");
+    assert!(
+        text.iter()
+            .any(|t| t.contains("item 1 (r-001)") && t.contains("'category'")),
+        "{text:?}"
+    );
+    assert!(
+        text.iter()
+            .any(|t| t.contains("'org'") && t.contains("onbekend")),
+        "{text:?}"
+    );
 }
 
 #[test]
@@ -48,5 +56,7 @@ fn duplicate_keys_are_refused() {
         "\"hours\": 36},\n {\"key\": \"r-001\", \"org\": \"bolster\", \"direction\": \"offer\", \"category\": \"kennis\", \"title\": \"Nog eens\"}",
     );
     let errors = parse("x.json", &doubled).unwrap_err();
-    assert!(errors.iter().any(|e| e.field == "key" && e.location.starts_with("item 2")));
+    assert!(errors
+        .iter()
+        .any(|e| e.field == "key" && e.location.starts_with("item 2")));
 }

@@ -54,11 +54,13 @@ pub async fn credentials(db: &PgPool, email: &str) -> sqlx::Result<Option<Creden
     .bind(email.trim())
     .fetch_optional(db)
     .await?;
-    Ok(row.map(|(id, password_hash, session_generation)| Credentials {
-        id,
-        password_hash,
-        session_generation,
-    }))
+    Ok(
+        row.map(|(id, password_hash, session_generation)| Credentials {
+            id,
+            password_hash,
+            session_generation,
+        }),
+    )
 }
 
 pub async fn record_login(db: &PgPool, id: i64) -> sqlx::Result<()> {
@@ -157,7 +159,10 @@ pub async fn register(
 }
 
 /// The organisation a still-valid invitation token leads to.
-pub async fn invitation_organisation(db: &PgPool, token: &str) -> sqlx::Result<Option<(i64, String)>> {
+pub async fn invitation_organisation(
+    db: &PgPool,
+    token: &str,
+) -> sqlx::Result<Option<(i64, String)>> {
     sqlx::query_as(
         "SELECT o.id, o.name FROM invitations i JOIN organisations o ON o.id = i.organisation_id
          WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > now()",
@@ -226,16 +231,20 @@ pub async fn reset_password(db: &PgPool, token: &str, password_hash: &str) -> sq
     let Some(user_id) = user_id else {
         return Ok(false);
     };
-    sqlx::query("UPDATE users SET password_hash = $2, session_generation = session_generation + 1
-         WHERE id = $1")
-        .bind(user_id)
-        .bind(password_hash)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM login_failures WHERE email = (SELECT lower(email) FROM users WHERE id = $1)")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE users SET password_hash = $2, session_generation = session_generation + 1
+         WHERE id = $1",
+    )
+    .bind(user_id)
+    .bind(password_hash)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "DELETE FROM login_failures WHERE email = (SELECT lower(email) FROM users WHERE id = $1)",
+    )
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(true)
 }

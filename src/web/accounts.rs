@@ -102,7 +102,11 @@ pub async fn register(
     }
     let account = input.account.validate().map_err(|e| merge(&mut errors, e));
     let organisation = if input.invitation.is_empty() {
-        input.organisation.validate().map(Some).map_err(|e| merge(&mut errors, e))
+        input
+            .organisation
+            .validate()
+            .map(Some)
+            .map_err(|e| merge(&mut errors, e))
     } else {
         Ok(None)
     };
@@ -198,7 +202,8 @@ pub async fn login(
     CsrfForm(input): CsrfForm<LoginInput>,
 ) -> Result<Response, AppError> {
     let ip = peer.ip().to_string();
-    let (account_failures, ip_failures) = accounts::recent_failures(&app.db, &input.email, &ip).await?;
+    let (account_failures, ip_failures) =
+        accounts::recent_failures(&app.db, &input.email, &ip).await?;
     if account_failures >= MAX_FAILURES_PER_ACCOUNT || ip_failures >= MAX_FAILURES_PER_IP {
         tracing::warn!(ip, "login refused: too many failures");
         return login_again(
@@ -345,7 +350,10 @@ pub async fn reset(
             ctx.sign_out().await?;
             return Ok(Redirect::to("/inloggen?hersteld=1").into_response());
         }
-        errors.add("token", "Deze herstellink is verlopen of al gebruikt. Vraag een nieuwe aan.");
+        errors.add(
+            "token",
+            "Deze herstellink is verlopen of al gebruikt. Vraag een nieuwe aan.",
+        );
     }
     ctx.form_token().await?;
     let page = render(&ResetPage {

@@ -75,10 +75,7 @@ where
             (Some(id), Some(generation)) => accounts::session_user(&app.db, id, generation).await?,
             _ => None,
         };
-        let csrf = match session.get::<String>(CSRF_KEY).await? {
-            Some(token) => token,
-            None => String::new(),
-        };
+        let csrf = session.get::<String>(CSRF_KEY).await?.unwrap_or_default();
         let path = parts
             .uri
             .path_and_query()
@@ -137,13 +134,14 @@ where
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|_| AppError::PayloadTooLarge)?;
-        let sent: CsrfField =
-            serde_urlencoded::from_bytes(&bytes).map_err(|e| AppError::BadRequest(e.to_string()))?;
+        let sent: CsrfField = serde_urlencoded::from_bytes(&bytes)
+            .map_err(|e| AppError::BadRequest(e.to_string()))?;
         let expected = session.get::<String>(CSRF_KEY).await?.unwrap_or_default();
         if expected.is_empty() || !constant_time_eq(expected.as_bytes(), sent.csrf.as_bytes()) {
             return Err(AppError::CsrfFailed);
         }
-        let form = serde_urlencoded::from_bytes(&bytes).map_err(|e| AppError::BadRequest(e.to_string()))?;
+        let form = serde_urlencoded::from_bytes(&bytes)
+            .map_err(|e| AppError::BadRequest(e.to_string()))?;
         Ok(CsrfForm(form))
     }
 }
@@ -168,11 +166,12 @@ fn is_cross_site(req: &Request) -> bool {
         return !matches!(site, "same-origin" | "none");
     }
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    match (headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()), host) {
+    match (
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        host,
+    ) {
         (Some("null"), _) => true,
-        (Some(origin), Some(host)) => {
-            origin.split_once("://").map(|(_, h)| h) != Some(host)
-        }
+        (Some(origin), Some(host)) => origin.split_once("://").map(|(_, h)| h) != Some(host),
         (Some(_), None) => true,
         (None, _) => false,
     }
@@ -193,10 +192,16 @@ mod tests {
     #[test]
     fn cross_site_posts_are_recognised() {
         assert!(is_cross_site(&post(&[("sec-fetch-site", "cross-site")])));
-        assert!(is_cross_site(&post(&[("host", "beurs.nl"), ("origin", "https://evil.example")])));
+        assert!(is_cross_site(&post(&[
+            ("host", "beurs.nl"),
+            ("origin", "https://evil.example")
+        ])));
         assert!(is_cross_site(&post(&[("origin", "null")])));
         assert!(!is_cross_site(&post(&[("sec-fetch-site", "same-origin")])));
-        assert!(!is_cross_site(&post(&[("host", "beurs.nl"), ("origin", "https://beurs.nl")])));
+        assert!(!is_cross_site(&post(&[
+            ("host", "beurs.nl"),
+            ("origin", "https://beurs.nl")
+        ])));
         assert!(!is_cross_site(&post(&[("host", "beurs.nl")])));
     }
 

@@ -23,8 +23,8 @@ pub enum AppError {
     UnsupportedMediaType,
     #[error("te veel pogingen")]
     TooManyRequests,
-    #[error("database niet bereikbaar")]
-    Unavailable(#[source] sqlx::Error),
+    #[error("database niet bereikbaar: {0}")]
+    Unavailable(String),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -35,12 +35,14 @@ impl From<sqlx::Error> for AppError {
             sqlx::Error::PoolTimedOut
             | sqlx::Error::PoolClosed
             | sqlx::Error::Io(_)
-            | sqlx::Error::WorkerCrashed => AppError::Unavailable(err),
+            | sqlx::Error::WorkerCrashed => AppError::Unavailable(err.to_string()),
             // 57014: statement_timeout; 57P0x: server shutting down or unavailable
             sqlx::Error::Database(ref db)
-                if db.code().is_some_and(|c| c == "57014" || c.starts_with("57P")) =>
+                if db
+                    .code()
+                    .is_some_and(|c| c == "57014" || c.starts_with("57P")) =>
             {
-                AppError::Unavailable(err)
+                AppError::Unavailable(err.to_string())
             }
             other => AppError::Internal(other.into()),
         }
@@ -53,9 +55,10 @@ impl From<askama::Error> for AppError {
     }
 }
 
+/// The session store is Postgres: when it fails, the database is away.
 impl From<tower_sessions::session::Error> for AppError {
     fn from(err: tower_sessions::session::Error) -> Self {
-        AppError::Internal(err.into())
+        AppError::Unavailable(err.to_string())
     }
 }
 
@@ -115,8 +118,8 @@ impl IntoResponse for AppError {
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable(err) => {
-                tracing::warn!(error = %err, "database unavailable");
+            AppError::Unavailable(reason) => {
+                tracing::warn!(reason, "database unavailable");
                 StatusCode::SERVICE_UNAVAILABLE
             }
             AppError::Internal(err) => {

@@ -2,10 +2,10 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::{Redirect, Response, IntoResponse};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::auth::{Ctx, CsrfForm};
+use super::auth::{CsrfForm, Ctx};
 use super::error::AppError;
 use super::page::{render, Layout};
 use super::{parse_id, policy, AppState};
@@ -83,7 +83,10 @@ pub async fn browse(
             ("thema", query.thema.as_str()),
         ];
         let mut s = serde_urlencoded::to_string(
-            pairs.iter().filter(|(_, v)| !v.is_empty()).collect::<Vec<_>>(),
+            pairs
+                .iter()
+                .filter(|(_, v)| !v.is_empty())
+                .collect::<Vec<_>>(),
         )
         .unwrap_or_default();
         if !s.is_empty() {
@@ -204,12 +207,18 @@ pub async fn create(
     CsrfForm(input): CsrfForm<ItemInput>,
 ) -> Result<Response, AppError> {
     let user = ctx.user()?.clone();
-    let organisation_id = match (input.organisation_id.parse::<i64>(), user.organisation_ids.as_slice()) {
+    let organisation_id = match (
+        input.organisation_id.parse::<i64>(),
+        user.organisation_ids.as_slice(),
+    ) {
         (Ok(id), _) => id,
         (Err(_), [only]) => *only,
         _ => {
             let mut errors = FieldErrors::new();
-            errors.add("organisation_id", "Kies voor welke organisatie je dit plaatst.");
+            errors.add(
+                "organisation_id",
+                "Kies voor welke organisatie je dit plaatst.",
+            );
             return form_page(&app, &mut ctx, None, input, errors).await;
         }
     };

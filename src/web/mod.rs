@@ -44,22 +44,31 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
         .with_secure(state.config.secure_cookies)
         .with_expiry(Expiry::OnInactivity(time::Duration::days(7)));
 
-    Router::new()
+    let router = Router::new()
         .route("/", get(pages::home))
         .route("/markt", get(items::browse))
         .route("/items", post(items::create))
         .route("/items/nieuw", get(items::new_form))
         .route("/items/{id}", get(items::show))
-        .route("/items/{id}/bewerken", get(items::edit_form).post(items::update))
+        .route(
+            "/items/{id}/bewerken",
+            get(items::edit_form).post(items::update),
+        )
         .route("/items/{id}/intrekken", post(items::withdraw))
         .route("/organisaties/{id}", get(organisations::show))
         .route(
             "/organisaties/{id}/bewerken",
             get(organisations::edit_form).post(organisations::update),
         )
-        .route("/organisaties/{id}/uitnodigingen", post(organisations::invite))
+        .route(
+            "/organisaties/{id}/uitnodigingen",
+            post(organisations::invite),
+        )
         .route("/mijn", get(pages::mine))
-        .route("/registreren", get(accounts::register_form).post(accounts::register))
+        .route(
+            "/registreren",
+            get(accounts::register_form).post(accounts::register),
+        )
         .route("/inloggen", get(accounts::login_form).post(accounts::login))
         .route("/uitloggen", post(accounts::logout))
         .route(
@@ -77,8 +86,8 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
         .layer(session_layer)
         .layer(middleware::from_fn(auth::reject_cross_site))
         .layer(middleware::from_fn(error_pages))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(security_headers())
+        .layer(DefaultBodyLimit::max(BODY_LIMIT));
+    with_security_headers(router)
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -113,39 +122,28 @@ async fn error_pages(req: axum::extract::Request, next: middleware::Next) -> Res
     response
 }
 
-fn security_headers() -> tower::layer::util::Stack<
-    SetResponseHeaderLayer<HeaderValue>,
-    tower::layer::util::Stack<
-        SetResponseHeaderLayer<HeaderValue>,
-        tower::layer::util::Stack<
-            SetResponseHeaderLayer<HeaderValue>,
-            tower::layer::util::Stack<SetResponseHeaderLayer<HeaderValue>, SetResponseHeaderLayer<HeaderValue>>,
-        >,
-    >,
-> {
-    let set = |name: HeaderName, value: &'static str| {
-        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
-    };
-    tower::layer::util::Stack::new(
-        set(
+/// Security headers on every response, unless a handler set its own.
+fn with_security_headers(router: Router<AppState>) -> Router<AppState> {
+    const HEADERS: [(HeaderName, &str); 5] = [
+        (
             header::CONTENT_SECURITY_POLICY,
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
              object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
         ),
-        tower::layer::util::Stack::new(
-            set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-            tower::layer::util::Stack::new(
-                set(header::REFERRER_POLICY, "same-origin"),
-                tower::layer::util::Stack::new(
-                    set(header::X_FRAME_OPTIONS, "DENY"),
-                    set(
-                        HeaderName::from_static("permissions-policy"),
-                        "camera=(), microphone=(), geolocation=()",
-                    ),
-                ),
-            ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=()",
         ),
-    )
+    ];
+    HEADERS.into_iter().fold(router, |router, (name, value)| {
+        router.layer(SetResponseHeaderLayer::if_not_present(
+            name,
+            HeaderValue::from_static(value),
+        ))
+    })
 }
 
 /// Parse an id from a path segment; anything else is simply not found.

@@ -1,0 +1,255 @@
+//! Test harness: the real router on a free port, against its own fresh
+//! Postgres database, driven over HTTP by cookie-keeping clients.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::str::FromStr;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use reqwest::redirect::Policy;
+use reqwest::{Client, Response, StatusCode};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Executor, PgPool};
+
+use beursvloer::config::WebConfig;
+
+pub struct TestApp {
+    pub address: String,
+    pub db: PgPool,
+    pub database_url: String,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        let base = std::env::var("DATABASE_URL")
+            .expect("DATABASE_URL is not set: run the tests with scripts/test.sh");
+        let name = format!(
+            "bv_test_{}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst),
+            rand::random::<u32>()
+        );
+        let admin = PgPool::connect(&base)
+            .await
+            .expect("connect to DATABASE_URL");
+        admin
+            .execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .expect("create test database");
+        admin.close().await;
+        let options = PgConnectOptions::from_str(&base).unwrap().database(&name);
+        let db = PgPoolOptions::new()
+            .max_connections(10)
+            .acquire_timeout(std::time::Duration::from_secs(5))
+            .connect_with(options)
+            .await
+            .expect("connect to test database");
+        beursvloer::db::MIGRATOR.run(&db).await.expect("migrate");
+        let app = Self::serve(db.clone()).await;
+        TestApp {
+            address: app,
+            db,
+            database_url: base,
+        }
+    }
+
+    /// Serve the real application on a free port; returns its base URL.
+    pub async fn serve(db: PgPool) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let router = beursvloer::app(db, config(&address))
+            .await
+            .expect("build app");
+        Self::run(listener, router).await;
+        address
+    }
+
+    /// Serve the application on `runtime_db` (which may be unreachable), with
+    /// its schema set up through `setup_db`.
+    pub async fn serve_with(setup_db: PgPool, runtime_db: PgPool) -> String {
+        let _ = beursvloer::app(setup_db, config("http://unused"))
+            .await
+            .expect("build app");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        Self::run(listener, beursvloer::router(runtime_db, config(&address))).await;
+        address
+    }
+
+    async fn run(listener: tokio::net::TcpListener, router: axum::Router) {
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap();
+        });
+    }
+
+    /// A browser without an account yet.
+    pub fn visitor(&self) -> Browser {
+        Browser {
+            client: Client::builder()
+                .cookie_store(true)
+                .redirect(Policy::none())
+                .build()
+                .unwrap(),
+            base: self.address.clone(),
+        }
+    }
+
+    /// Register a person with a new organisation; returns their signed-in browser.
+    pub async fn register(&self, person: &str, organisation: &str, kind: &str) -> Browser {
+        let browser = self.visitor();
+        let email = email_for(person);
+        let response = browser
+            .submit(
+                "/registreren",
+                "/registreren",
+                &[
+                    ("name", person),
+                    ("email", &email),
+                    ("password", PASSWORD),
+                    ("org_name", organisation),
+                    ("kind", kind),
+                    ("municipality", "Hellendoorn"),
+                    ("postcode", "7447"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "registration of {person} failed"
+        );
+        browser
+    }
+
+    pub async fn item_title(&self, id: i64) -> String {
+        sqlx::query_scalar("SELECT title FROM items WHERE id = $1")
+            .bind(id)
+            .fetch_one(&self.db)
+            .await
+            .unwrap()
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&self.db).await.unwrap()
+    }
+}
+
+fn config(address: &str) -> WebConfig {
+    WebConfig {
+        secure_cookies: false,
+        base_url: address.to_string(),
+    }
+}
+
+pub const PASSWORD: &str = "een lang geheim wachtwoord";
+
+pub fn email_for(person: &str) -> String {
+    format!("{}@voorbeeld.nl", person.to_lowercase().replace(' ', "."))
+}
+
+/// One user's browser: keeps cookies, does not follow redirects.
+pub struct Browser {
+    pub client: Client,
+    pub base: String,
+}
+
+impl Browser {
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn get_html(&self, path: &str) -> String {
+        let response = self.get(path).await;
+        assert!(
+            response.status().is_success(),
+            "GET {path}: {}",
+            response.status()
+        );
+        response.text().await.unwrap()
+    }
+
+    /// Open the form page, then post the form with its CSRF token, as a browser would.
+    pub async fn submit(&self, form_page: &str, action: &str, fields: &[(&str, &str)]) -> Response {
+        let html = self.get_html(form_page).await;
+        let token = csrf_token(&html);
+        let mut all: Vec<(&str, &str)> = vec![("csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post(action, &all).await
+    }
+
+    /// Post a form as given (no token added).
+    pub async fn post(&self, action: &str, fields: &[(&str, &str)]) -> Response {
+        self.client
+            .post(format!("{}{action}", self.base))
+            .header("origin", &self.base)
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Post a new request or offer; returns its id.
+    pub async fn post_item(
+        &self,
+        direction: &str,
+        category: &str,
+        title: &str,
+        description: &str,
+    ) -> i64 {
+        let response = self
+            .submit(
+                "/items/nieuw",
+                "/items",
+                &[
+                    ("direction", direction),
+                    ("category", category),
+                    ("title", title),
+                    ("description", description),
+                ],
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "posting {title} failed"
+        );
+        id_from_location(&response)
+    }
+}
+
+pub fn csrf_token(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker).expect("page has a CSRF field") + marker.len();
+    let end = html[start..].find('"').unwrap() + start;
+    html[start..end].to_string()
+}
+
+pub fn location(response: &Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .expect("a redirect")
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+pub fn id_from_location(response: &Response) -> i64 {
+    location(response)
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
