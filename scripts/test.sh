@@ -7,12 +7,13 @@ cd "$(dirname "$0")/.."
 if [ -z "${DATABASE_URL:-}" ]; then
   scripts/ensure-postgres.sh
   cargo build --quiet --bin beursvloer
+  bin="${CARGO_TARGET_DIR:-target}/debug/beursvloer"
   # Outside the clone: a clone under /root is not reachable by the postgres user.
   export BEURSVLOER_DATA="${TMPDIR:-/tmp}/beursvloer-test-$(id -u)-$$"
   mkdir -p "$BEURSVLOER_DATA" && chmod 755 "$BEURSVLOER_DATA"
-  cleanup() { target/debug/beursvloer db stop || true; rm -rf "$BEURSVLOER_DATA"; }
+  cleanup() { "$bin" db stop || true; rm -rf "$BEURSVLOER_DATA"; }
   trap cleanup EXIT
-  DATABASE_URL="$(target/debug/beursvloer db start | sed -n 's/^DATABASE_URL=//p')"
+  DATABASE_URL="$("$bin" db start | sed -n 's/^DATABASE_URL=//p')"
   export DATABASE_URL
 fi
 

@@ -39,3 +39,107 @@ pub async fn import(db: DbArgs, file: PathBuf) -> anyhow::Result<()> {
     println!("{summary}");
     Ok(())
 }
+
+async fn open_event(
+    db: &DbArgs,
+    key: &str,
+) -> anyhow::Result<(Database, crate::store::events::Event)> {
+    let database = Database::open(db).await?;
+    match crate::store::events::by_key(&database.pool, key).await? {
+        Some(event) => Ok((database, event)),
+        None => {
+            database.close().await;
+            anyhow::bail!("geen beursvloer met sleutel \"{key}\"")
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum Format {
+    Json,
+    Csv,
+}
+
+pub async fn export(db: DbArgs, event_key: String, format: Format) -> anyhow::Result<()> {
+    let (database, event) = open_event(&db, &event_key).await?;
+    let doc = crate::store::exports::event(&database.pool, &event).await;
+    database.close().await;
+    let doc = doc?;
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&doc)?),
+        Format::Csv => print!("{}", exchange::write_csv(&doc)?),
+    }
+    Ok(())
+}
+
+/// Suggestions per request, as `shared/eval/score.py` reads them.
+pub async fn suggest(db: DbArgs, event_key: String, json: bool) -> anyhow::Result<()> {
+    let (database, event) = open_event(&db, &event_key).await?;
+    let loaded = crate::store::market::for_event(&database.pool, event.id).await;
+    database.close().await;
+    let loaded = loaded?;
+    let requests: Vec<serde_json::Value> = loaded
+        .market
+        .suggestions(10)
+        .into_iter()
+        .map(|(request, offers)| {
+            serde_json::json!({
+                "request": loaded.key(request),
+                "offers": offers.iter().map(|s| serde_json::json!({
+                    "offer": loaded.key(s.offer),
+                    "score": round(s.score),
+                    "reasons": s.reasons,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    if json {
+        println!("{}", serde_json::json!({ "requests": requests }));
+    } else {
+        for r in &requests {
+            println!("{}", r["request"].as_str().unwrap_or(""));
+            for o in r["offers"].as_array().into_iter().flatten() {
+                println!(
+                    "  {} {} {}",
+                    o["score"],
+                    o["offer"].as_str().unwrap_or(""),
+                    o["reasons"]
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The global proposal, as `shared/eval/score.py` reads it.
+pub async fn propose(db: DbArgs, event_key: String, json: bool) -> anyhow::Result<()> {
+    let (database, event) = open_event(&db, &event_key).await?;
+    let loaded = crate::store::market::for_event(&database.pool, event.id).await;
+    database.close().await;
+    let loaded = loaded?;
+    let proposal = loaded.market.propose();
+    let pair = |s: &crate::matching::Suggestion| serde_json::json!({ "offer": loaded.key(s.offer), "request": loaded.key(s.request) });
+    let output = serde_json::json!({
+        "matches": proposal.matches.iter().map(|s| serde_json::json!({
+            "offer": loaded.key(s.offer),
+            "request": loaded.key(s.request),
+            "score": round(s.score),
+            "reasons": s.reasons,
+        })).collect::<Vec<_>>(),
+        "two_way": proposal.two_way.iter().map(|t| serde_json::json!({
+            "give": pair(&t.give),
+            "return": pair(&t.ret),
+            "score": round(t.score),
+        })).collect::<Vec<_>>(),
+    });
+    if json {
+        println!("{output}");
+    } else {
+        println!("{}", serde_json::to_string_pretty(&output)?);
+    }
+    Ok(())
+}
+
+fn round(score: f64) -> f64 {
+    (score * 1000.0).round() / 1000.0
+}

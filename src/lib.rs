@@ -7,6 +7,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod exchange;
+pub mod matching;
 pub mod passwords;
 pub mod search;
 pub mod store;

@@ -37,6 +37,35 @@ enum Command {
         db: DbArgs,
         file: PathBuf,
     },
+    /// Export an event as beursvloer-exchange/1 (JSON) or CSV to standard output.
+    Export {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long = "event")]
+        event: String,
+        #[arg(long, value_enum, default_value = "json")]
+        format: beursvloer::cli::Format,
+    },
+    /// Suggested offers for every open request of an event, best first.
+    Suggest {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long = "event")]
+        event: String,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The global proposal of matches for an event.
+    Propose {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long = "event")]
+        event: String,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
     /// Manage the embedded Postgres cluster (used by the test script).
     #[command(hide = true)]
     Db {
@@ -63,6 +92,15 @@ fn main() -> anyhow::Result<()> {
         Command::Serve { db, serve } => runtime.block_on(beursvloer::serve(db, serve)),
         Command::Migrate { db } => runtime.block_on(beursvloer::cli::migrate(db)),
         Command::Import { db, file } => runtime.block_on(beursvloer::cli::import(db, file)),
+        Command::Export { db, event, format } => {
+            runtime.block_on(beursvloer::cli::export(db, event, format))
+        }
+        Command::Suggest { db, event, json } => {
+            runtime.block_on(beursvloer::cli::suggest(db, event, json))
+        }
+        Command::Propose { db, event, json } => {
+            runtime.block_on(beursvloer::cli::propose(db, event, json))
+        }
         Command::Db { action, data_dir } => match action {
             DbAction::Start => {
                 let pg = beursvloer::db::embedded::EmbeddedPostgres::start(&data_dir)?;

@@ -30,9 +30,7 @@ impl EmbeddedPostgres {
     pub fn start(data_dir: &Path) -> anyhow::Result<EmbeddedPostgres> {
         let bin_dir = find_bin_dir()?;
         let owner = unprivileged_owner()?;
-        fs::create_dir_all(data_dir)
-            .with_context(|| format!("creating data folder {}", data_dir.display()))?;
-        let data_dir = data_dir.canonicalize()?;
+        let data_dir = cluster_root(data_dir, owner)?;
         let pgdata = data_dir.join("pg");
         let socket_dir = data_dir.join("run");
         for dir in [&pgdata, &socket_dir] {
@@ -49,9 +47,6 @@ impl EmbeddedPostgres {
             owner,
             started_here: false,
         };
-        if let Some((uid, _)) = owner {
-            pg.check_reachable_by(uid)?;
-        }
         if !pg.pgdata.join("PG_VERSION").exists() {
             pg.initdb()?;
         }
@@ -84,7 +79,7 @@ impl EmbeddedPostgres {
     /// Stop the cluster whoever started it (used by `beursvloer db stop`).
     pub fn stop_any(data_dir: &Path) -> anyhow::Result<()> {
         let bin_dir = find_bin_dir()?;
-        let pgdata = data_dir.join("pg");
+        let pgdata = cluster_root(data_dir, unprivileged_owner()?)?.join("pg");
         if !pgdata.join("postmaster.pid").exists() {
             return Ok(());
         }
@@ -203,26 +198,6 @@ impl EmbeddedPostgres {
         }
         Ok(())
     }
-
-    /// The cluster's user must be able to reach the data folder (a clone
-    /// under /root is not reachable by `postgres`).
-    fn check_reachable_by(&self, uid: u32) -> anyhow::Result<()> {
-        let ok = Command::new("test")
-            .arg("-w")
-            .arg(&self.pgdata)
-            .uid(uid)
-            .status()
-            .map(|s| s.success())
-            .unwrap_or(false);
-        if !ok {
-            bail!(
-                "the postgres user cannot reach {}; choose a data folder outside a private \
-                 home directory with --data-dir or BEURSVLOER_DATA",
-                self.pgdata.display()
-            );
-        }
-        Ok(())
-    }
 }
 
 impl Drop for EmbeddedPostgres {
@@ -242,6 +217,49 @@ impl AsOwner for Command {
         }
         self
     }
+}
+
+/// The folder the cluster lives in: `data_dir`, unless the postgres user
+/// cannot reach it (a clone under /root), then a folder in /var/tmp.
+fn cluster_root(data_dir: &Path, owner: Option<(u32, u32)>) -> anyhow::Result<PathBuf> {
+    fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating data folder {}", data_dir.display()))?;
+    let mut data_dir = data_dir.canonicalize()?;
+    if let Some((uid, _)) = owner {
+        if !reachable_by(uid, &data_dir) {
+            // A clone under /root is not reachable by the postgres user.
+            let fallback = Path::new("/var/tmp").join(format!(
+                "beursvloer-{:016x}",
+                fnv1a(data_dir.to_string_lossy().as_bytes())
+            ));
+            tracing::warn!(
+                unreachable = %data_dir.display(),
+                using = %fallback.display(),
+                "the postgres user cannot reach the data folder; using another"
+            );
+            fs::create_dir_all(&fallback)?;
+            fs::set_permissions(&fallback, fs::Permissions::from_mode(0o755))?;
+            data_dir = fallback;
+        }
+    }
+    Ok(data_dir)
+}
+
+fn reachable_by(uid: u32, dir: &Path) -> bool {
+    Command::new("test")
+        .arg("-x")
+        .arg(dir)
+        .uid(uid)
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
+
+/// A stable short hash of a path, to name its fallback folder.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf29ce484222325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x100000001b3)
+    })
 }
 
 /// When running as root, the system user the cluster runs as.

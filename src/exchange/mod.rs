@@ -2,7 +2,10 @@
 //! reading it into validated values, with errors that name the line or item
 //! and the field, and writing it back out.
 
+mod csv;
 mod json;
+
+pub use self::csv::write as write_csv;
 
 use std::fmt;
 
@@ -62,6 +65,9 @@ pub struct RawItem {
     pub hours: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<String>,
+    /// The line in a CSV file, for error messages.
+    #[serde(skip)]
+    pub line: Option<usize>,
 }
 
 /// A validated file, ready to store.
@@ -106,7 +112,11 @@ impl fmt::Display for ImportError {
 
 /// Read a file by its name: `.csv` as CSV, anything else as JSON.
 pub fn parse(name: &str, text: &str) -> Result<Document, Vec<ImportError>> {
-    let raw = json::read(name, text)?;
+    let raw = if name.to_lowercase().ends_with(".csv") {
+        self::csv::read(text)?
+    } else {
+        json::read(name, text)?
+    };
     validate(&raw)
 }
 
@@ -206,7 +216,10 @@ pub fn validate(raw: &RawDocument) -> Result<Document, Vec<ImportError>> {
     let mut items = Vec::new();
     let mut item_keys = std::collections::HashSet::new();
     for (i, it) in raw.items.iter().enumerate() {
-        let location = format!("item {} ({})", i + 1, it.key);
+        let location = match it.line {
+            Some(line) => format!("regel {line} ({})", it.key),
+            None => format!("item {} ({})", i + 1, it.key),
+        };
         if !valid_key(&it.key) {
             push(
                 &location,

@@ -60,3 +60,35 @@ fn duplicate_keys_are_refused() {
         .iter()
         .any(|e| e.field == "key" && e.location.starts_with("item 2")));
 }
+
+#[test]
+fn csv_round_trips_through_the_same_validation() {
+    let doc: RawDocument = serde_json::from_str(GOOD).unwrap();
+    let csv = write_csv(&doc).unwrap();
+    assert!(csv.starts_with("event_key,event_name"));
+    let back = parse("lijst.csv", &csv).unwrap();
+    assert_eq!(back.event.unwrap().key, "hellendoorn-2027");
+    assert_eq!(back.items.len(), 1);
+    assert_eq!(
+        back.items[0].2.title,
+        "Handen om de hokken winterklaar te maken"
+    );
+    assert_eq!(back.items[0].2.hours, Some(36));
+}
+
+#[test]
+fn csv_errors_name_the_line_and_field() {
+    let csv = "org_key;org_name;org_kind;org_municipality;key;direction;category;title\n\
+               bolster;De Bolster;vrijwilligersorganisatie;Hellendoorn;r-1;request;menskracht;Handen gezocht\n\
+               bolster;De Bolster;vrijwilligersorganisatie;Hellendoorn;r-2;vraag;menskracht;Nog meer handen\n";
+    let errors = parse("lijst.csv", csv).unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].location, "regel 3 (r-2)");
+    assert_eq!(errors[0].field, "direction");
+}
+
+#[test]
+fn csv_without_required_columns_is_refused() {
+    let errors = parse("lijst.csv", "key,title\nr-1,Iets\n").unwrap_err();
+    assert!(errors[0].message.contains("org_key"));
+}

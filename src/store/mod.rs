@@ -3,8 +3,11 @@
 
 pub mod accounts;
 pub mod demo;
+pub mod events;
+pub mod exports;
 pub mod imports;
 pub mod items;
+pub mod market;
 pub mod municipalities;
 pub mod organisations;
 pub mod outbox;

@@ -1,0 +1,332 @@
+//! Weighted text features of the items of one market: stems, compound parts,
+//! thesaurus groups and spelling-slip links, weighted by TF-IDF and
+//! normalised so that a dot product is a cosine similarity.
+
+use std::collections::{HashMap, HashSet};
+
+use super::text::{self, Token};
+use super::thesaurus::Thesaurus;
+
+/// How a feature came about; decides the wording of a reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    Stem,
+    Group,
+    Slip,
+}
+
+/// Interned feature keys with their document frequency.
+#[derive(Debug, Default)]
+pub struct Vocab {
+    ids: HashMap<String, u32>,
+    kinds: Vec<KeyKind>,
+    pub df: Vec<u32>,
+    surfaces: Vec<String>,
+    surface_ids: HashMap<String, u32>,
+}
+
+impl Vocab {
+    fn key(&mut self, kind: KeyKind, name: String) -> u32 {
+        if let Some(&id) = self.ids.get(&name) {
+            return id;
+        }
+        let id = u32::try_from(self.kinds.len()).unwrap_or(u32::MAX);
+        self.ids.insert(name, id);
+        self.kinds.push(kind);
+        self.df.push(0);
+        id
+    }
+
+    fn surface(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.surface_ids.get(word) {
+            return id;
+        }
+        let id = u32::try_from(self.surfaces.len()).unwrap_or(u32::MAX);
+        self.surface_ids.insert(word.to_string(), id);
+        self.surfaces.push(word.to_string());
+        id
+    }
+
+    pub fn kind(&self, key: u32) -> KeyKind {
+        self.kinds
+            .get(key as usize)
+            .copied()
+            .unwrap_or(KeyKind::Stem)
+    }
+
+    pub fn surface_text(&self, id: u32) -> &str {
+        self.surfaces
+            .get(id as usize)
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    pub fn len(&self) -> usize {
+        self.kinds.len()
+    }
+}
+
+/// One feature of an item: key, final weight, and the word it came from.
+#[derive(Debug, Clone, Copy)]
+pub struct Feat {
+    pub key: u32,
+    pub weight: f32,
+    pub surface: u32,
+}
+
+/// The text features of one item, sorted by key, unit length.
+#[derive(Debug, Clone, Default)]
+pub struct ItemText {
+    pub feats: Vec<Feat>,
+    /// The title's features alone (same keys and IDF), unit length.
+    pub title: Vec<Feat>,
+}
+
+/// Field weights and expansion discounts.
+const TITLE: f32 = 2.0;
+const BODY: f32 = 1.0;
+const QUANTITY: f32 = 0.5;
+const SYNONYM: f32 = 0.7;
+const HEAD: f32 = 0.7;
+const MODIFIER: f32 = 0.35;
+const SLIP: f32 = 0.8;
+/// A negated word ("geen computers") says what is not there.
+const NEGATED: f32 = 0.1;
+
+/// The texts of one item to featurise.
+pub struct Fields<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub quantity: Option<&'a str>,
+    /// Whether negated words count for little: in an offer "geen computers"
+    /// says what is not offered, in a request "we hebben geen bus" says what
+    /// is needed.
+    pub negation: bool,
+}
+
+fn field_tokens(f: &Fields<'_>) -> Vec<(Token, f32)> {
+    let mut out: Vec<(Token, f32)> = Vec::new();
+    let weighed = |(t, negated): (Token, bool), w: f32| {
+        (
+            t,
+            if negated && f.negation {
+                w * NEGATED
+            } else {
+                w
+            },
+        )
+    };
+    let fields = [
+        (f.title, TITLE),
+        (f.description, BODY),
+        (f.quantity.unwrap_or(""), QUANTITY),
+    ];
+    for (field, w) in fields {
+        out.extend(
+            text::tokens_with_negation(field)
+                .into_iter()
+                .map(|t| weighed(t, w)),
+        );
+    }
+    out
+}
+
+/// Expand one token into (kind, key name, weight) entries: its stem, its
+/// thesaurus groups and those of its compound parts.
+pub fn expand(
+    token: &Token,
+    weight: f32,
+    known: &dyn Fn(&str) -> bool,
+) -> Vec<(KeyKind, String, f32)> {
+    let thesaurus = Thesaurus::get();
+    let mut out = vec![(KeyKind::Stem, token.stem.clone(), weight)];
+    let add_groups = |stem: &str, w: f32, out: &mut Vec<(KeyKind, String, f32)>| {
+        for &g in thesaurus.groups(stem) {
+            out.push((KeyKind::Group, thesaurus.name(g).to_string(), w));
+        }
+    };
+    add_groups(&token.stem, weight * SYNONYM, &mut out);
+    if thesaurus.groups(&token.stem).is_empty() {
+        if let Some((modifier, head)) = text::split_compound(&token.surface, known) {
+            let head_stem = text::stem(&head);
+            let mod_stem = text::stem(&modifier);
+            add_groups(&head_stem, weight * HEAD * SYNONYM, &mut out);
+            out.push((KeyKind::Stem, head_stem, weight * HEAD));
+            if !text::is_stopword(&modifier) {
+                add_groups(&mod_stem, weight * MODIFIER * SYNONYM, &mut out);
+                out.push((KeyKind::Stem, mod_stem, weight * MODIFIER));
+            }
+        }
+    }
+    out
+}
+
+/// Build the features of all items of a market at once (IDF needs them all).
+pub fn build(items: &[Fields<'_>]) -> (Vocab, Vec<ItemText>) {
+    let thesaurus = Thesaurus::get();
+    let tokens: Vec<Vec<(Token, f32)>> = items.iter().map(field_tokens).collect();
+    let lexicon: HashSet<&str> = tokens
+        .iter()
+        .flatten()
+        .map(|(t, _)| t.surface.as_str())
+        .filter(|w| w.len() >= 3)
+        .collect();
+    let known = |w: &str| lexicon.contains(w) || thesaurus.knows(w);
+
+    let mut vocab = Vocab::default();
+    let mut raw: Vec<HashMap<u32, (f32, u32)>> = Vec::with_capacity(items.len() * 2);
+    for toks in &tokens {
+        raw.push(accumulate(&mut vocab, toks.iter(), &known));
+    }
+    for toks in &tokens {
+        let title = toks.iter().filter(|(_, w)| *w == TITLE);
+        raw.push(accumulate(&mut vocab, title, &known));
+    }
+    add_slips(&mut vocab, &mut raw);
+    let titles = raw.split_off(items.len());
+
+    for acc in &raw {
+        for &key in acc.keys() {
+            if let Some(df) = vocab.df.get_mut(key as usize) {
+                *df += 1;
+            }
+        }
+    }
+    let n = items.len().max(1) as f32;
+    let weigh = |acc: HashMap<u32, (f32, u32)>| -> Vec<Feat> {
+        let mut feats: Vec<Feat> = acc
+            .into_iter()
+            .map(|(key, (sum, surface))| {
+                let tf = if sum <= 1.0 { sum } else { 1.0 + sum.ln() };
+                let df = vocab.df.get(key as usize).copied().unwrap_or(1).max(1) as f32;
+                let idf = (1.0 + n / df).ln();
+                Feat {
+                    key,
+                    weight: tf * idf,
+                    surface,
+                }
+            })
+            .collect();
+        let norm = feats
+            .iter()
+            .map(|f| f.weight * f.weight)
+            .sum::<f32>()
+            .sqrt();
+        if norm > 0.0 {
+            for f in &mut feats {
+                f.weight /= norm;
+            }
+        }
+        feats.sort_by_key(|f| f.key);
+        feats
+    };
+    let texts = raw
+        .into_iter()
+        .zip(titles)
+        .map(|(full, title)| ItemText {
+            feats: weigh(full),
+            title: weigh(title),
+        })
+        .collect();
+    (vocab, texts)
+}
+
+/// Sum the expanded features of some tokens: key -> (raw weight, surface).
+fn accumulate<'a>(
+    vocab: &mut Vocab,
+    toks: impl Iterator<Item = &'a (Token, f32)>,
+    known: &dyn Fn(&str) -> bool,
+) -> HashMap<u32, (f32, u32)> {
+    let mut acc: HashMap<u32, (f32, u32)> = HashMap::new();
+    for (tok, w) in toks {
+        let surface = vocab.surface(&tok.surface);
+        for (kind, name, fw) in expand(tok, *w, known) {
+            let prefix = if kind == KeyKind::Group { "g:" } else { "s:" };
+            let key = vocab.key(kind, format!("{prefix}{name}"));
+            let e = acc.entry(key).or_insert((0.0, surface));
+            // Keep the surface word of the strongest source.
+            if fw > e.0 {
+                e.1 = surface;
+            }
+            e.0 += fw;
+        }
+    }
+    acc
+}
+
+/// Link stems one typing slip apart (edit distance 1, both at least six
+/// letters, same first letter) through a shared slip key, found with a
+/// deletion index rather than by comparing all pairs.
+fn add_slips(vocab: &mut Vocab, raw: &mut [HashMap<u32, (f32, u32)>]) {
+    let stems: Vec<(u32, String)> = vocab
+        .ids
+        .iter()
+        .filter(|(name, &id)| vocab.kind(id) == KeyKind::Stem && name.chars().count() >= 8)
+        .map(|(name, &id)| (id, name[2..].to_string()))
+        .collect();
+    let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, (_, s)) in stems.iter().enumerate() {
+        index.entry(s.clone()).or_default().push(i);
+        for d in text::deletions(s) {
+            index.entry(d).or_default().push(i);
+        }
+    }
+    let mut links: HashMap<u32, Vec<u32>> = HashMap::new();
+    let mut seen: HashSet<(usize, usize)> = HashSet::new();
+    for bucket in index.values() {
+        for (x, &a) in bucket.iter().enumerate() {
+            for &b in &bucket[x + 1..] {
+                let (a, b) = (a.min(b), a.max(b));
+                if a == b || !seen.insert((a, b)) {
+                    continue;
+                }
+                let (sa, sb) = (&stems[a].1, &stems[b].1);
+                if sa.chars().next() != sb.chars().next()
+                    || text::edit_distance(sa, sb, 1).is_none()
+                {
+                    continue;
+                }
+                let name = format!("x:{}|{}", sa.min(sb), sa.max(sb));
+                let key = vocab.key(KeyKind::Slip, name);
+                links.entry(stems[a].0).or_default().push(key);
+                links.entry(stems[b].0).or_default().push(key);
+            }
+        }
+    }
+    if links.is_empty() {
+        return;
+    }
+    for acc in raw.iter_mut() {
+        let extra: Vec<(u32, f32, u32)> = acc
+            .iter()
+            .filter_map(|(k, v)| links.get(k).map(|ls| (ls, v)))
+            .flat_map(|(ls, &(w, s))| ls.iter().map(move |&l| (l, w * SLIP, s)))
+            .collect();
+        for (key, w, s) in extra {
+            let e = acc.entry(key).or_insert((0.0, s));
+            e.0 += w;
+        }
+    }
+}
+
+/// Dot product of two sorted feature lists, with each shared key's share.
+pub fn overlap(a: &[Feat], b: &[Feat]) -> (f32, Vec<(f32, Feat, Feat)>) {
+    let (mut i, mut j) = (0, 0);
+    let mut dot = 0.0;
+    let mut shared = Vec::new();
+    while i < a.len() && j < b.len() {
+        let (fa, fb) = (a[i], b[j]);
+        match fa.key.cmp(&fb.key) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                let c = fa.weight * fb.weight;
+                dot += c;
+                shared.push((c, fa, fb));
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    (dot, shared)
+}

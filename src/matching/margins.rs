@@ -1,0 +1,87 @@
+//! Relative confidence of candidate pairs: a pair that clearly beats the
+//! request's other offers (and the offer's other requests, beyond what its
+//! capacity serves) is more trustworthy than its absolute score says; a
+//! pair that is beaten is less so.
+
+use std::collections::HashMap;
+
+use super::score::Weights;
+use super::Suggestion;
+
+/// Largest margin (either sign) that counts.
+const MAX_MARGIN: f64 = 0.2;
+/// Score from which a margin counts in full; below it, in proportion.
+const FULL_TRUST: f64 = 0.4;
+
+/// The best score among `scores` other than the one at `skip`, counting the
+/// `nth` best (0 = best) of the others; `floor` (below which pairs are not
+/// listed) when there are not that many.
+fn other_best(scores: &[(f64, usize)], skip: usize, nth: usize, floor: f64) -> f64 {
+    scores
+        .iter()
+        .filter(|&&(_, i)| i != skip)
+        .nth(nth)
+        .map_or(floor, |&(s, _)| s.max(floor))
+}
+
+/// Confidence of every pair (same order as `pairs`, which holds all pairs
+/// above `w.min_suggestion`): its score plus the
+/// weighted, clamped margins over the request's next-best offer and over the
+/// offer's next-best request beyond its capacity.
+pub fn confidence(pairs: &[Suggestion], w: &Weights, cap_of: &dyn Fn(i64) -> u32) -> Vec<f64> {
+    let mut by_request: HashMap<i64, Vec<(f64, usize)>> = HashMap::new();
+    let mut by_offer: HashMap<i64, Vec<(f64, usize)>> = HashMap::new();
+    for (i, p) in pairs.iter().enumerate() {
+        by_request.entry(p.request).or_default().push((p.score, i));
+        by_offer.entry(p.offer).or_default().push((p.score, i));
+    }
+    for list in by_request.values_mut().chain(by_offer.values_mut()) {
+        list.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    }
+    let mut caps: HashMap<i64, usize> = HashMap::new();
+    pairs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let rm = by_request
+                .get(&p.request)
+                .map_or(0.0, |l| p.score - other_best(l, i, 0, w.min_suggestion));
+            let cap = *caps
+                .entry(p.offer)
+                .or_insert_with(|| cap_of(p.offer).max(1) as usize);
+            let om = by_offer.get(&p.offer).map_or(0.0, |l| {
+                p.score - other_best(l, i, cap - 1, w.min_suggestion)
+            });
+            // A margin means more for a pair that is itself fairly strong: a
+            // lone faint candidate is not made trustworthy by being alone.
+            let trust = (p.score / FULL_TRUST).min(1.0);
+            p.score
+                + trust
+                    * (w.request_margin * rm.clamp(-MAX_MARGIN, MAX_MARGIN)
+                        + w.offer_margin * om.clamp(-MAX_MARGIN, MAX_MARGIN))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(offer: i64, request: i64, score: f64) -> Suggestion {
+        Suggestion {
+            offer,
+            request,
+            score,
+            reasons: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn clear_winner_gains_and_runner_up_loses() {
+        let w = Weights::default();
+        let pairs = [s(1, 10, 0.6), s(2, 10, 0.3)];
+        let c = confidence(&pairs, &w, &|_| 1);
+        assert!(c[0] > 0.6);
+        assert!(c[1] < 0.3);
+    }
+}

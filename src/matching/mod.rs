@@ -1,0 +1,383 @@
+//! Matching of offers (aanbod) and requests (vraag): Dutch text features,
+//! scoring with reasons, two-way (wederdienst) pairs and a global assignment.
+//! Pure: no I/O. Candidate pairs come from an inverted index on stems, never
+//! from comparing all pairs.
+
+mod assign;
+mod features;
+mod margins;
+mod score;
+mod text;
+mod thesaurus;
+mod two_way;
+
+use std::collections::{HashMap, HashSet};
+
+use crate::domain::{Category, Direction, OrganisationKind};
+
+pub use assign::{assign, capacity, Edge};
+pub use score::{category_fit, Weights};
+pub use two_way::harmonic_mean;
+
+use features::{Fields, ItemText, Vocab};
+use score::ItemFacts;
+
+/// An organisation taking part.
+#[derive(Debug, Clone)]
+pub struct Party {
+    pub id: i64,
+    pub kind: OrganisationKind,
+    pub municipality: String,
+    pub postcode: Option<String>,
+}
+
+/// An open offer or request.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    pub id: i64,
+    pub party: i64,
+    pub direction: Direction,
+    pub category: Category,
+    pub title: String,
+    pub description: String,
+    pub theme: Option<String>,
+    pub hours: Option<f64>,
+    pub quantity: Option<String>,
+}
+
+/// One offer suggested for one request, with its Dutch reasons.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Suggestion {
+    pub offer: i64,
+    pub request: i64,
+    pub score: f64,
+    pub reasons: Vec<String>,
+}
+
+/// A reciprocal pair: `give` and `ret` go opposite ways between the same two
+/// organisations; `score` is the harmonic mean of both.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TwoWay {
+    pub give: Suggestion,
+    pub ret: Suggestion,
+    pub score: f64,
+}
+
+/// The outcome of the global assignment.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Proposal {
+    pub matches: Vec<Suggestion>,
+    pub two_way: Vec<TwoWay>,
+}
+
+/// How many offers per request the global passes (two-way, propose) look at.
+const PAIRS_PER_REQUEST: usize = 15;
+/// How many index hits per item are scored exactly.
+const CANDIDATES: usize = 60;
+
+/// A market of parties and listings with precomputed text features and an
+/// inverted index for candidate pairs.
+pub struct Market {
+    parties: HashMap<i64, Party>,
+    listings: Vec<Listing>,
+    position: HashMap<i64, usize>,
+    vocab: Vocab,
+    texts: Vec<ItemText>,
+    /// Per feature key: (item position, weight) of offers / of requests.
+    offer_postings: Vec<Vec<(u32, f32)>>,
+    request_postings: Vec<Vec<(u32, f32)>>,
+    weights: Weights,
+}
+
+impl Market {
+    pub fn new(parties: Vec<Party>, listings: Vec<Listing>) -> Market {
+        Market::with_weights(parties, listings, Weights::default())
+    }
+
+    /// A market scored with other weights (for tuning).
+    pub fn with_weights(parties: Vec<Party>, listings: Vec<Listing>, weights: Weights) -> Market {
+        let fields: Vec<Fields<'_>> = listings
+            .iter()
+            .map(|l| Fields {
+                title: &l.title,
+                description: &l.description,
+                quantity: l.quantity.as_deref(),
+                negation: l.direction == Direction::Offer,
+            })
+            .collect();
+        let (vocab, texts) = features::build(&fields);
+        let mut offer_postings = vec![Vec::new(); vocab.len()];
+        let mut request_postings = vec![Vec::new(); vocab.len()];
+        for (i, (l, t)) in listings.iter().zip(&texts).enumerate() {
+            let postings = match l.direction {
+                Direction::Offer => &mut offer_postings,
+                Direction::Request => &mut request_postings,
+            };
+            let pos = u32::try_from(i).unwrap_or(u32::MAX);
+            for f in &t.feats {
+                postings[f.key as usize].push((pos, f.weight));
+            }
+        }
+        let position = listings
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.id, i))
+            .collect();
+        Market {
+            parties: parties.into_iter().map(|p| (p.id, p)).collect(),
+            listings,
+            position,
+            vocab,
+            texts,
+            offer_postings,
+            request_postings,
+            weights,
+        }
+    }
+
+    fn facts(&self, i: usize) -> ItemFacts<'_> {
+        let l = &self.listings[i];
+        let party = self.parties.get(&l.party);
+        ItemFacts {
+            party: l.party,
+            category: l.category,
+            theme: l.theme.as_deref(),
+            hours: l.hours,
+            quantity: l.quantity.as_deref(),
+            municipality: party.map(|p| p.municipality.as_str()).unwrap_or(""),
+            postcode: party.and_then(|p| p.postcode.as_deref()),
+        }
+    }
+
+    /// Score offer position `o` against request position `r`.
+    fn score_pair(&self, o: usize, r: usize, with_reasons: bool) -> Option<Suggestion> {
+        let scored = score::score(
+            &self.weights,
+            &self.vocab,
+            (&self.facts(o), &self.texts[o]),
+            (&self.facts(r), &self.texts[r]),
+            with_reasons,
+        )?;
+        Some(Suggestion {
+            offer: self.listings[o].id,
+            request: self.listings[r].id,
+            score: scored.score,
+            reasons: scored.reasons,
+        })
+    }
+
+    /// Counterparts of item `i` scored best first, above `min`, at most `limit`.
+    fn counterparts(
+        &self,
+        i: usize,
+        limit: usize,
+        min: f64,
+        acc: &mut Vec<f32>,
+    ) -> Vec<Suggestion> {
+        let is_request = self.listings[i].direction == Direction::Request;
+        let postings = if is_request {
+            &self.offer_postings
+        } else {
+            &self.request_postings
+        };
+        acc.resize(self.listings.len(), 0.0);
+        // Very common keys add little and cost much: skip them when huge.
+        let max_posting = (self.listings.len() / 10).max(2_000);
+        let mut touched: Vec<u32> = Vec::new();
+        for f in &self.texts[i].feats {
+            let list = &postings[f.key as usize];
+            if list.len() > max_posting {
+                continue;
+            }
+            for &(j, w) in list {
+                let slot = &mut acc[j as usize];
+                if *slot == 0.0 {
+                    touched.push(j);
+                }
+                *slot += w * f.weight;
+            }
+        }
+        let party = self.listings[i].party;
+        let mut hits: Vec<(f32, u32)> = touched
+            .iter()
+            .map(|&j| (acc[j as usize], j))
+            .filter(|&(_, j)| self.listings[j as usize].party != party)
+            .collect();
+        for &j in &touched {
+            acc[j as usize] = 0.0;
+        }
+        hits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        hits.truncate(CANDIDATES.max(limit));
+        let mut out: Vec<Suggestion> = hits
+            .into_iter()
+            .filter_map(|(_, j)| {
+                let j = j as usize;
+                let (o, r) = if is_request { (j, i) } else { (i, j) };
+                self.score_pair(o, r, false).map(|s| (s, o, r))
+            })
+            .filter(|(s, _, _)| s.score >= min)
+            .map(|(s, _, _)| s)
+            .collect();
+        out.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(a.offer.cmp(&b.offer))
+                .then(a.request.cmp(&b.request))
+        });
+        out.truncate(limit);
+        // Reasons only for what is returned.
+        for s in &mut out {
+            if let (Some(&o), Some(&r)) =
+                (self.position.get(&s.offer), self.position.get(&s.request))
+            {
+                if let Some(full) = self.score_pair(o, r, true) {
+                    s.reasons = full.reasons;
+                }
+            }
+        }
+        out
+    }
+
+    /// Best offers for every open request, best first, at most `limit` each,
+    /// only above a minimum score.
+    pub fn suggestions(&self, limit: usize) -> Vec<(i64, Vec<Suggestion>)> {
+        let mut acc = Vec::new();
+        (0..self.listings.len())
+            .filter(|&i| self.listings[i].direction == Direction::Request)
+            .map(|i| {
+                let list = self.counterparts(i, limit, self.weights.min_suggestion, &mut acc);
+                (self.listings[i].id, list)
+            })
+            .collect()
+    }
+
+    /// Best counterparts for one item (offers for a request, requests for an
+    /// offer); empty for an unknown id.
+    pub fn suggestions_for(&self, item_id: i64, limit: usize) -> Vec<Suggestion> {
+        match self.position.get(&item_id) {
+            Some(&i) => self.counterparts(i, limit, self.weights.min_suggestion, &mut Vec::new()),
+            None => Vec::new(),
+        }
+    }
+
+    fn party_of(&self, item: i64) -> Option<i64> {
+        self.position.get(&item).map(|&i| self.listings[i].party)
+    }
+
+    /// Candidate pairs of every request above `min`.
+    fn all_pairs(&self, min: f64) -> Vec<Suggestion> {
+        let mut acc = Vec::new();
+        (0..self.listings.len())
+            .filter(|&i| self.listings[i].direction == Direction::Request)
+            .flat_map(|i| self.counterparts(i, PAIRS_PER_REQUEST, min, &mut acc))
+            .collect()
+    }
+
+    /// All two-way candidates (A's offer fits B's request and B's offer fits
+    /// A's request), best first: per pair of organisations the best combination.
+    pub fn two_way(&self) -> Vec<TwoWay> {
+        let pairs = self.all_pairs(self.weights.min_two_way);
+        two_way::candidates(&pairs, &|id| self.party_of(id))
+    }
+
+    /// Global assignment maximising the total score: each request at most
+    /// once, each offer within its capacity, two-way pairs rewarded, weak
+    /// pairs left out. `two_way` lists the reciprocal pairs both chosen.
+    pub fn propose(&self) -> Proposal {
+        let w = &self.weights;
+        let all = self.all_pairs(w.min_suggestion);
+        let reciprocal: HashSet<(i64, i64)> = two_way::candidates(
+            &all.iter()
+                .filter(|p| p.score >= w.min_two_way)
+                .cloned()
+                .collect::<Vec<_>>(),
+            &|id| self.party_of(id),
+        )
+        .iter()
+        .flat_map(|t| [(t.give.offer, t.give.request), (t.ret.offer, t.ret.request)])
+        .collect();
+        let cap_of = |offer: i64| -> u32 {
+            self.position.get(&offer).map_or(1, |&i| {
+                let l = &self.listings[i];
+                let text = format!("{} {}", l.title, l.description);
+                capacity(l.category, &text, l.quantity.as_deref(), l.hours)
+            })
+        };
+        let confidence = margins::confidence(&all, w, &cap_of);
+        let mut pairs = Vec::new();
+        let mut gains = Vec::new();
+        for (p, conf) in all.into_iter().zip(confidence) {
+            let two_way = reciprocal.contains(&(p.offer, p.request));
+            if conf >= w.min_proposal || (two_way && p.score >= w.min_two_way) {
+                let bonus = if two_way { w.two_way_bonus } else { 0.0 };
+                gains.push(conf - w.min_proposal + 0.05 + bonus);
+                pairs.push(p);
+            }
+        }
+
+        let mut offers: HashMap<i64, usize> = HashMap::new();
+        let mut requests: HashMap<i64, usize> = HashMap::new();
+        let mut caps = Vec::new();
+        let edges: Vec<Edge> = pairs
+            .iter()
+            .zip(&gains)
+            .map(|(p, &gain)| {
+                let next = offers.len();
+                let offer = *offers.entry(p.offer).or_insert_with(|| {
+                    caps.push(cap_of(p.offer));
+                    next
+                });
+                let next = requests.len();
+                let request = *requests.entry(p.request).or_insert(next);
+                Edge {
+                    offer,
+                    request,
+                    gain,
+                }
+            })
+            .collect();
+        let chosen = assign(&caps, requests.len(), &edges);
+        let mut matches: Vec<Suggestion> = chosen.into_iter().map(|i| pairs[i].clone()).collect();
+        matches.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.request.cmp(&b.request)));
+        let two_way = two_way::among_chosen(&matches, &|id| self.party_of(id));
+        Proposal { matches, two_way }
+    }
+}
+
+/// Words to look a text up by in Postgres full text search (pass them to
+/// `to_tsquery('dutch', ..)` joined with `|`, so Postgres stems them the
+/// same way as its `tsvector`): the text's content words, the parts of its
+/// compounds and the words of the thesaurus groups they belong to.
+pub fn search_terms(text_in: &str) -> Vec<String> {
+    let th = thesaurus::Thesaurus::get();
+    let known = |w: &str| th.knows(w);
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    let mut push = |w: &str, out: &mut Vec<String>| {
+        if seen.insert(w.to_string()) {
+            out.push(w.to_string());
+        }
+    };
+    for token in text::tokens(text_in) {
+        push(&token.surface, &mut out);
+        let mut stems = vec![token.stem.clone()];
+        if let Some((modifier, head)) = text::split_compound(&token.surface, &known) {
+            push(&head, &mut out);
+            stems.push(text::stem(&head));
+            if !text::is_stopword(&modifier) {
+                push(&modifier, &mut out);
+            }
+        }
+        for s in stems {
+            for &g in th.groups(&s) {
+                for w in th.words_of(g) {
+                    push(w, &mut out);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,330 @@
+//! Scoring one offer against one request: text similarity, category
+//! compatibility, theme, place and fit of hours/quantity, with Dutch reasons.
+
+use crate::domain::Category;
+
+use super::features::{overlap, Feat, ItemText, KeyKind, Vocab};
+use super::text;
+
+/// Tunable weights of the score. Scores are in 0..1.
+#[derive(Debug, Clone, Copy)]
+pub struct Weights {
+    /// Cosine similarity at which the text part saturates to 1.
+    pub text_saturation: f64,
+    /// Share of the text part in the score.
+    pub text: f64,
+    pub category: f64,
+    pub theme: f64,
+    pub place: f64,
+    pub fit: f64,
+    /// Share of title coverage (vs. full-text cosine) in the text similarity.
+    pub title_blend: f64,
+    /// Lowest score a suggestion may have.
+    pub min_suggestion: f64,
+    /// Lowest score a proposed match may have.
+    pub min_proposal: f64,
+    /// Lowest score of each direction of a two-way candidate.
+    pub min_two_way: f64,
+    /// Extra weight, in the assignment, for each pair of a two-way candidate.
+    pub two_way_bonus: f64,
+    /// Share of the text part that does not depend on category fit.
+    pub category_floor: f64,
+    /// How much a request's margin over its next-best offer adds to a pair's
+    /// confidence in the assignment.
+    pub request_margin: f64,
+    /// How much an offer's margin over its next-best request adds.
+    pub offer_margin: f64,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights {
+            text_saturation: 0.5,
+            text: 0.63,
+            title_blend: 0.0,
+            category: 0.175,
+            theme: 0.105,
+            place: 0.035,
+            fit: 0.055,
+            min_suggestion: 0.15,
+            min_proposal: 0.48,
+            min_two_way: 0.22,
+            two_way_bonus: 0.2,
+            category_floor: 0.4,
+            request_margin: 1.5,
+            offer_margin: 0.0,
+        }
+    }
+}
+
+/// How well an offer of one category answers a request of another (1 = same).
+pub fn category_fit(offer: Category, request: Category) -> f64 {
+    use Category::*;
+    if offer == request {
+        return 1.0;
+    }
+    let pair = |a, b| (offer == a && request == b) || (offer == b && request == a);
+    if pair(Kennis, Menskracht) {
+        0.8
+    } else if pair(Kennis, Creativiteit) || pair(Menskracht, Creativiteit) {
+        0.7
+    } else if pair(Netwerk, Menskracht)
+        || pair(Netwerk, Kennis)
+        || pair(Netwerk, Faciliteiten)
+        || pair(Faciliteiten, Materiaal)
+    {
+        0.6
+    } else if pair(Faciliteiten, Menskracht) || pair(Faciliteiten, Kennis) {
+        0.5
+    } else {
+        0.3
+    }
+}
+
+/// What the scorer needs to know of one item besides its text.
+pub struct ItemFacts<'a> {
+    pub party: i64,
+    pub category: Category,
+    pub theme: Option<&'a str>,
+    pub hours: Option<f64>,
+    pub quantity: Option<&'a str>,
+    pub municipality: &'a str,
+    pub postcode: Option<&'a str>,
+}
+
+/// The leading number of a quantity ("tot 30 personen" -> 30, "1.000" -> 1000)
+/// and the word after it, when there is one.
+pub fn quantity_number(q: &str) -> Option<(f64, Option<String>)> {
+    let folded = text::fold(q);
+    let mut chars = folded.char_indices().peekable();
+    while let Some(&(i, c)) = chars.peek() {
+        if c.is_ascii_digit() {
+            let rest = &folded[i..];
+            let end = rest
+                .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+                .unwrap_or(rest.len());
+            let digits: String = rest[..end].chars().filter(char::is_ascii_digit).collect();
+            let n: f64 = digits.parse().ok()?;
+            // "4-8 personen": take the upper bound.
+            let mut after = &rest[end..];
+            let mut n = n;
+            if let Some(r) = after.strip_prefix('-') {
+                let e2 = r.find(|c: char| !c.is_ascii_digit()).unwrap_or(r.len());
+                if let Ok(m) = r[..e2].parse::<f64>() {
+                    n = m;
+                    after = &r[e2..];
+                }
+            }
+            let unit = text::words(after)
+                .into_iter()
+                .next()
+                .map(|w| text::stem(&w));
+            return Some((n, unit));
+        }
+        chars.next();
+    }
+    None
+}
+
+/// Units that all count people ("30 personen" answers "25 deelnemers").
+const PEOPLE: &[&str] = &[
+    "personen",
+    "mensen",
+    "deelnemers",
+    "bezoekers",
+    "gasten",
+    "leerlingen",
+    "kinderen",
+    "leden",
+    "medewerkers",
+    "vrijwilligers",
+    "jongeren",
+    "spelers",
+    "collega",
+    "man",
+    "cursisten",
+];
+
+fn unit_class(unit: Option<String>) -> Option<String> {
+    let unit = unit?;
+    if PEOPLE.iter().any(|p| text::stem(p) == unit) {
+        Some("people".to_string())
+    } else {
+        Some(unit)
+    }
+}
+
+/// Fit of hours and quantity: a multiplier (1 = fits or unknown, lower when
+/// the offer is clearly too small) and a reason when it is telling.
+fn fit(offer: &ItemFacts<'_>, request: &ItemFacts<'_>) -> (f64, Option<String>) {
+    if let (Some(qo), Some(qr)) = (offer.quantity, request.quantity) {
+        if let (Some((no, uo)), Some((nr, ur))) = (quantity_number(qo), quantity_number(qr)) {
+            let (uo, ur) = (unit_class(uo), unit_class(ur));
+            if uo.is_some() && uo == ur && no > 0.0 && nr > 0.0 {
+                return if no >= nr {
+                    (1.0, Some(format!("genoeg: {qo} voor {qr}")))
+                } else {
+                    (0.5 + 0.5 * no / nr, None)
+                };
+            }
+        }
+    }
+    if let (Some(ho), Some(hr)) = (offer.hours, request.hours) {
+        if ho > 0.0 && hr > 0.0 {
+            return if ho >= hr {
+                (1.0, Some(format!("uren passen: {ho} voor {hr}")))
+            } else {
+                (0.6 + 0.4 * ho / hr, None)
+            };
+        }
+    }
+    (1.0, None)
+}
+
+/// The four-digit postcode region of a postcode.
+fn region(postcode: Option<&str>) -> Option<String> {
+    let digits: String = postcode?
+        .chars()
+        .filter(char::is_ascii_digit)
+        .take(4)
+        .collect();
+    (digits.len() == 4).then_some(digits)
+}
+
+/// The score of a pair and its reasons, strongest first.
+pub struct Scored {
+    pub score: f64,
+    pub reasons: Vec<String>,
+}
+
+/// Text similarity of an offer and a request: the cosine of their full
+/// texts, blended with how well each title is covered by the other's text.
+fn text_similarity(offer: &ItemText, request: &ItemText, tb: f64) -> (f64, Vec<(f32, Feat, Feat)>) {
+    let (full, shared) = overlap(&offer.feats, &request.feats);
+    let (rt, _) = overlap(&offer.feats, &request.title);
+    let (ot, _) = overlap(&offer.title, &request.feats);
+    let sim = (1.0 - tb) * f64::from(full) + tb * (0.6 * f64::from(rt) + 0.4 * f64::from(ot));
+    (sim, shared)
+}
+
+fn word_reason(vocab: &Vocab, c: &(f32, Feat, Feat)) -> String {
+    let (_, fo, fr) = c;
+    let so = vocab.surface_text(fo.surface);
+    let sr = vocab.surface_text(fr.surface);
+    match vocab.kind(fo.key) {
+        KeyKind::Slip if so != sr => format!("'{so}' ~ '{sr}' (spelling)"),
+        _ if so == sr => format!("'{so}' in beide"),
+        _ => format!("'{so}' ~ '{sr}'"),
+    }
+}
+
+/// Score an offer against a request. `None` when they may not be paired
+/// (same organisation).
+pub fn score(
+    w: &Weights,
+    vocab: &Vocab,
+    (offer, offer_text): (&ItemFacts<'_>, &ItemText),
+    (request, request_text): (&ItemFacts<'_>, &ItemText),
+    with_reasons: bool,
+) -> Option<Scored> {
+    if offer.party == request.party {
+        return None;
+    }
+    let (sim, mut shared) = text_similarity(offer_text, request_text, w.title_blend);
+    let dot: f32 = shared.iter().map(|c| c.0).sum();
+    let text_part = (sim / w.text_saturation).min(1.0);
+    let cat = category_fit(offer.category, request.category);
+    let mut reasons = Vec::new();
+    if with_reasons {
+        shared.sort_by(|a, b| b.0.total_cmp(&a.0));
+    } else {
+        shared.clear();
+    }
+    for c in shared.iter().take(6) {
+        if c.0 < dot * 0.08 || reasons.len() >= 3 {
+            break;
+        }
+        let r = word_reason(vocab, c);
+        if !reasons.contains(&r) {
+            reasons.push(r);
+        }
+    }
+    if cat >= 1.0 {
+        reasons.push(format!("zelfde categorie: {}", offer.category.code()));
+    } else if cat >= 0.6 {
+        reasons.push(format!(
+            "{} past bij een vraag om {}",
+            offer.category.code(),
+            request.category.code()
+        ));
+    }
+    let theme = match (offer.theme, request.theme) {
+        (Some(a), Some(b))
+            if text::fold(a.trim()) == text::fold(b.trim()) && !a.trim().is_empty() =>
+        {
+            reasons.push(format!("zelfde thema: {}", text::fold(a.trim())));
+            1.0
+        }
+        (Some(_), Some(_)) => 0.0,
+        _ => 0.4,
+    };
+    let place = match (region(offer.postcode), region(request.postcode)) {
+        (Some(a), Some(b)) if a == b => {
+            reasons.push(format!("beide in {a}"));
+            1.0
+        }
+        _ if !offer.municipality.is_empty()
+            && text::fold(offer.municipality) == text::fold(request.municipality) =>
+        {
+            reasons.push(format!("beide in {}", offer.municipality));
+            0.6
+        }
+        _ => 0.0,
+    };
+    let (fit, fit_reason) = fit(offer, request);
+    reasons.extend(fit_reason);
+    if !with_reasons {
+        reasons.clear();
+    }
+    let score = (w.text * text_part * (w.category_floor + (1.0 - w.category_floor) * cat)
+        + text_part.sqrt() * (w.category * cat + w.theme * theme + w.place * place + w.fit))
+        * fit;
+    Some(Scored {
+        score: score.clamp(0.0, 1.0),
+        reasons,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_category_fits_best() {
+        assert_eq!(category_fit(Category::Materiaal, Category::Materiaal), 1.0);
+        assert!(category_fit(Category::Kennis, Category::Menskracht) > 0.5);
+        assert!(
+            category_fit(Category::Materiaal, Category::Kennis)
+                < category_fit(Category::Kennis, Category::Menskracht)
+        );
+    }
+
+    #[test]
+    fn quantities_parse() {
+        let (n, u) = quantity_number("tot 30 personen").unwrap_or((0.0, None));
+        assert_eq!(n, 30.0);
+        assert_eq!(u, Some(text::stem("personen")));
+        assert_eq!(
+            quantity_number("max. 1.000 exemplaren").map(|q| q.0),
+            Some(1000.0)
+        );
+        assert_eq!(quantity_number("4-8 personen").map(|q| q.0), Some(8.0));
+        assert_eq!(quantity_number("geen"), None);
+    }
+
+    #[test]
+    fn postcode_region_is_four_digits() {
+        assert_eq!(region(Some("7447 AB")), Some("7447".to_string()));
+        assert_eq!(region(Some("74")), None);
+    }
+}

@@ -1,0 +1,299 @@
+//! Behaviour of the public API on small constructed markets.
+
+use super::*;
+
+fn party(id: i64, postcode: &str) -> Party {
+    Party {
+        id,
+        kind: OrganisationKind::Vrijwilligersorganisatie,
+        municipality: "Hellendoorn".into(),
+        postcode: Some(postcode.into()),
+    }
+}
+
+fn item(
+    id: i64,
+    party: i64,
+    direction: Direction,
+    category: Category,
+    title: &str,
+    description: &str,
+) -> Listing {
+    Listing {
+        id,
+        party,
+        direction,
+        category,
+        title: title.into(),
+        description: description.into(),
+        theme: None,
+        hours: None,
+        quantity: None,
+    }
+}
+
+use Category::*;
+use Direction::*;
+
+/// A market of filler items plus the two under test, so IDF is meaningful.
+fn market_with(offer: (&str, &str, Category), request: (&str, &str, Category)) -> Market {
+    let mut listings = vec![
+        item(1, 1, Offer, offer.2, offer.0, offer.1),
+        item(2, 2, Request, request.2, request.0, request.1),
+    ];
+    let filler = [
+        (
+            "Kookles voor beginners",
+            "Onze chef geeft een avond les in de keuken",
+        ),
+        ("Verf over", "Potten muurverf in wit"),
+        ("Zaal te huur", "Grote zaal voor 80 personen met beamer"),
+        ("Tuinonderhoud", "Snoeien en onkruid wieden in de tuin"),
+        ("Muziek bij uw feest", "Ons orkest speelt op uw jubileum"),
+    ];
+    for (i, (t, d)) in filler.iter().enumerate() {
+        let id = 10 + i as i64;
+        let dir = if i % 2 == 0 { Offer } else { Request };
+        listings.push(item(id, id, dir, Materiaal, t, d));
+    }
+    let parties = (1..20).map(|i| party(i, "7447")).collect();
+    Market::new(parties, listings)
+}
+
+fn pair_score(m: &Market) -> Option<Suggestion> {
+    m.suggestions_for(2, 10).into_iter().find(|s| s.offer == 1)
+}
+
+#[test]
+fn plurals_match() {
+    let m = market_with(
+        (
+            "Laptop voor een school",
+            "Een afgeschreven laptop",
+            Materiaal,
+        ),
+        (
+            "Laptops gezocht",
+            "Wij zoeken laptops voor de klas",
+            Materiaal,
+        ),
+    );
+    let s = pair_score(&m).expect("plural pair found");
+    assert!(
+        s.reasons.iter().any(|r| r.contains("laptop")),
+        "{:?}",
+        s.reasons
+    );
+}
+
+#[test]
+fn compounds_match_their_head() {
+    let m = market_with(
+        (
+            "Bestelbus te leen",
+            "Onze bestelbus staat in het weekend stil",
+            Faciliteiten,
+        ),
+        (
+            "Bus voor een verhuizing",
+            "We hebben een bus nodig",
+            Faciliteiten,
+        ),
+    );
+    let s = pair_score(&m).expect("compound pair found");
+    assert!(
+        s.reasons.iter().any(|r| r == "'bestelbus' ~ 'bus'"),
+        "{:?}",
+        s.reasons
+    );
+}
+
+#[test]
+fn synonyms_match_with_a_dutch_reason() {
+    let m = market_with(
+        (
+            "Afgeschreven laptops",
+            "Twintig laptops van kantoor",
+            Materiaal,
+        ),
+        (
+            "Computers voor groep 8",
+            "Leerlingen hebben computers nodig",
+            Materiaal,
+        ),
+    );
+    let s = pair_score(&m).expect("synonym pair found");
+    assert!(
+        s.reasons.iter().any(|r| r == "'laptops' ~ 'computers'"),
+        "{:?}",
+        s.reasons
+    );
+    assert!(s.reasons.iter().any(|r| r == "zelfde categorie: materiaal"));
+    assert!(s.reasons.iter().any(|r| r == "beide in 7447"));
+    assert!(s.score > 0.0 && s.score <= 1.0);
+}
+
+#[test]
+fn spelling_slips_match() {
+    let m = market_with(
+        (
+            "Vrijwilligersvervoer",
+            "Chauffeurs met een rolstoeltaxi",
+            Menskracht,
+        ),
+        (
+            "Vrijwiligersvervoer gezocht",
+            "Wie rijdt onze bewoners",
+            Menskracht,
+        ),
+    );
+    let s = pair_score(&m).expect("slip pair found");
+    assert!(
+        s.reasons.iter().any(|r| r.contains("spelling")),
+        "{:?}",
+        s.reasons
+    );
+}
+
+#[test]
+fn unrelated_items_are_not_suggested() {
+    let m = market_with(
+        (
+            "Afgeschreven laptops",
+            "Twintig laptops van kantoor",
+            Materiaal,
+        ),
+        (
+            "Hulp bij het snoeien",
+            "Onze heg moet worden gesnoeid",
+            Menskracht,
+        ),
+    );
+    assert!(pair_score(&m).is_none());
+}
+
+#[test]
+fn never_within_one_party() {
+    let listings = vec![
+        item(1, 1, Offer, Materiaal, "Laptops", "Afgeschreven laptops"),
+        item(2, 1, Request, Materiaal, "Laptops", "Laptops gezocht"),
+        item(3, 2, Request, Materiaal, "Laptops", "Laptops gezocht"),
+    ];
+    let m = Market::new(vec![party(1, "7447"), party(2, "7441")], listings);
+    assert!(m.suggestions_for(2, 10).is_empty());
+    assert_eq!(m.suggestions_for(1, 10).len(), 1);
+    let p = m.propose();
+    assert!(p.matches.iter().all(|s| s.request != 2));
+}
+
+fn reciprocal_market() -> Market {
+    let listings = vec![
+        item(
+            1,
+            1,
+            Offer,
+            Menskracht,
+            "Klusteam voor een dag",
+            "Tien collega's klussen bij uw vereniging: schilderen en tuinonderhoud",
+        ),
+        item(
+            2,
+            2,
+            Request,
+            Menskracht,
+            "Handen voor klussen",
+            "Wie komt schilderen en de tuin doen bij de kinderboerderij",
+        ),
+        item(
+            3,
+            2,
+            Offer,
+            Faciliteiten,
+            "Bedrijfsuitje op de kinderboerderij",
+            "Rondleiding en lunch voor uw team",
+        ),
+        item(
+            4,
+            1,
+            Request,
+            Faciliteiten,
+            "Plek voor ons personeelsuitje",
+            "Een uitje met dieren en een lunch voor het team",
+        ),
+        item(5, 3, Request, Materiaal, "Verf", "Muurverf voor de kantine"),
+    ];
+    Market::new((1..4).map(|i| party(i, "7447")).collect(), listings)
+}
+
+#[test]
+fn two_way_is_detected_and_scored_by_harmonic_mean() {
+    let m = reciprocal_market();
+    let tw = m.two_way();
+    assert_eq!(tw.len(), 1, "{tw:?}");
+    let t = &tw[0];
+    let pairs = [(t.give.offer, t.give.request), (t.ret.offer, t.ret.request)];
+    assert!(pairs.contains(&(1, 2)) && pairs.contains(&(3, 4)));
+    assert!((t.score - harmonic_mean(t.give.score, t.ret.score)).abs() < 1e-12);
+    let p = m.propose();
+    assert_eq!(p.two_way.len(), 1);
+    assert!(
+        p.matches.iter().all(|s| s.request != 5),
+        "verf has no offer"
+    );
+}
+
+#[test]
+fn propose_leaves_weak_pairs_out() {
+    let listings = vec![
+        item(
+            1,
+            1,
+            Offer,
+            Materiaal,
+            "Laptops",
+            "Twintig afgeschreven laptops",
+        ),
+        item(
+            2,
+            2,
+            Request,
+            Materiaal,
+            "Laptops voor de klas",
+            "Laptops gezocht",
+        ),
+        // Only a faint link ("kantoor") to the offer.
+        item(
+            3,
+            3,
+            Request,
+            Netwerk,
+            "Contact met een kantoor",
+            "Wie kent een kantoor voor stages",
+        ),
+        item(
+            4,
+            1,
+            Offer,
+            Kennis,
+            "Advies over kantoor",
+            "Onze adviseurs op kantoor denken mee over financien en subsidie en fondsen",
+        ),
+    ];
+    let m = Market::new((1..4).map(|i| party(i, "7447")).collect(), listings);
+    let p = m.propose();
+    assert!(p.matches.iter().any(|s| (s.offer, s.request) == (1, 2)));
+    let weak = m.suggestions_for(3, 10);
+    assert!(weak
+        .iter()
+        .all(|s| s.score < Weights::default().min_proposal));
+    assert!(p.matches.iter().all(|s| s.request != 3));
+}
+
+#[test]
+fn search_terms_expand_stems_compounds_and_synonyms() {
+    let terms = search_terms("Bestelbus en laptops gezocht");
+    for t in ["bestelbus", "bus", "laptops", "computer", "vervoer"] {
+        assert!(terms.iter().any(|x| x == t), "{t} missing in {terms:?}");
+    }
+    assert!(!terms.iter().any(|x| x == "en"));
+}

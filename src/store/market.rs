@@ -1,0 +1,145 @@
+//! Loading what the matching module needs: open offers and requests with
+//! their organisations, for an event, or as SQL-generated candidates for one
+//! item among the whole marketplace.
+
+use std::collections::HashMap;
+
+use sqlx::PgPool;
+
+use crate::matching::{Listing, Market, Party};
+
+/// How many candidates SQL hands to the scorer for one item.
+pub const CANDIDATES: i64 = 200;
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    key: Option<String>,
+    organisation_id: i64,
+    org_kind: String,
+    municipality: String,
+    postcode: Option<String>,
+    direction: String,
+    category: String,
+    title: String,
+    description: String,
+    theme: Option<String>,
+    hours: Option<i32>,
+    quantity: Option<String>,
+}
+
+const SELECT: &str = "SELECT i.id, i.key, i.organisation_id, o.kind AS org_kind,
+        m.name AS municipality, o.postcode, i.direction, i.category, i.title, i.description,
+        i.theme, i.hours, i.quantity
+    FROM items i
+    JOIN organisations o ON o.id = i.organisation_id
+    JOIN municipalities m ON m.id = o.municipality_id";
+
+/// A market and the exchange keys of its items (id as text when an item has no key).
+pub struct LoadedMarket {
+    pub market: Market,
+    pub keys: HashMap<i64, String>,
+}
+
+impl LoadedMarket {
+    pub fn key(&self, id: i64) -> String {
+        self.keys
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
+    }
+}
+
+fn build(rows: Vec<Row>) -> LoadedMarket {
+    let mut parties: HashMap<i64, Party> = HashMap::new();
+    let mut keys = HashMap::new();
+    let listings = rows
+        .into_iter()
+        .filter_map(|r| {
+            parties.entry(r.organisation_id).or_insert_with(|| Party {
+                id: r.organisation_id,
+                kind: r
+                    .org_kind
+                    .parse()
+                    .unwrap_or(crate::domain::OrganisationKind::Bedrijf),
+                municipality: r.municipality.clone(),
+                postcode: r.postcode.clone(),
+            });
+            if let Some(k) = r.key {
+                keys.insert(r.id, k);
+            }
+            Some(Listing {
+                id: r.id,
+                party: r.organisation_id,
+                direction: r.direction.parse().ok()?,
+                category: r.category.parse().ok()?,
+                title: r.title,
+                description: r.description,
+                theme: r.theme,
+                hours: r.hours.map(f64::from),
+                quantity: r.quantity,
+            })
+        })
+        .collect();
+    LoadedMarket {
+        market: Market::new(parties.into_values().collect(), listings),
+        keys,
+    }
+}
+
+/// The open items of one event.
+pub async fn for_event(db: &PgPool, event_id: i64) -> sqlx::Result<LoadedMarket> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "{SELECT} WHERE i.event_id = $1 AND i.status = 'open' ORDER BY i.id"
+    ))
+    .bind(event_id)
+    .fetch_all(db)
+    .await?;
+    Ok(build(rows))
+}
+
+/// One item and its most promising counterparts in the whole marketplace,
+/// found by SQL: open, the other direction, another organisation, sharing a
+/// word (or its thesaurus relatives) in the Dutch full-text index; the same
+/// municipality first. Memory stays bounded by `CANDIDATES`.
+pub async fn around_item(db: &PgPool, item_id: i64) -> sqlx::Result<Option<LoadedMarket>> {
+    let Some(item): Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE i.id = $1"))
+        .bind(item_id)
+        .fetch_optional(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let text = format!(
+        "{} {} {}",
+        item.title,
+        item.description,
+        item.theme.as_deref().unwrap_or("")
+    );
+    let terms: Vec<String> = crate::matching::search_terms(&text)
+        .into_iter()
+        .filter(|t| t.chars().all(char::is_alphanumeric))
+        .take(60)
+        .collect();
+    if terms.is_empty() {
+        return Ok(Some(build(vec![item])));
+    }
+    let query = terms.join(" or ");
+    let mut rows: Vec<Row> = sqlx::query_as(&format!(
+        "{SELECT}, websearch_to_tsquery('dutch', $4) q
+         WHERE i.search_vector @@ q AND i.id <> $1 AND i.status = 'open' AND i.direction <> $2
+           AND i.organisation_id <> $3
+         ORDER BY (o.municipality_id = (SELECT municipality_id FROM organisations WHERE id = $3)) DESC,
+                  ts_rank(i.search_vector, q) DESC, i.id
+         LIMIT $5"
+    ))
+    .bind(item_id)
+    .bind(&item.direction)
+    .bind(item.organisation_id)
+    .bind(query)
+    .bind(CANDIDATES)
+    .fetch_all(db)
+    .await?;
+    rows.push(item);
+    Ok(Some(build(rows)))
+}

@@ -1,0 +1,208 @@
+//! The matching module through the CLI, as a makelaar and the evaluation use
+//! it: import a list, ask for suggestions and a proposal, export it again.
+
+mod common;
+
+use std::collections::{HashMap, HashSet};
+use std::process::Command;
+
+use common::TestApp;
+use serde_json::Value;
+
+const DEV: &str = "tests/data/dev.json";
+const GOLD: &str = "tests/data/dev.gold.json";
+
+impl TestApp {
+    fn database_of_this_app(&self) -> String {
+        let name: String =
+            futures_lite_block(sqlx::query_scalar("SELECT current_database()").fetch_one(&self.db));
+        let options = self.database_url.clone();
+        // Replace the database in the base URL with this test's database.
+        let (before, after) = options
+            .split_once('?')
+            .map(|(a, b)| (a.to_string(), format!("?{b}")))
+            .unwrap_or((options.clone(), String::new()));
+        let base = before
+            .rsplit_once('/')
+            .map(|(b, _)| b.to_string())
+            .unwrap_or(before);
+        format!("{base}/{name}{after}")
+    }
+}
+
+fn futures_lite_block<T>(f: impl std::future::Future<Output = Result<T, sqlx::Error>>) -> T {
+    tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(f)).unwrap()
+}
+
+fn cli(app: &TestApp, args: &[&str]) -> (bool, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_beursvloer"))
+        .args(args)
+        .env("DATABASE_URL", app.database_of_this_app())
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn gold() -> (HashSet<(String, String)>, Vec<HashSet<(String, String)>>) {
+    let gold: Value = serde_json::from_str(&std::fs::read_to_string(GOLD).unwrap()).unwrap();
+    let pair = |p: &Value| {
+        (
+            p["offer"].as_str().unwrap().to_string(),
+            p["request"].as_str().unwrap().to_string(),
+        )
+    };
+    let pairs = gold["pairs"].as_array().unwrap().iter().map(pair).collect();
+    let two_way = gold["two_way"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| [pair(&t["give"]), pair(&t["return"])].into_iter().collect())
+        .collect();
+    (pairs, two_way)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn suggestions_and_proposal_meet_the_makelaars_judgement() {
+    let app = TestApp::spawn().await;
+    let (ok, out, err) = cli(&app, &["import", DEV]);
+    assert!(ok, "{err}");
+    assert!(out.contains("items: 323 nieuw"), "{out}");
+
+    let (ok, out, err) = cli(&app, &["suggest", "--event", "hellendoorn-2027", "--json"]);
+    assert!(ok, "{err}");
+    let suggest: Value = serde_json::from_str(&out).unwrap();
+    let (pairs, two_way) = gold();
+    let mut fits: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for (o, r) in &pairs {
+        fits.entry(r).or_default().insert(o);
+    }
+    let mut hit3 = 0;
+    for r in suggest["requests"].as_array().unwrap() {
+        let offers = r["offers"].as_array().unwrap();
+        assert!(offers.len() <= 10);
+        let scores: Vec<f64> = offers
+            .iter()
+            .map(|o| o["score"].as_f64().unwrap())
+            .collect();
+        assert!(scores.windows(2).all(|w| w[0] >= w[1]), "best first");
+        assert!(
+            offers
+                .iter()
+                .all(|o| !o["reasons"].as_array().unwrap().is_empty()),
+            "every suggestion has reasons"
+        );
+        if let Some(good) = fits.get(r["request"].as_str().unwrap()) {
+            hit3 += offers
+                .iter()
+                .take(3)
+                .any(|o| good.contains(o["offer"].as_str().unwrap())) as usize;
+        }
+    }
+    let recall3 = hit3 as f64 / fits.len() as f64;
+    assert!(recall3 >= 0.85, "recall@3 {recall3}");
+
+    let (ok, out, err) = cli(&app, &["propose", "--event", "hellendoorn-2027", "--json"]);
+    assert!(ok, "{err}");
+    let propose: Value = serde_json::from_str(&out).unwrap();
+    let matches = propose["matches"].as_array().unwrap();
+    let chosen: Vec<(String, String)> = matches
+        .iter()
+        .map(|m| {
+            (
+                m["offer"].as_str().unwrap().to_string(),
+                m["request"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let requests: HashSet<&String> = chosen.iter().map(|(_, r)| r).collect();
+    assert_eq!(
+        requests.len(),
+        chosen.len(),
+        "each request matched at most once"
+    );
+    let right = chosen.iter().filter(|p| pairs.contains(p)).count();
+    let precision = right as f64 / chosen.len() as f64;
+    assert!(precision >= 0.85, "precision {precision}");
+    let proposed_two_way: Vec<HashSet<(String, String)>> = propose["two_way"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let p = |v: &Value| {
+                (
+                    v["offer"].as_str().unwrap().to_string(),
+                    v["request"].as_str().unwrap().to_string(),
+                )
+            };
+            [p(&t["give"]), p(&t["return"])].into_iter().collect()
+        })
+        .collect();
+    let found = two_way
+        .iter()
+        .filter(|g| proposed_two_way.contains(g))
+        .count();
+    assert!(
+        found as f64 / two_way.len() as f64 >= 0.70,
+        "two-way recall {found}/{}",
+        two_way.len()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn import_is_idempotent_all_or_nothing_and_round_trips() {
+    let app = TestApp::spawn().await;
+    assert!(cli(&app, &["import", DEV]).0);
+    let items = app.count("SELECT count(*) FROM items").await;
+    let (ok, out, _) = cli(&app, &["import", DEV]);
+    assert!(
+        ok && out.contains("items: 0 nieuw, 323 bijgewerkt"),
+        "{out}"
+    );
+    assert_eq!(app.count("SELECT count(*) FROM items").await, items);
+
+    // A file with one bad item stores nothing, and says where the problem is.
+    let dir = std::env::temp_dir().join(format!("bv-import-{}", rand::random::<u32>()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(DEV).unwrap()).unwrap();
+    doc["event"]["key"] = "andere-beursvloer".into();
+    for (i, item) in doc["items"].as_array_mut().unwrap().iter_mut().enumerate() {
+        item["key"] = format!("nieuw-{i}").into();
+    }
+    doc["items"][5]["category"] = "geld".into();
+    let bad = dir.join("fout.json");
+    std::fs::write(&bad, serde_json::to_string(&doc).unwrap()).unwrap();
+    let (ok, _, err) = cli(&app, &["import", bad.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(err.contains("item 6 (nieuw-5), veld 'category'"), "{err}");
+    assert_eq!(
+        app.count("SELECT count(*) FROM items").await,
+        items,
+        "nothing stored"
+    );
+    assert_eq!(app.count("SELECT count(*) FROM events").await, 1);
+
+    // Export as CSV and import that: the same items, nothing new.
+    let (ok, csv, err) = cli(
+        &app,
+        &["export", "--event", "hellendoorn-2027", "--format", "csv"],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(csv.lines().count() as i64, items + 1);
+    let file = dir.join("lijst.csv");
+    std::fs::write(&file, csv).unwrap();
+    let (ok, out, err) = cli(&app, &["import", file.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert!(out.contains("items: 0 nieuw, 323 bijgewerkt"), "{out}");
+
+    let (ok, json, _) = cli(&app, &["export", "--event", "hellendoorn-2027"]);
+    assert!(ok);
+    let exported: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(exported["format"], "beursvloer-exchange/1");
+    assert_eq!(exported["items"].as_array().unwrap().len() as i64, items);
+    std::fs::remove_dir_all(dir).ok();
+}
