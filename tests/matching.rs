@@ -48,7 +48,10 @@ fn cli(app: &TestApp, args: &[&str]) -> (bool, String, String) {
     )
 }
 
-fn gold() -> (HashSet<(String, String)>, Vec<HashSet<(String, String)>>) {
+type Pair = (String, String);
+
+/// The makelaar's pairs and two-way pairs.
+fn gold() -> (HashSet<Pair>, Vec<HashSet<Pair>>) {
     let gold: Value = serde_json::from_str(&std::fs::read_to_string(GOLD).unwrap()).unwrap();
     let pair = |p: &Value| {
         (

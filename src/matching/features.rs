@@ -90,6 +90,8 @@ const SYNONYM: f32 = 0.7;
 const HEAD: f32 = 0.7;
 const MODIFIER: f32 = 0.35;
 const SLIP: f32 = 0.8;
+/// A derivational root shared with other words ("oplichters" ~ "oplichting").
+const DERIVED: f32 = 0.7;
 /// A negated word ("geen computers") says what is not there.
 const NEGATED: f32 = 0.1;
 
@@ -137,6 +139,7 @@ pub fn expand(
     token: &Token,
     weight: f32,
     known: &dyn Fn(&str) -> bool,
+    roots: &dyn Fn(&str) -> Vec<String>,
 ) -> Vec<(KeyKind, String, f32)> {
     let thesaurus = Thesaurus::get();
     let mut out = vec![(KeyKind::Stem, token.stem.clone(), weight)];
@@ -146,6 +149,12 @@ pub fn expand(
         }
     };
     add_groups(&token.stem, weight * SYNONYM, &mut out);
+    for root in roots(&token.surface) {
+        if thesaurus.groups(&token.stem).is_empty() {
+            add_groups(&root, weight * DERIVED * SYNONYM, &mut out);
+        }
+        out.push((KeyKind::Stem, root, weight * DERIVED));
+    }
     if thesaurus.groups(&token.stem).is_empty() {
         if let Some((modifier, head)) = text::split_compound(&token.surface, known) {
             let head_stem = text::stem(&head);
@@ -172,15 +181,17 @@ pub fn build(items: &[Fields<'_>]) -> (Vocab, Vec<ItemText>) {
         .filter(|w| w.len() >= 3)
         .collect();
     let known = |w: &str| lexicon.contains(w) || thesaurus.knows(w);
+    let root_map = derived_roots(&tokens, &known);
+    let roots = |w: &str| root_map.get(w).cloned().unwrap_or_default();
 
     let mut vocab = Vocab::default();
     let mut raw: Vec<HashMap<u32, (f32, u32)>> = Vec::with_capacity(items.len() * 2);
     for toks in &tokens {
-        raw.push(accumulate(&mut vocab, toks.iter(), &known));
+        raw.push(accumulate(&mut vocab, toks.iter(), &known, &roots));
     }
     for toks in &tokens {
         let title = toks.iter().filter(|(_, w)| *w == TITLE);
-        raw.push(accumulate(&mut vocab, title, &known));
+        raw.push(accumulate(&mut vocab, title, &known, &roots));
     }
     add_slips(&mut vocab, &mut raw);
     let titles = raw.split_off(items.len());
@@ -231,16 +242,65 @@ pub fn build(items: &[Fields<'_>]) -> (Vocab, Vec<ItemText>) {
     (vocab, texts)
 }
 
+/// Per surface word, the stems of the roots it is derived from, kept only
+/// when the root is itself a word (or compound part) of the market or is the
+/// root of another word too: "oplichters" and "oplichting" share "oplicht".
+fn derived_roots(
+    tokens: &[Vec<(Token, f32)>],
+    known: &dyn Fn(&str) -> bool,
+) -> HashMap<String, Vec<String>> {
+    let mut stems: HashSet<String> = HashSet::new();
+    let mut surfaces: HashMap<&str, &str> = HashMap::new();
+    for (t, _) in tokens.iter().flatten() {
+        if surfaces
+            .insert(t.surface.as_str(), t.stem.as_str())
+            .is_none()
+        {
+            stems.insert(t.stem.clone());
+            if let Some((modifier, head)) = text::split_compound(&t.surface, known) {
+                stems.insert(text::stem(&head));
+                stems.insert(text::stem(&modifier));
+            }
+        }
+    }
+    let mut candidates: HashMap<&str, Vec<String>> = HashMap::new();
+    let mut producers: HashMap<String, HashSet<&str>> = HashMap::new();
+    for (&surface, &stem) in &surfaces {
+        let mut list: Vec<String> = text::derivation_roots(surface)
+            .iter()
+            .map(|r| text::stem(r))
+            .filter(|r| r != stem && r.chars().count() >= 4)
+            .collect();
+        list.sort();
+        list.dedup();
+        for r in &list {
+            producers.entry(r.clone()).or_default().insert(stem);
+        }
+        candidates.insert(surface, list);
+    }
+    candidates
+        .into_iter()
+        .filter_map(|(surface, list)| {
+            let kept: Vec<String> = list
+                .into_iter()
+                .filter(|r| stems.contains(r) || producers.get(r).map_or(0, HashSet::len) >= 2)
+                .collect();
+            (!kept.is_empty()).then(|| (surface.to_string(), kept))
+        })
+        .collect()
+}
+
 /// Sum the expanded features of some tokens: key -> (raw weight, surface).
 fn accumulate<'a>(
     vocab: &mut Vocab,
     toks: impl Iterator<Item = &'a (Token, f32)>,
     known: &dyn Fn(&str) -> bool,
+    roots: &dyn Fn(&str) -> Vec<String>,
 ) -> HashMap<u32, (f32, u32)> {
     let mut acc: HashMap<u32, (f32, u32)> = HashMap::new();
     for (tok, w) in toks {
         let surface = vocab.surface(&tok.surface);
-        for (kind, name, fw) in expand(tok, *w, known) {
+        for (kind, name, fw) in expand(tok, *w, known, roots) {
             let prefix = if kind == KeyKind::Group { "g:" } else { "s:" };
             let key = vocab.key(kind, format!("{prefix}{name}"));
             let e = acc.entry(key).or_insert((0.0, surface));

@@ -181,6 +181,51 @@ pub fn split_compound(word: &str, known: &dyn Fn(&str) -> bool) -> Option<(Strin
     None
 }
 
+/// Derivational suffixes that make nouns, verbs and adjectives of one root
+/// ("oplichter(s)", "begeleiding", "eenzaamheid", "budgetteren",
+/// "organisatie", "fotografisch"), longest first.
+const DERIVATIONS: &[&str] = &[
+    "ingen", "heden", "sters", "aties", "ische", "eren", "heid", "atie", "isch", "ieve", "erij",
+    "ster", "ers", "ing", "ief", "er",
+];
+
+/// Separable verb prefixes and particles ("vastlassen", "opknappen",
+/// "meedenken").
+const PREFIXES: &[&str] = &[
+    "terug", "samen", "schoon", "vast", "door", "over", "mee", "uit", "aan", "weg", "bij", "toe",
+    "voor", "rond", "op", "af", "in", "om",
+];
+
+/// Shorter words a folded word may be derived from: the word without one
+/// derivational suffix, without a separable prefix, or both. The remainder
+/// keeps at least four letters; whether it is a real root is for the caller
+/// to decide (for instance: the root also occurs elsewhere).
+pub fn derivation_roots(word: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let long_enough = |w: &str| w.chars().count() >= 4;
+    let mut bases = vec![word.to_string()];
+    // Separable prefixes only on verbs (infinitives): "opknappen".
+    if word.ends_with("en") {
+        if let Some(rest) = PREFIXES.iter().find_map(|p| word.strip_prefix(p)) {
+            if rest.chars().count() >= 5 {
+                out.push(rest.to_string());
+                bases.push(rest.to_string());
+            }
+        }
+    }
+    for base in bases {
+        if let Some(rest) = DERIVATIONS
+            .iter()
+            .find_map(|suffix| base.strip_suffix(suffix))
+        {
+            if long_enough(rest) {
+                out.push(rest.to_string());
+            }
+        }
+    }
+    out
+}
+
 /// Edit distance (Damerau, adjacent transpositions) bounded by `max`:
 /// returns `None` when the distance exceeds `max`.
 pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
@@ -276,6 +321,19 @@ mod tests {
             Some(("tuin".into(), "bus".into()))
         );
         assert_eq!(split_compound("autobus", &known), None);
+    }
+
+    #[test]
+    fn derivations_strip_one_suffix_or_a_separable_prefix() {
+        let roots =
+            |w: &str| -> Vec<String> { derivation_roots(w).iter().map(|r| stem(r)).collect() };
+        assert!(roots("oplichters").contains(&stem("oplichting")));
+        assert!(roots("budgetteren").contains(&stem("budget")));
+        assert!(roots("opknappen").contains(&stem("knappen")));
+        assert!(roots("trainers").contains(&stem("trainen")));
+        // Too short a remainder is no root; prefixes only on verbs.
+        assert!(roots("water").is_empty());
+        assert!(roots("afspraak").is_empty());
     }
 
     #[test]

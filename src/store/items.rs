@@ -204,3 +204,11 @@ pub async fn themes(db: &PgPool) -> sqlx::Result<Vec<String>> {
     .fetch_all(db)
     .await
 }
+
+/// These items, in one query.
+pub async fn by_ids(db: &PgPool, ids: &[i64]) -> sqlx::Result<Vec<Item>> {
+    sqlx::query_as(&format!("{SELECT} WHERE i.id = ANY($1)"))
+        .bind(ids)
+        .fetch_all(db)
+        .await
+}

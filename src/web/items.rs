@@ -8,6 +8,7 @@ use serde::Deserialize;
 use super::auth::{CsrfForm, Ctx};
 use super::error::AppError;
 use super::page::{render, Layout};
+use super::suggestions::{self, Counterpart};
 use super::{parse_id, policy, AppState};
 use crate::domain::forms::ItemInput;
 use crate::domain::validation::FieldErrors;
@@ -114,6 +115,7 @@ struct ShowPage {
     layout: Layout,
     item: Item,
     can_edit: bool,
+    counterparts: Vec<Counterpart>,
 }
 
 pub async fn show(
@@ -131,10 +133,16 @@ pub async fn show(
     if can_edit {
         ctx.form_token().await?;
     }
+    let counterparts = if item.is_open() {
+        suggestions::for_item(&app.db, item.id, 5).await?
+    } else {
+        Vec::new()
+    };
     render(&ShowPage {
         layout: ctx.layout().await?,
         item,
         can_edit,
+        counterparts,
     })
 }
 

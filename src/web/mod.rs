@@ -8,6 +8,7 @@ mod organisations;
 mod page;
 mod pages;
 mod policy;
+mod suggestions;
 
 use std::sync::Arc;
 

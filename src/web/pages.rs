@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use super::auth::Ctx;
 use super::error::AppError;
 use super::page::{render, Layout};
+use super::suggestions::{self, ForYou};
 use super::AppState;
 use crate::store::items::{self, Filter, Item};
 use crate::store::organisations::{self, Organisation};
@@ -44,16 +45,19 @@ struct Mine {
     layout: Layout,
     organisations: Vec<Organisation>,
     items: Vec<Item>,
+    for_you: Vec<ForYou>,
 }
 
 pub async fn mine(State(app): State<AppState>, mut ctx: Ctx) -> Result<Response, AppError> {
     let user = ctx.user()?.clone();
     let organisations = organisations::by_ids(&app.db, &user.organisation_ids).await?;
     let items = items::of_organisations(&app.db, &user.organisation_ids).await?;
+    let for_you = suggestions::for_organisation_items(&app.db, &items).await?;
     render(&Mine {
         layout: ctx.layout().await?,
         organisations,
         items,
+        for_you,
     })
 }
 

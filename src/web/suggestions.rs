@@ -1,0 +1,140 @@
+//! Suggested counterparts: on an item's page, and "Suggesties voor jou"
+//! across an organisation's items, two-way matches first.
+
+use std::collections::HashMap;
+
+use sqlx::PgPool;
+
+use super::error::AppError;
+use crate::matching::{harmonic_mean, Suggestion};
+use crate::store::items::{self, Item};
+use crate::store::market;
+
+/// A counterpart for one item, with why it fits.
+pub struct Counterpart {
+    pub item: Item,
+    pub percent: u32,
+    pub reasons: Vec<String>,
+}
+
+/// The best counterparts of an open item across the whole marketplace.
+pub async fn for_item(
+    db: &PgPool,
+    item_id: i64,
+    limit: usize,
+) -> Result<Vec<Counterpart>, AppError> {
+    let suggestions = scored_for(db, item_id, limit).await?;
+    let ids: Vec<i64> = suggestions
+        .iter()
+        .map(|s| {
+            if s.offer == item_id {
+                s.request
+            } else {
+                s.offer
+            }
+        })
+        .collect();
+    let mut found: HashMap<i64, Item> = items::by_ids(db, &ids)
+        .await?
+        .into_iter()
+        .map(|i| (i.id, i))
+        .collect();
+    Ok(suggestions
+        .into_iter()
+        .zip(ids)
+        .filter_map(|(s, id)| {
+            Some(Counterpart {
+                item: found.remove(&id)?,
+                percent: percent(s.score),
+                reasons: s.reasons,
+            })
+        })
+        .collect())
+}
+
+async fn scored_for(db: &PgPool, item_id: i64, limit: usize) -> Result<Vec<Suggestion>, AppError> {
+    Ok(match market::around_item(db, item_id).await? {
+        Some(loaded) => loaded.market.suggestions_for(item_id, limit),
+        None => Vec::new(),
+    })
+}
+
+fn percent(score: f64) -> u32 {
+    (score.clamp(0.0, 1.0) * 100.0).round() as u32
+}
+
+/// One suggestion on "Suggesties voor jou": one way, or two ways with the
+/// same organisation (wederdienst).
+pub struct ForYou {
+    /// Our item and the other organisation's item that fits it.
+    pub ours: Item,
+    pub theirs: Item,
+    pub percent: u32,
+    pub reasons: Vec<String>,
+    /// The way back, when the other organisation can also help us.
+    pub back: Option<(Item, Item)>,
+}
+
+/// Suggestions across these open items of one organisation, two-way first.
+pub async fn for_organisation_items(db: &PgPool, own: &[Item]) -> Result<Vec<ForYou>, AppError> {
+    let mut scored: Vec<(i64, i64, Suggestion)> = Vec::new(); // (ours, theirs, suggestion)
+    for item in own.iter().filter(|i| i.is_open()) {
+        for s in scored_for(db, item.id, 3).await? {
+            let theirs = if s.offer == item.id {
+                s.request
+            } else {
+                s.offer
+            };
+            scored.push((item.id, theirs, s));
+        }
+    }
+    let ids: Vec<i64> = scored.iter().map(|(_, t, _)| *t).collect();
+    let theirs: HashMap<i64, Item> = items::by_ids(db, &ids)
+        .await?
+        .into_iter()
+        .map(|i| (i.id, i))
+        .collect();
+    let ours: HashMap<i64, &Item> = own.iter().map(|i| (i.id, i)).collect();
+
+    // Best score per (other organisation, which way we help): we give or we get.
+    let mut best: HashMap<(i64, bool), (f64, i64, i64)> = HashMap::new();
+    for (o, t, s) in &scored {
+        let Some(their) = theirs.get(t) else { continue };
+        let we_give = s.offer == *o;
+        let entry = best
+            .entry((their.organisation_id, we_give))
+            .or_insert((0.0, *o, *t));
+        if s.score > entry.0 {
+            *entry = (s.score, *o, *t);
+        }
+    }
+    let mut out: Vec<(f64, ForYou)> = Vec::new();
+    for (o, t, s) in scored {
+        let (Some(our), Some(their)) = (ours.get(&o), theirs.get(&t)) else {
+            continue;
+        };
+        let we_give = s.offer == o;
+        let back = best
+            .get(&(their.organisation_id, !we_give))
+            .and_then(|&(score, bo, bt)| {
+                Some((score, (*ours.get(&bo)?).clone(), theirs.get(&bt)?.clone()))
+            });
+        let rank = match &back {
+            // Two-way first: ranked by the harmonic mean of both directions.
+            Some((back_score, _, _)) => 1.0 + harmonic_mean(s.score, *back_score),
+            None => s.score,
+        };
+        out.push((
+            rank,
+            ForYou {
+                ours: (*our).clone(),
+                theirs: their.clone(),
+                percent: percent(s.score),
+                reasons: s.reasons,
+                back: back.map(|(_, a, b)| (a, b)),
+            },
+        ));
+    }
+    out.sort_by(|a, b| b.0.total_cmp(&a.0));
+    Ok(out.into_iter().map(|(_, f)| f).take(12).collect())
+}

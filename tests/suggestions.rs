@@ -1,0 +1,133 @@
+//! Suggestions on the site: an item's page shows fitting counterparts with
+//! reasons; "Suggesties voor jou" puts two-way matches first.
+
+mod common;
+
+use common::TestApp;
+
+#[tokio::test]
+async fn a_request_page_shows_fitting_offers_with_reasons_and_forgets_withdrawn_ones() {
+    let app = TestApp::spawn().await;
+    let school = app.register("Anna", "OBS De Regenboog", "school").await;
+    let request = school
+        .post_item(
+            "request",
+            "materiaal",
+            "Laptops voor de huiswerkklas",
+            "Onze leerlingen hebben thuis geen computer.",
+        )
+        .await;
+    let company = app.register("Bram", "ByteWerk ICT", "bedrijf").await;
+    let offer = company
+        .post_item(
+            "offer",
+            "materiaal",
+            "Afgeschreven computers",
+            "Vijf laptops, schoon geïnstalleerd.",
+        )
+        .await;
+    company
+        .post_item(
+            "offer",
+            "menskracht",
+            "Handen voor de tuin",
+            "Ons team snoeit graag een middag.",
+        )
+        .await;
+
+    let page = app.visitor().get_html(&format!("/items/{request}")).await;
+    let section = &page[page
+        .find("Aanbod dat hierbij past")
+        .expect("suggestions section")..];
+    assert!(section.contains("Afgeschreven computers"), "{section}");
+    assert!(
+        !section.contains("Handen voor de tuin"),
+        "an unrelated offer is not suggested"
+    );
+    assert!(
+        section.contains("laptop"),
+        "the reasons name the shared words: {section}"
+    );
+
+    // The other way round: the offer's page suggests the request.
+    let page = app.visitor().get_html(&format!("/items/{offer}")).await;
+    assert!(page[page.find("Vragen waar dit bij past").unwrap()..]
+        .contains("Laptops voor de huiswerkklas"));
+
+    company
+        .submit(
+            &format!("/items/{offer}"),
+            &format!("/items/{offer}/intrekken"),
+            &[],
+        )
+        .await;
+    let page = app.visitor().get_html(&format!("/items/{request}")).await;
+    assert!(
+        !page.contains("Afgeschreven computers"),
+        "withdrawn offers are no longer suggested"
+    );
+}
+
+#[tokio::test]
+async fn suggestions_for_you_put_two_way_matches_first() {
+    let app = TestApp::spawn().await;
+    let school = app
+        .register("Carla", "Basisschool De Klimboom", "school")
+        .await;
+    school
+        .post_item(
+            "request",
+            "materiaal",
+            "Laptops voor de huiswerkklas",
+            "Voor leerlingen zonder computer thuis.",
+        )
+        .await;
+    school
+        .post_item(
+            "offer",
+            "faciliteiten",
+            "Onze aula voor vergaderingen",
+            "Aula met stoelen voor 80 personen, op avonden vrij.",
+        )
+        .await;
+
+    let one_way = app.register("Dirk", "Computerwinkel Dirk", "bedrijf").await;
+    one_way
+        .post_item(
+            "offer",
+            "materiaal",
+            "Twee oude laptops",
+            "Werken nog prima.",
+        )
+        .await;
+
+    let two_way = app.register("Eva", "ByteWerk ICT", "bedrijf").await;
+    two_way
+        .post_item(
+            "offer",
+            "materiaal",
+            "Afgeschreven laptops",
+            "Vijf computers, schoon geïnstalleerd.",
+        )
+        .await;
+    two_way
+        .post_item(
+            "request",
+            "faciliteiten",
+            "Zaal voor onze jaarvergadering",
+            "Een aula of zaal voor 60 personen.",
+        )
+        .await;
+
+    let page = school.get_html("/mijn").await;
+    let section = &page[page.find("Suggesties voor jou").unwrap()..];
+    let first_card = &section[section.find("<li class=\"card").unwrap()..];
+    let first_card = &first_card[..first_card.find("</li>\n  ").unwrap_or(first_card.len())];
+    assert!(first_card.contains("Wederdienst"), "{first_card}");
+    assert!(first_card.contains("ByteWerk ICT"), "{first_card}");
+    assert!(
+        section.contains("Computerwinkel Dirk"),
+        "one-way suggestions follow"
+    );
+    assert!(section.find("ByteWerk ICT").unwrap() < section.find("Computerwinkel Dirk").unwrap());
+}
