@@ -80,6 +80,7 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
             "/wachtwoord-herstellen",
             get(accounts::reset_form).post(accounts::reset),
         )
+        .route("/toegankelijkheid", get(pages::accessibility))
         .route("/static/style.css", get(pages::stylesheet))
         .route("/healthz", get(pages::healthz))
         .route("/readyz", get(pages::readyz))

@@ -61,6 +61,18 @@ pub async fn mine(State(app): State<AppState>, mut ctx: Ctx) -> Result<Response,
     })
 }
 
+#[derive(Template)]
+#[template(path = "accessibility.html")]
+struct Accessibility {
+    layout: Layout,
+}
+
+pub async fn accessibility(mut ctx: Ctx) -> Result<Response, AppError> {
+    render(&Accessibility {
+        layout: ctx.layout().await?,
+    })
+}
+
 pub async fn stylesheet() -> Response {
     (
         [
