@@ -18,3 +18,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
 fi
 
 cargo test --all-targets "$@"
+
+# The same pages in a real browser: stories, axe-core (WCAG 2.1 AA), the Nu
+# HTML Checker, keyboard only and without JavaScript.
+scripts/browser-test.sh

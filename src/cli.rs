@@ -143,3 +143,28 @@ pub async fn propose(db: DbArgs, event_key: String, json: bool) -> anyhow::Resul
 fn round(score: f64) -> f64 {
     (score * 1000.0).round() / 1000.0
 }
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum BenchCase {
+    Event,
+    Pool,
+    National,
+    All,
+}
+
+pub async fn bench(db: DbArgs, case: BenchCase) -> anyhow::Result<()> {
+    use crate::bench;
+    if matches!(case, BenchCase::Event | BenchCase::All) {
+        println!("{}", bench::proposal(400));
+    }
+    if matches!(case, BenchCase::Pool | BenchCase::All) {
+        println!("{}", bench::proposal(4_000));
+    }
+    if matches!(case, BenchCase::National | BenchCase::All) {
+        let database = Database::open(&db).await?;
+        let result = bench::national(&database.pool).await;
+        database.close().await;
+        println!("{}", result?);
+    }
+    Ok(())
+}

@@ -1,12 +1,14 @@
 //! Beursvloer: a marketplace where companies and social organisations trade
 //! offers and requests, matched and confirmed by a makelaar.
 
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod exchange;
+pub mod mail;
 pub mod matching;
 pub mod passwords;
 pub mod search;
@@ -48,6 +50,7 @@ pub async fn app(db: PgPool, config: WebConfig) -> anyhow::Result<Router> {
 pub fn router(db: PgPool, config: WebConfig) -> Router {
     let sessions = PostgresStore::new(db.clone());
     let state = web::AppState {
+        live: web::live::Hub::start(db.clone()),
         db,
         config: Arc::new(config),
     };
@@ -66,12 +69,12 @@ pub async fn serve(db_args: DbArgs, args: ServeArgs) -> anyhow::Result<()> {
         db_args.describe()
     );
     let database = db::Database::open(&db_args).await?;
-    let result = run(&database.pool, args).await;
+    let result = run(&database.pool, args, &db_args.data_dir).await;
     database.close().await;
     result
 }
 
-async fn run(pool: &PgPool, args: ServeArgs) -> anyhow::Result<()> {
+async fn run(pool: &PgPool, args: ServeArgs, data_dir: &std::path::Path) -> anyhow::Result<()> {
     if args.demo {
         let summary = demo::load(pool).await?;
         tracing::info!("demo data loaded: {summary}");
@@ -84,6 +87,11 @@ async fn run(pool: &PgPool, args: ServeArgs) -> anyhow::Result<()> {
         },
     )
     .await?;
+    mail::spawn(
+        pool.clone(),
+        mail::Mailer::from_env(data_dir),
+        args.base_url.trim_end_matches('/').to_string(),
+    );
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;

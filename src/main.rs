@@ -66,6 +66,13 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Time the matching on generated data (build with --release).
+    Bench {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(value_enum, default_value = "all")]
+        case: beursvloer::cli::BenchCase,
+    },
     /// Manage the embedded Postgres cluster (used by the test script).
     #[command(hide = true)]
     Db {
@@ -101,6 +108,7 @@ fn main() -> anyhow::Result<()> {
         Command::Propose { db, event, json } => {
             runtime.block_on(beursvloer::cli::propose(db, event, json))
         }
+        Command::Bench { db, case } => runtime.block_on(beursvloer::cli::bench(db, case)),
         Command::Db { action, data_dir } => match action {
             DbAction::Start => {
                 let pg = beursvloer::db::embedded::EmbeddedPostgres::start(&data_dir)?;

@@ -2,6 +2,7 @@
 
 pub mod forms;
 mod kinds;
+pub mod match_status;
 pub mod validation;
 
 pub use kinds::{Category, Direction, ItemStatus, OrganisationKind, UnknownValue};

@@ -125,6 +125,7 @@ pub struct Filter {
     pub category: Option<Category>,
     pub municipality_id: Option<i64>,
     pub theme: Option<String>,
+    pub event_id: Option<i64>,
     pub query: Option<String>,
     pub page: i64,
 }
@@ -158,6 +159,9 @@ pub async fn search(db: &PgPool, filter: &Filter) -> sqlx::Result<Page> {
     }
     if let Some(m) = filter.municipality_id {
         q.push(" AND o.municipality_id = ").push_bind(m);
+    }
+    if let Some(e) = filter.event_id {
+        q.push(" AND i.event_id = ").push_bind(e);
     }
     if let Some(t) = &filter.theme {
         q.push(" AND i.theme = ").push_bind(t.to_lowercase());

@@ -8,9 +8,14 @@ pub mod exports;
 pub mod imports;
 pub mod items;
 pub mod market;
+pub mod matches;
 pub mod municipalities;
+pub mod notaris;
+pub mod notifications;
 pub mod organisations;
 pub mod outbox;
+pub mod staff;
+pub mod stats;
 pub mod tokens;
 
 /// True when a sqlx error is a unique violation (SQLSTATE 23505) on `constraint`.

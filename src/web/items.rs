@@ -72,6 +72,7 @@ pub async fn browse(
         theme: Some(query.thema.trim().to_string()).filter(|t| !t.is_empty()),
         query: Some(query.q.trim().to_string()).filter(|q| !q.is_empty()),
         page: page - 1,
+        event_id: None,
     };
     let found = items::search(&app.db, &filter).await?;
     let pages = ((found.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);

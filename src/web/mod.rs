@@ -1,9 +1,17 @@
 //! The web front door: every route in one table, the layers around it.
 
 mod accounts;
+mod admin;
+mod api;
 pub mod auth;
+mod charts;
+mod dashboard;
 pub mod error;
+mod events;
 mod items;
+pub mod live;
+mod matches;
+mod notifications;
 mod organisations;
 mod page;
 mod pages;
@@ -35,6 +43,7 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 pub struct AppState {
     pub db: PgPool,
     pub config: Arc<WebConfig>,
+    pub live: live::Hub,
 }
 
 pub fn router(state: AppState, sessions: PostgresStore) -> Router {
@@ -65,7 +74,36 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
             "/organisaties/{id}/uitnodigingen",
             post(organisations::invite),
         )
+        .route("/beheer", get(admin::index))
+        .route("/beheer/gemeenten", post(admin::create_municipality))
+        .route("/beheer/uitnodigingen", post(admin::invite))
+        .route(
+            "/uitnodiging/{token}",
+            get(admin::invitation).post(admin::accept),
+        )
+        .route("/beursvloeren", get(events::list).post(events::create))
+        .route("/beursvloeren/nieuw", get(events::new_form))
+        .route("/beursvloeren/{key}", get(events::show))
+        .route("/beursvloeren/{key}/status", post(events::set_status))
+        .route("/beursvloeren/{key}/aanmelden", post(events::register))
+        .route("/beursvloeren/{key}/werkplaats", get(events::workspace))
+        .route("/beursvloeren/{key}/voorstellen", post(events::decide))
+        .route(
+            "/beursvloeren/{key}/bevestigen",
+            post(events::confirm_selected),
+        )
+        .route(
+            "/beursvloeren/{key}/notaris",
+            get(events::notaris_form).post(events::notaris_register),
+        )
+        .route("/matches/{id}", get(matches::show))
+        .route("/matches/{id}/actie", post(matches::act))
+        .route("/matches/{id}/afspraken", post(matches::terms))
+        .route("/matches/{id}/naam-tonen", post(matches::show_name))
+        .route("/matches/{id}/formulier", get(matches::print_form))
         .route("/mijn", get(pages::mine))
+        .route("/meldingen", get(notifications::list))
+        .route("/meldingen/gelezen", post(notifications::mark_read))
         .route(
             "/registreren",
             get(accounts::register_form).post(accounts::register),
@@ -84,6 +122,9 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
         .route("/static/style.css", get(pages::stylesheet))
         .route("/healthz", get(pages::healthz))
         .route("/readyz", get(pages::readyz))
+        .merge(dashboard::routes())
+        .merge(live::routes())
+        .merge(api::routes())
         .fallback(not_found)
         .layer(session_layer)
         .layer(middleware::from_fn(auth::reject_cross_site))

@@ -11,6 +11,7 @@ use super::page::{render, Layout};
 use super::suggestions::{self, ForYou};
 use super::AppState;
 use crate::store::items::{self, Filter, Item};
+use crate::store::matches::{self, Match};
 use crate::store::organisations::{self, Organisation};
 
 #[derive(Template)]
@@ -46,6 +47,15 @@ struct Mine {
     organisations: Vec<Organisation>,
     items: Vec<Item>,
     for_you: Vec<ForYou>,
+    matches: Vec<Match>,
+}
+
+impl Mine {
+    fn status_label(&self, code: &str) -> &'static str {
+        code.parse::<crate::domain::match_status::MatchStatus>()
+            .map(|s| s.label())
+            .unwrap_or("")
+    }
 }
 
 pub async fn mine(State(app): State<AppState>, mut ctx: Ctx) -> Result<Response, AppError> {
@@ -53,11 +63,13 @@ pub async fn mine(State(app): State<AppState>, mut ctx: Ctx) -> Result<Response,
     let organisations = organisations::by_ids(&app.db, &user.organisation_ids).await?;
     let items = items::of_organisations(&app.db, &user.organisation_ids).await?;
     let for_you = suggestions::for_organisation_items(&app.db, &items).await?;
+    let matches = matches::of_organisations(&app.db, &user.organisation_ids).await?;
     render(&Mine {
         layout: ctx.layout().await?,
         organisations,
         items,
         for_you,
+        matches,
     })
 }
 

@@ -2,7 +2,9 @@
 //! Every handler asks here; nothing else decides.
 
 use super::error::AppError;
+use crate::domain::match_status::Actor;
 use crate::store::accounts::SessionUser;
+use crate::store::matches::Match;
 
 /// Members of an organisation may change it and its offers and requests.
 pub fn can_manage_organisation(user: &SessionUser, organisation_id: i64) -> bool {
@@ -22,6 +24,52 @@ pub fn manage_organisation(user: &SessionUser, organisation_id: i64) -> Result<(
 /// visitor and a gemeente viewer (who reads no personal data) do not see them.
 pub fn can_see_contact_details(user: Option<&SessionUser>) -> bool {
     user.is_some_and(|u| !u.organisation_ids.is_empty() || u.is_admin || !u.makelaar_of.is_empty())
+}
+
+/// Makelaars work in their municipalities; admins everywhere.
+pub fn is_makelaar_of(user: &SessionUser, municipality_id: i64) -> bool {
+    user.is_admin || user.makelaar_of.contains(&municipality_id)
+}
+
+/// Figures of a municipality are for its gemeente viewers, its makelaars and admins.
+pub fn can_view_figures(user: &SessionUser, municipality_id: i64) -> bool {
+    is_makelaar_of(user, municipality_id) || user.gemeente_of.contains(&municipality_id)
+}
+
+/// In which capacities a user may act on a match: as the giving party, the
+/// receiving party, or the makelaar of its municipality. Empty: no access.
+pub fn match_actors(user: &SessionUser, m: &Match) -> Vec<Actor> {
+    let mut actors = Vec::new();
+    if can_manage_organisation(user, m.offer_org_id) {
+        actors.push(Actor::OfferParty);
+    }
+    if can_manage_organisation(user, m.request_org_id) {
+        actors.push(Actor::RequestParty);
+    }
+    if is_makelaar_of(user, m.municipality_id) {
+        actors.push(Actor::Makelaar);
+    }
+    actors
+}
+
+/// The same as an `Err(NotFound)` for handlers: a match is not public, and
+/// to outsiders it does not exist.
+pub fn view_match(user: &SessionUser, m: &Match) -> Result<Vec<Actor>, AppError> {
+    let actors = match_actors(user, m);
+    if actors.is_empty() {
+        Err(AppError::NotFound)
+    } else {
+        Ok(actors)
+    }
+}
+
+/// Makelaars run the events of their municipalities.
+pub fn manage_event(user: &SessionUser, municipality_id: i64) -> Result<(), AppError> {
+    if is_makelaar_of(user, municipality_id) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 #[cfg(test)]

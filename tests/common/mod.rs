@@ -128,6 +128,65 @@ impl TestApp {
         browser
     }
 
+    /// A makelaar, gemeente viewer or admin of a municipality, signed in.
+    pub async fn staff(&self, person: &str, role: &str, municipality: &str) -> Browser {
+        let hash = beursvloer::passwords::hash(PASSWORD.to_string())
+            .await
+            .unwrap();
+        let user_id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (name, email, password_hash) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(person)
+        .bind(email_for(person))
+        .bind(hash)
+        .fetch_one(&self.db)
+        .await
+        .unwrap();
+        let municipality_id: Option<i64> = if role == "admin" {
+            None
+        } else {
+            Some(self.municipality(municipality).await)
+        };
+        sqlx::query("INSERT INTO role_grants (user_id, role, municipality_id) VALUES ($1, $2, $3)")
+            .bind(user_id)
+            .bind(role)
+            .bind(municipality_id)
+            .execute(&self.db)
+            .await
+            .unwrap();
+        self.login(person).await
+    }
+
+    /// The id of a municipality, created when new.
+    pub async fn municipality(&self, name: &str) -> i64 {
+        sqlx::query_scalar(
+            "INSERT INTO municipalities (name) VALUES ($1)
+             ON CONFLICT (lower(name)) DO UPDATE SET name = municipalities.name RETURNING id",
+        )
+        .bind(name)
+        .fetch_one(&self.db)
+        .await
+        .unwrap()
+    }
+
+    /// Sign in an existing person in a new browser.
+    pub async fn login(&self, person: &str) -> Browser {
+        let browser = self.visitor();
+        let response = browser
+            .submit(
+                "/inloggen",
+                "/inloggen",
+                &[("email", &email_for(person)), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "login of {person} failed"
+        );
+        browser
+    }
+
     pub async fn item_title(&self, id: i64) -> String {
         sqlx::query_scalar("SELECT title FROM items WHERE id = $1")
             .bind(id)

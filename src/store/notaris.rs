@@ -1,0 +1,151 @@
+//! Notaris mode: registering, on the live floor, a match agreed between two
+//! organisations, creating them and their items on the spot when they never
+//! posted beforehand. All in one transaction.
+
+use sqlx::{PgConnection, PgPool};
+
+use super::events::Event;
+use super::matches::{self, MatchError, NewMatch};
+use crate::domain::{Category, OrganisationKind};
+
+/// One direction of what was agreed: who gives what to whom.
+#[derive(Debug, Clone)]
+pub struct Deal {
+    pub giver: Party,
+    pub receiver: Party,
+    pub category: Category,
+    pub what: String,
+    pub terms: NewMatch,
+}
+
+/// An organisation by name; its kind is needed only when it is new.
+#[derive(Debug, Clone)]
+pub struct Party {
+    pub name: String,
+    pub kind: Option<OrganisationKind>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum NotarisError {
+    #[error("onbekende organisatie zonder soort: {0}")]
+    KindNeeded(String),
+    #[error(transparent)]
+    Match(#[from] MatchError),
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+impl From<NotarisError> for MatchError {
+    fn from(e: NotarisError) -> Self {
+        match e {
+            NotarisError::Match(m) => m,
+            NotarisError::Db(d) => MatchError::Db(d),
+            NotarisError::KindNeeded(_) => MatchError::Changed,
+        }
+    }
+}
+
+/// Register the deal (and its way back, for a two-way match); returns the match ids.
+pub async fn register(
+    db: &PgPool,
+    event: &Event,
+    makelaar: i64,
+    deal: &Deal,
+    back: Option<&Deal>,
+) -> Result<(i64, Option<i64>), NotarisError> {
+    let mut tx = db.begin().await?;
+    let there = register_one(&mut tx, event, makelaar, deal).await?;
+    let back_id = match back {
+        Some(b) => {
+            let id = register_one(&mut tx, event, makelaar, b).await?;
+            matches::link_two_way(&mut tx, there, id).await?;
+            Some(id)
+        }
+        None => None,
+    };
+    tx.commit().await?;
+    Ok((there, back_id))
+}
+
+async fn register_one(
+    conn: &mut PgConnection,
+    event: &Event,
+    makelaar: i64,
+    deal: &Deal,
+) -> Result<i64, NotarisError> {
+    let giver = organisation(conn, event, &deal.giver).await?;
+    let receiver = organisation(conn, event, &deal.receiver).await?;
+    let offer_id = on_the_spot_item(conn, event, deal, "offer", giver).await?;
+    let request_id = on_the_spot_item(conn, event, deal, "request", receiver).await?;
+    let new = NewMatch {
+        offer_id,
+        request_id,
+        event_id: Some(event.id),
+        terms_what: Some(deal.what.clone()),
+        ..deal.terms.clone()
+    };
+    Ok(matches::register_confirmed(conn, &new, makelaar).await?)
+}
+
+/// The item behind one side of the deal, matched at once.
+async fn on_the_spot_item(
+    conn: &mut PgConnection,
+    event: &Event,
+    deal: &Deal,
+    direction: &str,
+    organisation_id: i64,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO items (organisation_id, event_id, direction, category, title, hours, status)
+         VALUES ($1, $2, $3, $4, $5, $6, 'matched') RETURNING id",
+    )
+    .bind(organisation_id)
+    .bind(event.id)
+    .bind(direction)
+    .bind(deal.category.code())
+    .bind(&deal.what)
+    .bind(deal.terms.terms_hours)
+    .fetch_one(conn)
+    .await
+}
+
+/// The organisation with this name (in the event's municipality first),
+/// created and registered for the event when new.
+async fn organisation(
+    conn: &mut PgConnection,
+    event: &Event,
+    party: &Party,
+) -> Result<i64, NotarisError> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM organisations WHERE lower(name) = lower($1)
+         ORDER BY (municipality_id = $2) DESC, id LIMIT 1",
+    )
+    .bind(party.name.trim())
+    .bind(event.municipality_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let id = match found {
+        Some(id) => id,
+        None => {
+            let kind = party
+                .kind
+                .ok_or_else(|| NotarisError::KindNeeded(party.name.clone()))?;
+            sqlx::query_scalar(
+                "INSERT INTO organisations (name, kind, municipality_id) VALUES ($1, $2, $3) RETURNING id",
+            )
+            .bind(party.name.trim())
+            .bind(kind.code())
+            .bind(event.municipality_id)
+            .fetch_one(&mut *conn)
+            .await?
+        }
+    };
+    sqlx::query(
+        "INSERT INTO event_participants (event_id, organisation_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(event.id)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}

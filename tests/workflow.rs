@@ -1,0 +1,556 @@
+//! The makelaar's workflow: from proposal to confirmed, carried-out match,
+//! each step refused for the wrong role; concurrent confirmation; notaris mode.
+
+mod common;
+
+use common::{location, Browser, TestApp};
+use reqwest::StatusCode;
+
+struct Floor {
+    app: TestApp,
+    makelaar: Browser,
+    school: Browser,
+    company: Browser,
+    event: String,
+}
+
+/// A municipality with a makelaar (invited by the admin), an event, and a
+/// school and a company that registered for it with a fitting request and offer.
+async fn floor() -> Floor {
+    let app = TestApp::spawn().await;
+    let admin = app.staff("Ada Admin", "admin", "").await;
+    let created = admin
+        .submit(
+            "/beheer",
+            "/beheer/gemeenten",
+            &[("name", "Hellendoorn"), ("hourly_rate", "35")],
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    let municipality = app.municipality("Hellendoorn").await.to_string();
+    let page = admin
+        .submit(
+            "/beheer",
+            "/beheer/uitnodigingen",
+            &[
+                ("role", "makelaar"),
+                ("municipality_id", &municipality),
+                ("email", "mirjam@voorbeeld.nl"),
+            ],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let start = page.find("/uitnodiging/").expect("invitation link");
+    let link: String = page[start..].chars().take_while(|c| *c != '<').collect();
+    let makelaar = app.visitor();
+    let joined = makelaar
+        .submit(
+            &link,
+            &link,
+            &[
+                ("name", "Mirjam Makelaar"),
+                ("email", "mirjam@voorbeeld.nl"),
+                ("password", common::PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(joined.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.visitor().get(&link).await.status(),
+        StatusCode::NOT_FOUND,
+        "invitation is single-use"
+    );
+
+    let created = makelaar
+        .submit(
+            "/beursvloeren/nieuw",
+            "/beursvloeren",
+            &[
+                ("name", "Beursvloer Hellendoorn 2027"),
+                ("municipality_id", &municipality),
+                ("date", "2027-03-30"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        location(&created),
+        "/beursvloeren/beursvloer-hellendoorn-2027"
+    );
+    let event = "beursvloer-hellendoorn-2027".to_string();
+
+    let school = app.register("Anna", "OBS De Regenboog", "school").await;
+    school
+        .post_item(
+            "request",
+            "materiaal",
+            "Laptops voor de huiswerkklas",
+            "Onze leerlingen hebben thuis geen computer.",
+        )
+        .await;
+    let company = app.register("Bram", "ByteWerk ICT", "bedrijf").await;
+    company
+        .post_item(
+            "offer",
+            "materiaal",
+            "Afgeschreven laptops",
+            "Vijf computers, schoon geïnstalleerd.",
+        )
+        .await;
+    for (browser, org) in [(&school, "OBS De Regenboog"), (&company, "ByteWerk ICT")] {
+        let id: i64 = sqlx::query_scalar("SELECT id FROM organisations WHERE name = $1")
+            .bind(org)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+        let page = format!("/beursvloeren/{event}");
+        let r = browser
+            .submit(
+                &page,
+                &format!("{page}/aanmelden"),
+                &[("organisation_id", &id.to_string())],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    Floor {
+        app,
+        makelaar,
+        school,
+        company,
+        event,
+    }
+}
+
+impl Floor {
+    /// The makelaar proposes everything in the queue; returns the new match id.
+    async fn propose_all(&self) -> i64 {
+        let workspace = format!("/beursvloeren/{}/werkplaats", self.event);
+        let html = self.makelaar.get_html(&workspace).await;
+        assert!(
+            html.contains("Laptops voor de huiswerkklas") && html.contains("Afgeschreven laptops"),
+            "the proposal pairs them"
+        );
+        let marker = "name=\"pair\" value=\"";
+        let start = html.find(marker).unwrap() + marker.len();
+        let pair: String = html[start..].chars().take_while(|c| *c != '"').collect();
+        let r = self
+            .makelaar
+            .submit(
+                &workspace,
+                &format!("/beursvloeren/{}/voorstellen", self.event),
+                &[("pair", &pair), ("besluit", "voorstellen")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        sqlx::query_scalar("SELECT id FROM matches")
+            .fetch_one(&self.app.db)
+            .await
+            .unwrap()
+    }
+
+    async fn status(&self, id: i64) -> String {
+        sqlx::query_scalar("SELECT status FROM matches WHERE id = $1")
+            .bind(id)
+            .fetch_one(&self.app.db)
+            .await
+            .unwrap()
+    }
+
+    async fn act(&self, who: &Browser, id: i64, action: &str, reason: &str) -> reqwest::Response {
+        let page = format!("/matches/{id}");
+        // Use a page the browser may see to get its token.
+        let token_page = if who.get(&page).await.status() == StatusCode::OK {
+            page.clone()
+        } else {
+            "/markt".into()
+        };
+        let html = who.get_html(&token_page).await;
+        let token = if html.contains("name=\"csrf\"") {
+            common::csrf_token(&html)
+        } else {
+            who.token_from("/inloggen").await
+        };
+        who.post(
+            &format!("{page}/actie"),
+            &[("csrf", &token), ("action", action), ("reason", reason)],
+        )
+        .await
+    }
+}
+
+impl Browser {
+    async fn token_from(&self, page: &str) -> String {
+        common::csrf_token(&self.get_html(page).await)
+    }
+}
+
+#[tokio::test]
+async fn from_proposal_to_a_carried_out_match_with_every_wrong_role_refused() {
+    let f = floor().await;
+    let id = f.propose_all().await;
+    assert_eq!(f.status(id).await, "suggested");
+    assert!(f
+        .school
+        .get_html("/meldingen")
+        .await
+        .contains("De makelaar stelt een match voor"));
+
+    let outsider = f
+        .app
+        .register("Carla", "Buurthuis De Kern", "maatschappelijke_organisatie")
+        .await;
+    let other_makelaar = f.app.staff("Olaf Makelaar", "makelaar", "Raalte").await;
+    let gemeente = f.app.staff("Gea Gemeente", "gemeente", "Hellendoorn").await;
+    for (who, name) in [
+        (&outsider, "other organisation"),
+        (&other_makelaar, "makelaar elsewhere"),
+        (&gemeente, "gemeente viewer"),
+    ] {
+        assert_eq!(
+            who.get(&format!("/matches/{id}")).await.status(),
+            StatusCode::NOT_FOUND,
+            "{name} cannot see the match"
+        );
+        assert_eq!(
+            f.act(who, id, "accepteren", "").await.status(),
+            StatusCode::NOT_FOUND,
+            "{name}"
+        );
+    }
+    assert_eq!(
+        f.app
+            .visitor()
+            .get(&format!("/matches/{id}"))
+            .await
+            .status(),
+        StatusCode::SEE_OTHER,
+        "visitors are sent to log in"
+    );
+    assert_eq!(
+        f.act(&f.makelaar, id, "accepteren", "").await.status(),
+        StatusCode::FORBIDDEN,
+        "the makelaar cannot accept for a party"
+    );
+    assert_eq!(
+        f.act(&f.makelaar, id, "bevestigen", "").await.status(),
+        StatusCode::FORBIDDEN,
+        "not before both parties accepted"
+    );
+    assert_eq!(f.status(id).await, "suggested");
+
+    assert_eq!(
+        f.act(&f.school, id, "accepteren", "").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(f.status(id).await, "suggested", "one party is not enough");
+    assert_eq!(
+        f.act(&f.company, id, "bevestigen", "").await.status(),
+        StatusCode::FORBIDDEN,
+        "a party cannot confirm"
+    );
+    assert_eq!(
+        f.act(&f.company, id, "accepteren", "").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(f.status(id).await, "accepted");
+
+    assert_eq!(
+        f.act(&f.makelaar, id, "bevestigen", "").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(f.status(id).await, "confirmed");
+    let request_status: String =
+        sqlx::query_scalar("SELECT i.status FROM items i JOIN matches m ON m.request_id = i.id")
+            .fetch_one(&f.app.db)
+            .await
+            .unwrap();
+    assert_eq!(request_status, "matched");
+
+    let without_reason = f.act(&f.company, id, "niet-uitgevoerd", "").await;
+    assert_eq!(without_reason.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(without_reason
+        .text()
+        .await
+        .unwrap()
+        .contains("Geef kort aan waarom"));
+    assert_eq!(
+        f.act(&f.school, id, "uitgevoerd", "").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(f.status(id).await, "carried_out");
+    assert_eq!(
+        f.act(&f.makelaar, id, "annuleren", "toch niet")
+            .await
+            .status(),
+        StatusCode::FORBIDDEN,
+        "a carried-out match is final"
+    );
+
+    let history: Vec<(Option<String>, String)> = sqlx::query_as(
+        "SELECT from_status, to_status FROM match_transitions WHERE match_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&f.app.db)
+    .await
+    .unwrap();
+    let steps: Vec<(Option<&str>, &str)> = history
+        .iter()
+        .map(|(a, b)| (a.as_deref(), b.as_str()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            (None, "suggested"),
+            (Some("suggested"), "suggested"),
+            (Some("suggested"), "accepted"),
+            (Some("accepted"), "confirmed"),
+            (Some("confirmed"), "carried_out")
+        ]
+    );
+    let page = f.school.get_html(&format!("/matches/{id}")).await;
+    assert!(
+        page.contains("Mirjam Makelaar") && page.contains("Uitgevoerd"),
+        "the history is shown"
+    );
+}
+
+#[tokio::test]
+async fn two_makelaars_confirming_at_once_give_one_confirmation_and_no_error() {
+    let f = floor().await;
+    let id = f.propose_all().await;
+    f.act(&f.school, id, "accepteren", "").await;
+    f.act(&f.company, id, "accepteren", "").await;
+    let second = f
+        .app
+        .staff("Maarten Makelaar", "makelaar", "Hellendoorn")
+        .await;
+    let page = format!("/matches/{id}");
+    let (t1, t2) = (
+        f.makelaar.token_from(&page).await,
+        second.token_from(&page).await,
+    );
+    let action = format!("{page}/actie");
+    let (first_form, second_form) = (
+        [("csrf", t1.as_str()), ("action", "bevestigen")],
+        [("csrf", t2.as_str()), ("action", "bevestigen")],
+    );
+    let (a, b) = tokio::join!(
+        f.makelaar.post(&action, &first_form),
+        second.post(&action, &second_form)
+    );
+    assert_eq!(a.status(), StatusCode::SEE_OTHER);
+    assert_eq!(b.status(), StatusCode::SEE_OTHER);
+    assert_eq!(f.status(id).await, "confirmed");
+    assert_eq!(
+        f.app
+            .count("SELECT count(*) FROM match_transitions WHERE to_status = 'confirmed'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn the_database_refuses_a_second_live_match_for_the_same_pair() {
+    let f = floor().await;
+    let id = f.propose_all().await;
+    let duplicate = sqlx::query("INSERT INTO matches (offer_id, request_id, proposed_by) SELECT offer_id, request_id, 'party' FROM matches WHERE id = $1")
+        .bind(id)
+        .execute(&f.app.db)
+        .await;
+    assert!(duplicate.is_err());
+    let impossible = sqlx::query("UPDATE matches SET status = 'confirmed' WHERE id = $1")
+        .bind(id)
+        .execute(&f.app.db)
+        .await;
+    assert!(
+        impossible.is_err(),
+        "confirmed without both acceptances and a confirmation time"
+    );
+}
+
+#[tokio::test]
+async fn notaris_mode_registers_a_two_way_match_creating_a_new_organisation() {
+    let f = floor().await;
+    let notaris = format!("/beursvloeren/{}/notaris", f.event);
+    let fields = [
+        ("giver", "Bakkerij Van Dam"),
+        ("receiver", "OBS De Regenboog"),
+        ("what", "Broodjes voor de sportdag"),
+        ("category", "materiaal"),
+        ("terms_hours", "4"),
+        ("value_euros", "120"),
+        ("back_what", "Leerlingen zingen op de kerstmarkt"),
+        ("back_category", "creativiteit"),
+    ];
+    let missing_kind = f.makelaar.submit(&notaris, &notaris, &fields).await;
+    assert_eq!(missing_kind.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = missing_kind.text().await.unwrap();
+    assert!(
+        page.contains("is nieuw op Beursvloer"),
+        "asks what kind of organisation the newcomer is"
+    );
+    assert!(
+        page.contains("value=\"Broodjes voor de sportdag\""),
+        "what was typed is kept"
+    );
+    assert_eq!(
+        f.app.count("SELECT count(*) FROM matches").await,
+        0,
+        "nothing half-written"
+    );
+    assert_eq!(
+        f.app
+            .count("SELECT count(*) FROM organisations WHERE name = 'Bakkerij Van Dam'")
+            .await,
+        0
+    );
+
+    let mut with_kind = fields.to_vec();
+    with_kind.push(("giver_kind", "bedrijf"));
+    let done = f.makelaar.submit(&notaris, &notaris, &with_kind).await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    let rows: Vec<(String, Option<i64>, f64)> = sqlx::query_as(
+        "SELECT status, return_match_id, coalesce(value_euros, 0)::float8 FROM matches ORDER BY id",
+    )
+    .fetch_all(&f.app.db)
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(
+        rows.iter()
+            .all(|(s, back, _)| s == "confirmed" && back.is_some()),
+        "{rows:?}"
+    );
+    assert_eq!(rows[0].2, 120.0);
+    assert_eq!(f.app.count("SELECT count(*) FROM organisations WHERE name = 'Bakkerij Van Dam' AND kind = 'bedrijf'").await, 1);
+    assert_eq!(f.app.count("SELECT count(*) FROM event_participants ep JOIN organisations o ON o.id = ep.organisation_id WHERE o.name = 'Bakkerij Van Dam'").await, 1);
+
+    let school_sees = f.school.get_html("/mijn").await;
+    assert!(school_sees.contains("Broodjes voor de sportdag"));
+    assert_eq!(
+        f.school
+            .post(
+                &notaris,
+                &[
+                    ("csrf", &f.school.token_from("/mijn").await),
+                    ("giver", "x")
+                ]
+            )
+            .await
+            .status(),
+        StatusCode::FORBIDDEN,
+        "only the makelaar registers on the floor"
+    );
+}
+
+/// Who may open which page, as a table: role × route × owner.
+#[tokio::test]
+async fn access_to_event_pages_by_role() {
+    let f = floor().await;
+    let id = f.propose_all().await;
+    let outsider = f.app.register("Dirk", "Garage Dirk", "bedrijf").await;
+    let makelaar_elsewhere = f.app.staff("Olaf", "makelaar", "Raalte").await;
+    let gemeente = f.app.staff("Gea", "gemeente", "Hellendoorn").await;
+    let admin = f.app.staff("Ada", "admin", "").await;
+    let visitor = f.app.visitor();
+    let e = &f.event;
+    let workspace = format!("/beursvloeren/{e}/werkplaats");
+    let notaris = format!("/beursvloeren/{e}/notaris");
+    let event_page = format!("/beursvloeren/{e}");
+    let match_page = format!("/matches/{id}");
+    let table: Vec<(&str, &Browser, &str, StatusCode)> = vec![
+        ("visitor", &visitor, event_page.as_str(), StatusCode::OK),
+        (
+            "visitor",
+            &visitor,
+            workspace.as_str(),
+            StatusCode::SEE_OTHER,
+        ),
+        (
+            "visitor",
+            &visitor,
+            match_page.as_str(),
+            StatusCode::SEE_OTHER,
+        ),
+        ("visitor", &visitor, "/beheer", StatusCode::SEE_OTHER),
+        (
+            "own organisation",
+            &f.school,
+            match_page.as_str(),
+            StatusCode::OK,
+        ),
+        (
+            "own organisation",
+            &f.school,
+            workspace.as_str(),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            "own organisation",
+            &f.school,
+            "/beheer",
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            "other organisation",
+            &outsider,
+            match_page.as_str(),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "other organisation",
+            &outsider,
+            notaris.as_str(),
+            StatusCode::FORBIDDEN,
+        ),
+        ("makelaar", &f.makelaar, workspace.as_str(), StatusCode::OK),
+        ("makelaar", &f.makelaar, notaris.as_str(), StatusCode::OK),
+        ("makelaar", &f.makelaar, match_page.as_str(), StatusCode::OK),
+        ("makelaar", &f.makelaar, "/beheer", StatusCode::FORBIDDEN),
+        (
+            "makelaar other municipality",
+            &makelaar_elsewhere,
+            workspace.as_str(),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            "makelaar other municipality",
+            &makelaar_elsewhere,
+            match_page.as_str(),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "gemeente",
+            &gemeente,
+            workspace.as_str(),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            "gemeente",
+            &gemeente,
+            match_page.as_str(),
+            StatusCode::NOT_FOUND,
+        ),
+        ("admin", &admin, workspace.as_str(), StatusCode::OK),
+        ("admin", &admin, "/beheer", StatusCode::OK),
+    ];
+    for (role, who, path, expected) in table {
+        assert_eq!(who.get(path).await.status(), expected, "{role} GET {path}");
+    }
+    let before = f.app.count("SELECT count(*) FROM match_transitions").await;
+    let token = makelaar_elsewhere.token_from("/mijn").await;
+    let r = makelaar_elsewhere
+        .post(
+            &format!("/beursvloeren/{e}/voorstellen"),
+            &[("csrf", &token), ("besluit", "afwijzen")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        f.app.count("SELECT count(*) FROM match_transitions").await,
+        before,
+        "refusals change nothing"
+    );
+}
