@@ -16,6 +16,7 @@ mod organisations;
 mod page;
 mod pages;
 mod policy;
+mod privacy;
 mod suggestions;
 
 use std::sync::Arc;
@@ -125,6 +126,7 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
         .merge(dashboard::routes())
         .merge(live::routes())
         .merge(api::routes())
+        .merge(privacy::routes())
         .fallback(not_found)
         .layer(session_layer)
         .layer(middleware::from_fn(auth::reject_cross_site))
