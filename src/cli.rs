@@ -168,3 +168,15 @@ pub async fn bench(db: DbArgs, case: BenchCase) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Retention: anonymise accounts that have not signed in for `days` days.
+pub async fn purge_inactive(db: DbArgs, days: u32) -> anyhow::Result<()> {
+    let database = Database::open(&db).await?;
+    let purged = crate::store::privacy::purge_inactive(&database.pool, days).await;
+    database.close().await;
+    println!(
+        "{} account(s) verwijderd die {days} dagen niet gebruikt zijn",
+        purged?
+    );
+    Ok(())
+}

@@ -59,5 +59,92 @@ pub async fn load(db: &PgPool) -> anyhow::Result<String> {
         };
         store::demo::ensure_login(db, email, name, &hash, role, org_key, &municipality).await?;
     }
-    Ok(format!("{summary}; demo-wachtwoord: {DEMO_PASSWORD}"))
+    let event_key = doc
+        .event
+        .as_ref()
+        .map(|e| e.key.clone())
+        .unwrap_or_default();
+    let matches = demo_matches(db, &event_key).await?;
+    Ok(format!(
+        "{summary}; {matches} demo-matches; demo-wachtwoord: {DEMO_PASSWORD}"
+    ))
 }
+
+/// Walk the first proposals of the demo event through the life cycle, with
+/// the same code the site uses, so the workspace, the dashboard and the live
+/// screen have something to show. Only when the event has no matches yet.
+async fn demo_matches(db: &PgPool, event_key: &str) -> anyhow::Result<usize> {
+    use crate::domain::match_status::{Action, Actor};
+    use crate::store::matches::{self, NewMatch};
+
+    let Some(event) = store::events::by_key(db, event_key).await? else {
+        return Ok(0);
+    };
+    let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM matches WHERE event_id = $1")
+        .bind(event.id)
+        .fetch_one(db)
+        .await?;
+    if existing > 0 {
+        return Ok(0);
+    }
+    store::events::set_status(db, event.id, "open").await?;
+    let makelaar: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'makelaar@demo.beursvloer.nl'")
+            .fetch_one(db)
+            .await?;
+    let proposal = store::market::for_event(db, event.id)
+        .await?
+        .market
+        .propose();
+    let mut created = 0;
+    // Leave most proposals in the makelaar's queue; walk six through.
+    for (n, s) in proposal.matches.iter().take(6).enumerate() {
+        let mut tx = db.begin().await?;
+        let new = NewMatch {
+            offer_id: s.offer,
+            request_id: s.request,
+            event_id: Some(event.id),
+            score: Some(s.score),
+            reasons: s.reasons.clone(),
+            terms_hours: Some(4 + 2 * n as i32),
+            value_euros: Some(50.0 * (n + 1) as f64),
+            ..NewMatch::default()
+        };
+        let Ok(id) = matches::propose(&mut tx, &new, "matcher", Some(makelaar)).await else {
+            continue;
+        };
+        sqlx::query(
+            "UPDATE matches SET offer_shows_name = true, request_shows_name = true WHERE id = $1",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        created += 1;
+        // 0: stays suggested; 1: accepted; 2..: confirmed; 5: carried out.
+        let steps: &[(Action, Actor)] = match n {
+            0 => &[],
+            1 => &[(ACCEPT, Actor::OfferParty), (ACCEPT, Actor::RequestParty)],
+            5 => &[
+                (ACCEPT, Actor::OfferParty),
+                (ACCEPT, Actor::RequestParty),
+                (Action::Confirm, Actor::Makelaar),
+                (Action::MarkCarriedOut, Actor::Makelaar),
+            ],
+            _ => &[
+                (ACCEPT, Actor::OfferParty),
+                (ACCEPT, Actor::RequestParty),
+                (Action::Confirm, Actor::Makelaar),
+            ],
+        };
+        for (action, actor) in steps {
+            let by = (*actor == Actor::Makelaar).then_some(makelaar);
+            matches::apply(db, id, *action, *actor, by, None).await?;
+        }
+    }
+    Ok(created)
+}
+
+const ACCEPT: crate::domain::match_status::Action = crate::domain::match_status::Action::Accept {
+    other_side_accepted: false,
+};

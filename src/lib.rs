@@ -87,9 +87,11 @@ async fn run(pool: &PgPool, args: ServeArgs, data_dir: &std::path::Path) -> anyh
         },
     )
     .await?;
+    let mailer = mail::Mailer::from_env(data_dir)?;
+    tracing::info!("{}", mailer.describe());
     mail::spawn(
         pool.clone(),
-        mail::Mailer::from_env(data_dir),
+        mailer,
         args.base_url.trim_end_matches('/').to_string(),
     );
     let listener = tokio::net::TcpListener::bind(args.bind)

@@ -7,11 +7,19 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use lettre::message::header::ContentType;
+use lettre::message::Mailbox;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::PgPool;
 
 /// Where mail goes.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub enum Mailer {
+    /// Production: an SMTP server (`SMTP_URL`, e.g. `smtps://user:pass@mail.example.nl`).
+    Smtp {
+        transport: Box<AsyncSmtpTransport<Tokio1Executor>>,
+        from: Mailbox,
+    },
     /// Development: write each message as a file (and log it).
     Dir(PathBuf),
     /// Tests: only mark as sent.
@@ -19,16 +27,50 @@ pub enum Mailer {
 }
 
 impl Mailer {
-    /// `MAIL_DIR` (default `data/mail`).
-    pub fn from_env(data_dir: &std::path::Path) -> Mailer {
-        match std::env::var_os("MAIL_DIR") {
+    /// `SMTP_URL` (with `MAIL_FROM`) when set; otherwise files in `MAIL_DIR`
+    /// (default `data/mail`).
+    pub fn from_env(data_dir: &std::path::Path) -> anyhow::Result<Mailer> {
+        if let Ok(url) = std::env::var("SMTP_URL") {
+            let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&url)
+                .map_err(|e| anyhow::anyhow!("SMTP_URL is not usable: {e}"))?
+                .build();
+            let from = std::env::var("MAIL_FROM")
+                .unwrap_or_else(|_| "Beursvloer <noreply@beursvloer.nl>".into())
+                .parse()
+                .map_err(|e| anyhow::anyhow!("MAIL_FROM is not an address: {e}"))?;
+            return Ok(Mailer::Smtp {
+                transport: Box::new(transport),
+                from,
+            });
+        }
+        Ok(match std::env::var_os("MAIL_DIR") {
             Some(dir) => Mailer::Dir(PathBuf::from(dir)),
             None => Mailer::Dir(data_dir.join("mail")),
+        })
+    }
+
+    /// For the start-up line, without secrets.
+    pub fn describe(&self) -> String {
+        match self {
+            Mailer::Smtp { .. } => "mail: SMTP (SMTP_URL)".into(),
+            Mailer::Dir(dir) => format!("mail: files in {}", dir.display()),
+            Mailer::Discard => "mail: discarded".into(),
         }
     }
 
     async fn send(&self, id: i64, to: &str, subject: &str, body: &str) -> anyhow::Result<()> {
         match self {
+            Mailer::Smtp { transport, from } => {
+                let message = Message::builder()
+                    .from(from.clone())
+                    .to(to.parse()?)
+                    .subject(subject)
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(body.to_string())?;
+                transport.send(message).await?;
+                tracing::info!(id, subject, "mail sent");
+                Ok(())
+            }
             Mailer::Dir(dir) => {
                 tokio::fs::create_dir_all(dir).await?;
                 let message = format!("To: {to}\nSubject: {subject}\nContent-Type: text/plain; charset=utf-8\n\n{body}\n");
@@ -50,7 +92,8 @@ struct Pending {
     attempts: i32,
 }
 
-/// Deliver what is due; returns how many were sent.
+/// Deliver what is due; returns how many were sent. The outbox keeps the
+/// message either way; a failure is retried after 1, 2, 4, ... minutes.
 pub async fn deliver_pending(db: &PgPool, mailer: &Mailer) -> sqlx::Result<usize> {
     let mut tx = db.begin().await?;
     let pending: Vec<Pending> = sqlx::query_as(

@@ -73,6 +73,13 @@ enum Command {
         #[arg(value_enum, default_value = "all")]
         case: beursvloer::cli::BenchCase,
     },
+    /// Privacy retention: delete (anonymise) accounts not used for DAYS days.
+    PurgeInactive {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        days: u32,
+    },
     /// Manage the embedded Postgres cluster (used by the test script).
     #[command(hide = true)]
     Db {
@@ -109,6 +116,9 @@ fn main() -> anyhow::Result<()> {
             runtime.block_on(beursvloer::cli::propose(db, event, json))
         }
         Command::Bench { db, case } => runtime.block_on(beursvloer::cli::bench(db, case)),
+        Command::PurgeInactive { db, days } => {
+            runtime.block_on(beursvloer::cli::purge_inactive(db, days))
+        }
         Command::Db { action, data_dir } => match action {
             DbAction::Start => {
                 let pg = beursvloer::db::embedded::EmbeddedPostgres::start(&data_dir)?;

@@ -120,7 +120,13 @@ pub fn postcode(errors: &mut FieldErrors, field: &'static str, value: &str) -> O
     if compact.is_empty() {
         return None;
     }
-    let (digits, letters) = compact.split_at(compact.len().min(4));
+    // At a character boundary: the fuzzer found that a non-ASCII character
+    // among the first four panicked here.
+    let four = compact
+        .char_indices()
+        .nth(4)
+        .map_or(compact.len(), |(i, _)| i);
+    let (digits, letters) = compact.split_at(four);
     let digits_ok =
         digits.len() == 4 && digits.chars().all(|c| c.is_ascii_digit()) && !digits.starts_with('0');
     let letters_ok = letters.is_empty()

@@ -260,7 +260,7 @@ pub async fn apply(
     match_id: i64,
     action: Action,
     actor: Actor,
-    user_id: i64,
+    user_id: Option<i64>,
     reason: Option<&str>,
 ) -> Result<Outcome, MatchError> {
     let mut tx = db.begin().await?;
@@ -335,7 +335,7 @@ pub async fn apply(
         record(
             &mut tx,
             match_id,
-            Some(user_id),
+            user_id,
             actor.code(),
             Some(from),
             to,

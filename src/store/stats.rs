@@ -120,6 +120,17 @@ pub fn status_label(code: &str) -> &'static str {
 const OVERVIEW_SQL: &str = "
 WITH returned AS (
     SELECT DISTINCT return_match_id AS id FROM matches WHERE return_match_id IS NOT NULL
+), scoped_ids AS (
+    -- matches of the municipality's editions (index on matches.event_id) ...
+    SELECT m.id FROM matches m
+    WHERE m.event_id IN (SELECT id FROM events WHERE municipality_id = $1)
+      AND ($2::bigint IS NULL OR m.event_id = $2)
+    UNION ALL
+    -- ... and year-round ones asked for by its organisations
+    SELECT m.id FROM organisations ro
+    JOIN items ri ON ri.organisation_id = ro.id
+    JOIN matches m ON m.request_id = ri.id
+    WHERE $2::bigint IS NULL AND ro.municipality_id = $1 AND m.event_id IS NULL
 ), scoped AS (
     SELECT m.status, oi.category,
            coalesce(nullif(btrim(ri.theme), ''), nullif(btrim(oi.theme), ''), '') AS theme,
@@ -130,15 +141,13 @@ WITH returned AS (
                 THEN coalesce(m.terms_hours, 0) ELSE 0 END AS hours,
            CASE WHEN m.status IN ('confirmed', 'carried_out')
                 THEN coalesce(m.value_euros, 0) ELSE 0 END AS materials
-    FROM matches m
+    FROM scoped_ids s
+    JOIN matches m ON m.id = s.id
     JOIN items oi ON oi.id = m.offer_id
     JOIN organisations oo ON oo.id = oi.organisation_id
     JOIN items ri ON ri.id = m.request_id
     JOIN organisations ro ON ro.id = ri.organisation_id
-    LEFT JOIN events e ON e.id = m.event_id
     LEFT JOIN returned r ON r.id = m.id
-    WHERE coalesce(e.municipality_id, ro.municipality_id) = $1
-      AND ($2::bigint IS NULL OR m.event_id = $2)
 )
 SELECT CASE WHEN GROUPING(status) = 0 THEN 'status'
             WHEN GROUPING(category) = 0 THEN 'category'

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::auth::{CsrfForm, Ctx};
 use super::error::AppError;
 use super::items::Empty;
+use super::limits;
 use super::page::{render, Layout};
 use super::AppState;
 use crate::domain::forms::{self, AccountInput, OrganisationInput};
@@ -86,6 +87,7 @@ pub async fn register_form(
 
 pub async fn register(
     State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     mut ctx: Ctx,
     CsrfForm(mut input): CsrfForm<RegisterInput>,
 ) -> Result<Response, AppError> {
@@ -113,6 +115,10 @@ pub async fn register(
     let (Ok(account), Ok(organisation), true) = (account, organisation, errors.is_empty()) else {
         return register_again(&mut ctx, input, errors, joining_name).await;
     };
+    if !limits::allow_registration(&app, &account.email, peer).await? {
+        let page = register_again(&mut ctx, input, limits::register_errors(), joining_name);
+        return Ok(limits::too_many(page.await?));
+    }
     let hash = passwords::hash(account.password.clone()).await?;
     let joining = match &organisation {
         Some(org) => Joining::NewOrganisation(org),
@@ -212,7 +218,8 @@ pub async fn login(
             StatusCode::TOO_MANY_REQUESTS,
             "Te veel mislukte pogingen. Wacht een uur, of vraag een nieuw wachtwoord aan.",
         )
-        .await;
+        .await
+        .map(limits::too_many);
     }
     let credentials = accounts::credentials(&app.db, &input.email).await?;
     let ok = passwords::verify(

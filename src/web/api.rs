@@ -216,6 +216,11 @@ fn ok(description: &str, schema: &str) -> Value {
             "content": { "application/json": { "schema": reference(schema) } } })
 }
 
+fn with_links(mut response: Value, links: Value) -> Value {
+    response["links"] = links;
+    response
+}
+
 fn operation(summary: &str, id: &str, parameters: Value, response: Value) -> Value {
     let mut responses = errors();
     responses["200"] = response;
@@ -313,13 +318,19 @@ pub fn document() -> Value {
         "paths": {
             "/api/gemeenten": operation(
                 "Alle gemeenten", "listMunicipalities", json!([]),
-                ok("De gemeenten met een link naar hun cijfers", "MunicipalityList")),
+                with_links(ok("De gemeenten met een link naar hun cijfers", "MunicipalityList"),
+                    json!({ "FirstMunicipality": { "operationId": "municipalityFigures",
+                        "parameters": { "gemeente": "$response.body#/municipalities/0/id" },
+                        "description": "de cijfers van de eerste gemeente" } }))),
             "/api/gemeenten/{gemeente}": operation(
                 "Cijfers van een gemeente, over alle edities en het hele jaar", "municipalityFigures",
                 json!([{ "name": "gemeente", "in": "path", "required": true,
                          "description": "id van de gemeente",
                          "schema": { "type": "integer", "format": "int64", "minimum": 1 } }]),
-                ok("De cijfers van de gemeente en van elke editie", "MunicipalityFigures")),
+                with_links(ok("De cijfers van de gemeente en van elke editie", "MunicipalityFigures"),
+                    json!({ "FirstEdition": { "operationId": "eventFigures",
+                        "parameters": { "event": "$response.body#/editions/0/key" },
+                        "description": "de cijfers van de eerste editie" } }))),
             "/api/beursvloeren/{event}": operation(
                 "Cijfers van één editie", "eventFigures",
                 json!([{ "name": "event", "in": "path", "required": true,

@@ -12,7 +12,7 @@ const INK: &str = "#1d2433";
 const LINE: &str = "#4a5468";
 
 const WIDTH: i64 = 640;
-const LABEL_WIDTH: i64 = 220;
+const LABEL_WIDTH: i64 = 250;
 const VALUE_ROOM: i64 = 60;
 const BAR: i64 = 18;
 const GAP: i64 = 10;
@@ -107,7 +107,7 @@ impl Chart<'_> {
         let id = escape(self.id);
         let _ = write!(
             out,
-            r#"<svg class="chart" role="img" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" aria-labelledby="{id}-titel" aria-describedby="{id}-beschrijving" xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="14"><title id="{id}-titel">{}</title><desc id="{id}-beschrijving">{}</desc>"#,
+            r#"<svg class="chart" role="img" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" aria-labelledby="{id}-titel" aria-describedby="{id}-beschrijving" xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="13"><title id="{id}-titel">{}</title><desc id="{id}-beschrijving">{}</desc>"#,
             escape(self.title),
             escape(&self.description(kind)),
         );
@@ -149,7 +149,7 @@ impl Chart<'_> {
                 r#"<text x="{}" y="{}" text-anchor="end" fill="{INK}">{}</text>"#,
                 LABEL_WIDTH - 8,
                 y0 + series * BAR / 2 + 5,
-                escape(&shorten(&bar.label, 28))
+                escape(&shorten(&bar.label, 30))
             );
             for (i, value) in bar.values.iter().enumerate() {
                 let y = y0 + i as i64 * BAR;

@@ -579,7 +579,7 @@ pub async fn confirm_selected(
         let action = crate::domain::match_status::Action::Confirm;
         let actor = crate::domain::match_status::Actor::Makelaar;
         if let Ok(matches::Outcome::Done(_)) =
-            matches::apply(&app.db, id, action, actor, user_id, None).await
+            matches::apply(&app.db, id, action, actor, Some(user_id), None).await
         {
             confirmed += 1;
         }

@@ -1,12 +1,13 @@
 //! Offers and requests: browse, search, show, post, edit, withdraw.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::auth::{CsrfForm, Ctx};
 use super::error::AppError;
+use super::limits;
 use super::page::{render, Layout};
 use super::suggestions::{self, Counterpart};
 use super::{parse_id, policy, AppState};
@@ -212,6 +213,7 @@ pub async fn new_form(
 
 pub async fn create(
     State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     mut ctx: Ctx,
     CsrfForm(input): CsrfForm<ItemInput>,
 ) -> Result<Response, AppError> {
@@ -234,6 +236,10 @@ pub async fn create(
     policy::manage_organisation(&user, organisation_id)?;
     match input.validate() {
         Ok(new_item) => {
+            if !limits::allow_item(&app, user.id, peer).await? {
+                let page = form_page(&app, &mut ctx, None, input, limits::item_errors()).await?;
+                return Ok(limits::too_many(page));
+            }
             let id = items::insert(&app.db, organisation_id, &new_item).await?;
             Ok(Redirect::to(&format!("/items/{id}")).into_response())
         }

@@ -197,8 +197,15 @@ pub async fn act(
     }) else {
         return Err(AppError::Forbidden);
     };
-    let outcome = match matches::apply(&app.db, m.id, action, actor, user_id, reason.as_deref())
-        .await
+    let outcome = match matches::apply(
+        &app.db,
+        m.id,
+        action,
+        actor,
+        Some(user_id),
+        reason.as_deref(),
+    )
+    .await
     {
         Ok(outcome) => outcome,
         Err(MatchError::NotAllowed(_)) | Err(MatchError::Changed) => {

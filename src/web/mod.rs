@@ -9,6 +9,7 @@ mod dashboard;
 pub mod error;
 mod events;
 mod items;
+mod limits;
 pub mod live;
 mod matches;
 mod notifications;

@@ -70,7 +70,10 @@ pub async fn show(
     mut ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    show_page(&app, &mut ctx, parse_id(&id)?, None).await
+    let id = parse_id(&id)?;
+    let page = show_page(&app, &mut ctx, id, None).await?;
+    super::privacy::log_gemeente_read(&app, ctx.user.as_ref(), id, "organisatiepagina").await?;
+    Ok(page)
 }
 
 #[derive(Template)]

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Server time of the municipality's dashboard on generated history:
+# 10 municipalities x 5 editions x 400 items and their matches
+# (scripts/seed-figures.sql), in a database of its own.
+#
+#   scripts/bench-dashboard.sh            # release build
+#   BUILD=debug scripts/bench-dashboard.sh
+#   REQUESTS=200 scripts/bench-dashboard.sh
+#   BIN=path/to/beursvloer scripts/bench-dashboard.sh   # no build
+#
+# Uses the Postgres in DATABASE_URL, or starts a private cluster like
+# scripts/test.sh. Needs psql and curl.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD="${BUILD:-release}"
+REQUESTS="${REQUESTS:-100}"
+PORT="${PORT:-3917}"
+target="${CARGO_TARGET_DIR:-target}"
+if [ -n "${BIN:-}" ]; then
+  bin="$BIN"
+elif [ "$BUILD" = release ]; then
+  cargo build --quiet --release --bin beursvloer
+  bin="$target/release/beursvloer"
+else
+  cargo build --quiet --bin beursvloer
+  bin="$target/debug/beursvloer"
+fi
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/bench-dashboard.XXXXXX")"
+chmod 755 "$work"
+server_pid=""
+started_cluster=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  if [ -n "${admin_url:-}" ] && [ -n "${db:-}" ]; then
+    psql -q "$admin_url" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+  fi
+  if [ -n "$started_cluster" ]; then BEURSVLOER_DATA="$work/pg" "$bin" db stop >/dev/null 2>&1 || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+if [ -z "${DATABASE_URL:-}" ]; then
+  scripts/ensure-postgres.sh
+  mkdir -p "$work/pg" && chmod 755 "$work/pg"
+  admin_url="$(BEURSVLOER_DATA="$work/pg" "$bin" db start | sed -n 's/^DATABASE_URL=//p')"
+  started_cluster=1
+else
+  admin_url="$DATABASE_URL"
+fi
+
+db="bv_bench_$$"
+psql -q "$admin_url" -c "CREATE DATABASE $db" >/dev/null
+# Same server and options, other database name.
+bench_url="$(printf '%s' "$admin_url" | sed -E "s#^(postgres(ql)?://[^/]*/)[^?]*#\1$db#")"
+"$bin" migrate --database-url "$bench_url" >/dev/null 2>&1
+
+echo "seeding 10 municipalities x 5 editions x 400 items ..."
+start=$(date +%s)
+psql -q -v ON_ERROR_STOP=1 "$bench_url" -f scripts/seed-figures.sql >/dev/null
+psql -q -v ON_ERROR_STOP=1 "$bench_url" >/dev/null <<'SQL'
+SELECT seed_figures('Gemeente ' || g, 5, 400, 2021) FROM generate_series(1, 10) g;
+ANALYZE;
+SQL
+psql -At "$bench_url" -c "SELECT (SELECT count(*) FROM items) || ' items, ' ||
+  (SELECT count(*) FROM matches) || ' matches, ' ||
+  (SELECT count(*) FROM event_participants) || ' participations'"
+echo "seeded in $(( $(date +%s) - start )) s"
+
+# The demo brings a gemeente account (password beursvloer-demo); give it Gemeente 1.
+RUST_LOG="warn,tower_http=debug" "$bin" serve --demo --database-url "$bench_url" \
+  --bind "127.0.0.1:$PORT" >"$work/server.log" 2>&1 &
+server_pid=$!
+base="http://127.0.0.1:$PORT"
+for _ in $(seq 1 100); do
+  curl -fs "$base/healthz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+municipality="$(psql -At "$bench_url" -c "SELECT id FROM municipalities WHERE name = 'Gemeente 1'")"
+psql -q "$bench_url" -c "INSERT INTO role_grants (user_id, role, municipality_id)
+  SELECT id, 'gemeente', $municipality FROM users WHERE email = 'gemeente@demo.beursvloer.nl'
+  ON CONFLICT DO NOTHING" >/dev/null
+
+jar="$work/cookies"
+token="$(curl -fs -c "$jar" -b "$jar" "$base/inloggen" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)"
+status="$(curl -s -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" -H "Origin: $base" \
+  --data-urlencode "csrf=$token" --data-urlencode "email=gemeente@demo.beursvloer.nl" \
+  --data-urlencode "password=beursvloer-demo" "$base/inloggen")"
+[ "$status" = 303 ] || { echo "login failed ($status)"; tail -20 "$work/server.log"; exit 1; }
+
+page="/cijfers/$municipality"
+code="$(curl -s -o "$work/page.html" -w '%{http_code}' -b "$jar" "$base$page")"
+[ "$code" = 200 ] || { echo "GET $page: $code"; exit 1; }
+echo "dashboard $page: $(wc -c <"$work/page.html") bytes"
+
+# Warm up, then time REQUESTS sequential requests.
+for _ in 1 2 3 4 5; do curl -fs -o /dev/null -b "$jar" "$base$page"; done
+lines_before=$(wc -l <"$work/server.log")
+for _ in $(seq 1 "$REQUESTS"); do
+  curl -fs -o /dev/null -b "$jar" -w '%{time_total}\n' "$base$page"
+done >"$work/client.txt"
+sleep 0.2
+
+stats() { # milliseconds from seconds, one per line
+  sort -n | awk '{ v[NR] = $1 * 1000 } END {
+    printf "median %.1f ms, p95 %.1f ms, min %.1f ms, max %.1f ms (n=%d)\n",
+      v[int((NR + 1) / 2)], v[int(NR * 0.95 + 0.5)], v[1], v[NR], NR }'
+}
+echo "client (curl, loopback):  $(stats <"$work/client.txt")"
+# TraceLayer logs "finished processing request latency=12 ms" per request.
+tail -n +"$((lines_before + 1))" "$work/server.log" | sed 's/\x1b\[[0-9;]*m//g' \
+  | grep "finished processing request" \
+  | sed -E 's/.*latency=([0-9.]+) (ms|µs|s).*/\1 \2/' \
+  | awk '{ v = $1; if ($2 == "µs") v = v / 1000; if ($2 == "s") v = v * 1000; print v / 1000 }' \
+  >"$work/server.txt" || true
+if [ -s "$work/server.txt" ]; then
+  echo "server (TraceLayer):      $(stats <"$work/server.txt")"
+fi

@@ -1,0 +1,80 @@
+//! Abuse limits on posting and registering: how often an action happened per
+//! account and per IP address in the last hour.
+
+use sqlx::PgPool;
+
+/// An action that is limited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    PostItem,
+    Register,
+}
+
+impl Action {
+    fn code(self) -> &'static str {
+        match self {
+            Action::PostItem => "item",
+            Action::Register => "register",
+        }
+    }
+
+    /// Per account (or e-mail address) and per IP address, per hour. The IP
+    /// limits are high: on event day a whole venue shares one address.
+    pub fn limits(self) -> (i64, i64) {
+        match self {
+            Action::PostItem => (
+                env_limit("BEURSVLOER_LIMIT_ITEMS_PER_ACCOUNT", 30),
+                env_limit("BEURSVLOER_LIMIT_ITEMS_PER_IP", 300),
+            ),
+            Action::Register => (
+                env_limit("BEURSVLOER_LIMIT_REGISTRATIONS_PER_EMAIL", 5),
+                env_limit("BEURSVLOER_LIMIT_REGISTRATIONS_PER_IP", 60),
+            ),
+        }
+    }
+}
+
+/// A limit from the environment (the load test raises them), else the default.
+fn env_limit(name: &str, default: i64) -> i64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Record the action for `account` and `ip` if neither is over its limit;
+/// false when the action must be refused.
+pub async fn allow(db: &PgPool, action: Action, account: &str, ip: &str) -> sqlx::Result<bool> {
+    let (per_account, per_ip) = action.limits();
+    let account_key = format!("account:{}", account.trim().to_lowercase());
+    let ip_key = format!("ip:{ip}");
+    let (by_account, by_ip): (i64, i64) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE key = $2), count(*) FILTER (WHERE key = $3)
+         FROM rate_events
+         WHERE kind = $1 AND key IN ($2, $3) AND at > now() - interval '1 hour'",
+    )
+    .bind(action.code())
+    .bind(&account_key)
+    .bind(&ip_key)
+    .fetch_one(db)
+    .await?;
+    if by_account >= per_account || by_ip >= per_ip {
+        tracing::warn!(action = action.code(), ip, "refused: rate limit");
+        return Ok(false);
+    }
+    sqlx::query("INSERT INTO rate_events (kind, key) VALUES ($1, $2), ($1, $3)")
+        .bind(action.code())
+        .bind(&account_key)
+        .bind(&ip_key)
+        .execute(db)
+        .await?;
+    Ok(true)
+}
+
+/// Forget events older than a day (called now and then; the limits look back an hour).
+pub async fn prune(db: &PgPool) -> sqlx::Result<u64> {
+    let done = sqlx::query("DELETE FROM rate_events WHERE at < now() - interval '1 day'")
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected())
+}

@@ -1,0 +1,67 @@
+//! The demo data: a living marketplace at once, and loading it twice
+//! duplicates nothing.
+
+mod common;
+
+use common::TestApp;
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn demo_data_fills_the_marketplace_once() {
+    let app = TestApp::spawn().await;
+    beursvloer::demo::load(&app.db).await.unwrap();
+    let counts = |app: &TestApp| {
+        let db = app.db.clone();
+        async move {
+            let mut out = Vec::new();
+            for table in [
+                "organisations",
+                "items",
+                "users",
+                "matches",
+                "match_transitions",
+                "role_grants",
+                "memberships",
+            ] {
+                out.push(
+                    sqlx::query_scalar::<_, i64>(&format!("SELECT count(*) FROM {table}"))
+                        .fetch_one(&db)
+                        .await
+                        .unwrap(),
+                );
+            }
+            out
+        }
+    };
+    let first = counts(&app).await;
+    assert!(first[0] >= 12, "a dozen organisations");
+    assert!(first[1] >= 40, "some 40 offers and requests");
+    let kinds: i64 = app
+        .count("SELECT count(DISTINCT kind) FROM organisations")
+        .await;
+    assert_eq!(kinds, 6, "organisations of every kind");
+    assert!(first[3] > 0, "some matches to look at");
+
+    beursvloer::demo::load(&app.db).await.unwrap();
+    assert_eq!(
+        counts(&app).await,
+        first,
+        "loading twice duplicates nothing"
+    );
+
+    // A demo login per role works.
+    for person in ["organisatie", "bedrijf", "makelaar", "gemeente", "admin"] {
+        let browser = app.visitor();
+        let response = browser
+            .submit(
+                "/inloggen",
+                "/inloggen",
+                &[
+                    ("email", &format!("{person}@demo.beursvloer.nl")),
+                    ("password", beursvloer::demo::DEMO_PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{person}");
+    }
+}
