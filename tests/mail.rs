@@ -59,7 +59,10 @@ async fn two_workers_deliver_every_message_exactly_once() {
             .await,
         0
     );
-    assert_eq!(app.count("SELECT max(attempts)::bigint FROM outbox").await, 1);
+    assert_eq!(
+        app.count("SELECT max(attempts)::bigint FROM outbox").await,
+        1
+    );
     std::fs::remove_dir_all(dir).ok();
 }
 

@@ -63,6 +63,48 @@ pub fn confidence(pairs: &[Suggestion], w: &Weights, cap_of: &dyn Fn(i64) -> u32
         .collect()
 }
 
+/// Raw margins of every pair: over the request's next-best offer, over the
+/// offer's next-best request beyond its capacity, whether it is its
+/// request's best offer and whether it is also within the offer's best.
+pub fn raw(
+    pairs: &[Suggestion],
+    floor: f64,
+    cap_of: &dyn Fn(i64) -> u32,
+) -> Vec<(f64, f64, bool, bool)> {
+    let mut by_request: HashMap<i64, Vec<(f64, usize)>> = HashMap::new();
+    let mut by_offer: HashMap<i64, Vec<(f64, usize)>> = HashMap::new();
+    for (i, p) in pairs.iter().enumerate() {
+        by_request.entry(p.request).or_default().push((p.score, i));
+        by_offer.entry(p.offer).or_default().push((p.score, i));
+    }
+    for list in by_request.values_mut().chain(by_offer.values_mut()) {
+        list.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    }
+    let mut caps: HashMap<i64, usize> = HashMap::new();
+    pairs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let cap = *caps
+                .entry(p.offer)
+                .or_insert_with(|| cap_of(p.offer).max(1) as usize);
+            let (rm, top) = by_request.get(&p.request).map_or((0.0, true), |l| {
+                (
+                    p.score - other_best(l, i, 0, floor),
+                    l.first().is_some_and(|&(_, j)| j == i),
+                )
+            });
+            let (om, within) = by_offer.get(&p.offer).map_or((0.0, true), |l| {
+                (
+                    p.score - other_best(l, i, cap - 1, floor),
+                    l.iter().take(cap).any(|&(_, j)| j == i),
+                )
+            });
+            (rm, om, top, top && within)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 //! Pure: no I/O. Candidate pairs come from an inverted index on stems, never
 //! from comparing all pairs.
 
+mod accept;
 mod assign;
 mod features;
 mod margins;
@@ -173,6 +174,7 @@ impl Market {
         limit: usize,
         min: f64,
         acc: &mut Vec<f32>,
+        with_reasons: bool,
     ) -> Vec<Suggestion> {
         let is_request = self.listings[i].direction == Direction::Request;
         let postings = if is_request {
@@ -225,6 +227,9 @@ impl Market {
                 .then(a.request.cmp(&b.request))
         });
         out.truncate(limit);
+        if !with_reasons {
+            return out;
+        }
         // Reasons only for what is returned.
         for s in &mut out {
             if let (Some(&o), Some(&r)) =
@@ -245,7 +250,7 @@ impl Market {
         (0..self.listings.len())
             .filter(|&i| self.listings[i].direction == Direction::Request)
             .map(|i| {
-                let list = self.counterparts(i, limit, self.weights.min_suggestion, &mut acc);
+                let list = self.counterparts(i, limit, self.weights.min_suggestion, &mut acc, true);
                 (self.listings[i].id, list)
             })
             .collect()
@@ -255,7 +260,9 @@ impl Market {
     /// offer); empty for an unknown id.
     pub fn suggestions_for(&self, item_id: i64, limit: usize) -> Vec<Suggestion> {
         match self.position.get(&item_id) {
-            Some(&i) => self.counterparts(i, limit, self.weights.min_suggestion, &mut Vec::new()),
+            Some(&i) => {
+                self.counterparts(i, limit, self.weights.min_suggestion, &mut Vec::new(), true)
+            }
             None => Vec::new(),
         }
     }
@@ -269,7 +276,7 @@ impl Market {
         let mut acc = Vec::new();
         (0..self.listings.len())
             .filter(|&i| self.listings[i].direction == Direction::Request)
-            .flat_map(|i| self.counterparts(i, PAIRS_PER_REQUEST, min, &mut acc))
+            .flat_map(|i| self.counterparts(i, PAIRS_PER_REQUEST, min, &mut acc, false))
             .collect()
     }
 
@@ -280,10 +287,25 @@ impl Market {
         two_way::candidates(&pairs, &|id| self.party_of(id))
     }
 
-    /// Global assignment maximising the total score: each request at most
-    /// once, each offer within its capacity, two-way pairs rewarded, weak
-    /// pairs left out. `two_way` lists the reciprocal pairs both chosen.
+    /// Global assignment maximising the total acceptance probability above
+    /// a threshold: each request at most once, each offer within its
+    /// capacity, weak pairs left out. `two_way` lists the reciprocal pairs
+    /// both chosen.
     pub fn propose(&self) -> Proposal {
+        self.propose_with(&accept::COEF, accept::THRESHOLD)
+    }
+
+    fn cap_of(&self, offer: i64) -> u32 {
+        self.position.get(&offer).map_or(1, |&i| {
+            let l = &self.listings[i];
+            let text = format!("{} {}", l.title, l.description);
+            capacity(l.category, &text, l.quantity.as_deref(), l.hours)
+        })
+    }
+
+    /// Candidate pairs of the assignment with their acceptance features.
+    #[doc(hidden)]
+    pub fn candidate_features(&self) -> Vec<(Suggestion, Vec<f64>)> {
         let w = &self.weights;
         let all = self.all_pairs(w.min_suggestion);
         let reciprocal: HashSet<(i64, i64)> = two_way::candidates(
@@ -296,25 +318,69 @@ impl Market {
         .iter()
         .flat_map(|t| [(t.give.offer, t.give.request), (t.ret.offer, t.ret.request)])
         .collect();
-        let cap_of = |offer: i64| -> u32 {
-            self.position.get(&offer).map_or(1, |&i| {
-                let l = &self.listings[i];
-                let text = format!("{} {}", l.title, l.description);
-                capacity(l.category, &text, l.quantity.as_deref(), l.hours)
-            })
-        };
+        let mut caps: HashMap<i64, u32> = HashMap::new();
+        let mut cap_of = |offer: i64| *caps.entry(offer).or_insert_with(|| self.cap_of(offer));
+        for p in &all {
+            cap_of(p.offer);
+        }
+        let cap_of = |offer: i64| caps.get(&offer).copied().unwrap_or(1);
         let confidence = margins::confidence(&all, w, &cap_of);
+        let raw = margins::raw(&all, w.min_suggestion, &cap_of);
+        let kind = |item: i64| {
+            self.party_of(item)
+                .and_then(|p| self.parties.get(&p))
+                .map(|p| p.kind)
+        };
+        all.into_iter()
+            .zip(confidence)
+            .zip(raw)
+            .map(|((p, conf), (rm, om, top, mutual))| {
+                let parts = match (self.position.get(&p.offer), self.position.get(&p.request)) {
+                    (Some(&o), Some(&r)) => score::score(
+                        w,
+                        &self.vocab,
+                        (&self.facts(o), &self.texts[o]),
+                        (&self.facts(r), &self.texts[r]),
+                        false,
+                    )
+                    .map(|s| s.parts)
+                    .unwrap_or_default(),
+                    _ => score::Parts::default(),
+                };
+                let x = accept::features(&accept::Inputs {
+                    score: p.score,
+                    confidence: conf,
+                    request_margin: rm,
+                    offer_margin: om,
+                    top_of_request: top,
+                    mutual,
+                    reciprocal: reciprocal.contains(&(p.offer, p.request)),
+                    parts,
+                    offer_kind: kind(p.offer),
+                    request_kind: kind(p.request),
+                });
+                (p, x.to_vec())
+            })
+            .collect()
+    }
+
+    /// `propose` with other acceptance coefficients (intercept first) and
+    /// threshold (for fitting).
+    #[doc(hidden)]
+    pub fn propose_with(&self, coef: &[f64], threshold: f64) -> Proposal {
         let mut pairs = Vec::new();
         let mut gains = Vec::new();
-        for (p, conf) in all.into_iter().zip(confidence) {
-            let two_way = reciprocal.contains(&(p.offer, p.request));
-            if conf >= w.min_proposal || (two_way && p.score >= w.min_two_way) {
-                let bonus = if two_way { w.two_way_bonus } else { 0.0 };
-                gains.push(conf - w.min_proposal + 0.05 + bonus);
+        for (p, x) in self.candidate_features() {
+            let mut v = [0.0; accept::N];
+            for (a, b) in v.iter_mut().zip(&x) {
+                *a = *b;
+            }
+            let gain = accept::probability(&v, coef) - threshold;
+            if gain > 0.0 {
+                gains.push(gain);
                 pairs.push(p);
             }
         }
-
         let mut offers: HashMap<i64, usize> = HashMap::new();
         let mut requests: HashMap<i64, usize> = HashMap::new();
         let mut caps = Vec::new();
@@ -324,7 +390,7 @@ impl Market {
             .map(|(p, &gain)| {
                 let next = offers.len();
                 let offer = *offers.entry(p.offer).or_insert_with(|| {
-                    caps.push(cap_of(p.offer));
+                    caps.push(self.cap_of(p.offer));
                     next
                 });
                 let next = requests.len();
@@ -338,6 +404,15 @@ impl Market {
             .collect();
         let chosen = assign(&caps, requests.len(), &edges);
         let mut matches: Vec<Suggestion> = chosen.into_iter().map(|i| pairs[i].clone()).collect();
+        for s in &mut matches {
+            if let (Some(&o), Some(&r)) =
+                (self.position.get(&s.offer), self.position.get(&s.request))
+            {
+                if let Some(full) = self.score_pair(o, r, true) {
+                    s.reasons = full.reasons;
+                }
+            }
+        }
         matches.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.request.cmp(&b.request)));
         let two_way = two_way::among_chosen(&matches, &|id| self.party_of(id));
         Proposal { matches, two_way }

@@ -195,16 +195,42 @@ fn region(postcode: Option<&str>) -> Option<String> {
 pub struct Scored {
     pub score: f64,
     pub reasons: Vec<String>,
+    pub parts: Parts,
+}
+
+/// The components of a score, for the acceptance model.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Parts {
+    /// Request title covered by the offer's text, and vice versa.
+    pub request_title: f64,
+    pub offer_title: f64,
+    /// Cosine of the two titles.
+    pub titles: f64,
+    pub category: f64,
+    pub theme: f64,
+    pub place: f64,
+    pub fit: f64,
 }
 
 /// Text similarity of an offer and a request: the cosine of their full
 /// texts, blended with how well each title is covered by the other's text.
-fn text_similarity(offer: &ItemText, request: &ItemText, tb: f64) -> (f64, Vec<(f32, Feat, Feat)>) {
+fn text_similarity(
+    offer: &ItemText,
+    request: &ItemText,
+    tb: f64,
+) -> (f64, Vec<(f32, Feat, Feat)>, Parts) {
     let (full, shared) = overlap(&offer.feats, &request.feats);
     let (rt, _) = overlap(&offer.feats, &request.title);
     let (ot, _) = overlap(&offer.title, &request.feats);
+    let (tt, _) = overlap(&offer.title, &request.title);
     let sim = (1.0 - tb) * f64::from(full) + tb * (0.6 * f64::from(rt) + 0.4 * f64::from(ot));
-    (sim, shared)
+    let parts = Parts {
+        request_title: f64::from(rt),
+        offer_title: f64::from(ot),
+        titles: f64::from(tt),
+        ..Parts::default()
+    };
+    (sim, shared, parts)
 }
 
 fn word_reason(vocab: &Vocab, c: &(f32, Feat, Feat)) -> String {
@@ -230,7 +256,7 @@ pub fn score(
     if offer.party == request.party {
         return None;
     }
-    let (sim, mut shared) = text_similarity(offer_text, request_text, w.title_blend);
+    let (sim, mut shared, mut parts) = text_similarity(offer_text, request_text, w.title_blend);
     let dot: f32 = shared.iter().map(|c| c.0).sum();
     let text_part = (sim / w.text_saturation).min(1.0);
     let cat = category_fit(offer.category, request.category);
@@ -289,9 +315,14 @@ pub fn score(
     let score = (w.text * text_part * (w.category_floor + (1.0 - w.category_floor) * cat)
         + text_part.sqrt() * (w.category * cat + w.theme * theme + w.place * place + w.fit))
         * fit;
+    parts.category = cat;
+    parts.theme = theme;
+    parts.place = place;
+    parts.fit = fit;
     Some(Scored {
         score: score.clamp(0.0, 1.0),
         reasons,
+        parts,
     })
 }
 

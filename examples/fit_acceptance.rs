@@ -1,0 +1,266 @@
+//! Fits the acceptance model of `src/matching/accept.rs`: logistic regression by plain gradient descent on the
+//! candidate pairs of propose, labelled by a gold file; cross-validated over
+//! organisation halves (separate markets) and request halves (full market).
+//! Usage: cargo run --release --example fit_acceptance -- tests/data/dev.json tests/data/dev.gold.json [lambda]
+
+use std::collections::{HashMap, HashSet};
+
+use beursvloer::domain::{Category, Direction, OrganisationKind};
+use beursvloer::matching::{Listing, Market, Party, Suggestion};
+use serde_json::Value;
+
+fn s(v: &Value, k: &str) -> String {
+    v.get(k).and_then(Value::as_str).unwrap_or("").to_string()
+}
+
+struct Data {
+    market: Market,
+    keys: HashMap<i64, String>,
+    req_index: HashMap<i64, usize>,
+}
+
+fn load(doc: &Value, half: Option<usize>) -> Data {
+    let mut org_id: HashMap<String, i64> = HashMap::new();
+    let mut parties = Vec::new();
+    for (n, o) in doc["organisations"]
+        .as_array()
+        .expect("orgs")
+        .iter()
+        .enumerate()
+    {
+        if let Some(h) = half {
+            if n % 2 != h {
+                continue;
+            }
+        }
+        let id = n as i64 + 1;
+        org_id.insert(s(o, "key"), id);
+        parties.push(Party {
+            id,
+            kind: s(o, "kind").parse::<OrganisationKind>().expect("kind"),
+            municipality: s(o, "municipality"),
+            postcode: o
+                .get("postcode")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+        });
+    }
+    let mut keys = HashMap::new();
+    let mut req_index = HashMap::new();
+    let mut listings = Vec::new();
+    let mut nreq = 0;
+    for (n, it) in doc["items"].as_array().expect("items").iter().enumerate() {
+        let dir = s(it, "direction").parse::<Direction>().expect("direction");
+        let id = n as i64 + 1;
+        if dir == Direction::Request {
+            req_index.insert(id, nreq);
+            nreq += 1;
+        }
+        let Some(&party) = org_id.get(&s(it, "org")) else {
+            continue;
+        };
+        keys.insert(id, s(it, "key"));
+        listings.push(Listing {
+            id,
+            party,
+            direction: dir,
+            category: s(it, "category").parse::<Category>().expect("category"),
+            title: s(it, "title"),
+            description: s(it, "description"),
+            theme: it.get("theme").and_then(Value::as_str).map(str::to_string),
+            hours: it.get("hours").and_then(Value::as_f64),
+            quantity: it
+                .get("quantity")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+        });
+    }
+    Data {
+        market: Market::new(parties, listings),
+        keys,
+        req_index,
+    }
+}
+
+thread_local! {
+    static MASK: std::cell::RefCell<Vec<bool>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+type Gold = HashSet<(String, String)>;
+
+/// Logistic regression on standardised features with L2; returns raw-space
+/// coefficients (intercept first).
+fn fit(x: &[Vec<f64>], y: &[f64], lambda: f64) -> Vec<f64> {
+    let d = x[0].len();
+    let n = x.len() as f64;
+    let mut mean = vec![0.0; d];
+    let mut sd = vec![0.0; d];
+    for r in x {
+        for j in 0..d {
+            mean[j] += r[j] / n;
+        }
+    }
+    for r in x {
+        for j in 0..d {
+            sd[j] += (r[j] - mean[j]).powi(2) / n;
+        }
+    }
+    for v in &mut sd {
+        *v = v.sqrt().max(1e-6);
+    }
+    let z: Vec<Vec<f64>> = x
+        .iter()
+        .map(|r| (0..d).map(|j| (r[j] - mean[j]) / sd[j]).collect())
+        .collect();
+    let mut w = vec![0.0; d + 1];
+    let lr = 0.5;
+    for _ in 0..4000 {
+        let mut g = vec![0.0; d + 1];
+        for (r, &t) in z.iter().zip(y) {
+            let p = 1.0 / (1.0 + (-(w[0] + (0..d).map(|j| w[j + 1] * r[j]).sum::<f64>())).exp());
+            let e = p - t;
+            g[0] += e / n;
+            for j in 0..d {
+                g[j + 1] += e * r[j] / n;
+            }
+        }
+        for j in 1..=d {
+            g[j] += lambda * w[j];
+        }
+        for j in 0..=d {
+            w[j] -= lr * g[j];
+        }
+    }
+    let mut raw = vec![0.0; d + 1];
+    raw[0] = w[0];
+    for j in 0..d {
+        raw[j + 1] = w[j + 1] / sd[j];
+        raw[0] -= w[j + 1] * mean[j] / sd[j];
+    }
+    raw
+}
+
+fn rows(data: &Data, gold: &Gold, keep: &dyn Fn(i64) -> bool) -> (Vec<Vec<f64>>, Vec<f64>) {
+    let mut x = Vec::new();
+    let mut y = Vec::new();
+    for (p, f) in data.market.candidate_features() {
+        if !keep(p.request) {
+            continue;
+        }
+        let k = (data.keys[&p.offer].clone(), data.keys[&p.request].clone());
+        y.push(if gold.contains(&k) { 1.0 } else { 0.0 });
+        let f = MASK.with(|m| {
+            let m = m.borrow();
+            f.iter()
+                .enumerate()
+                .map(|(j, v)| {
+                    if m.get(j).copied().unwrap_or(true) {
+                        *v
+                    } else {
+                        0.0
+                    }
+                })
+                .collect()
+        });
+        x.push(f);
+    }
+    (x, y)
+}
+
+/// (proposed, right, precision, recall) for requests passing `keep`.
+fn evaluate(
+    data: &Data,
+    gold: &Gold,
+    matches: &[Suggestion],
+    keep: &dyn Fn(i64) -> bool,
+) -> (usize, usize, f64, f64) {
+    let present: HashSet<&String> = data.keys.values().collect();
+    let keymap: HashMap<&String, i64> = data.keys.iter().map(|(k, v)| (v, *k)).collect();
+    let gold_reqs: HashSet<&String> = gold
+        .iter()
+        .filter(|(o, r)| present.contains(o) && present.contains(r) && keep(keymap[r]))
+        .map(|(_, r)| r)
+        .collect();
+    let mut n = 0;
+    let mut right = 0;
+    for m in matches.iter().filter(|m| keep(m.request)) {
+        n += 1;
+        if gold.contains(&(data.keys[&m.offer].clone(), data.keys[&m.request].clone())) {
+            right += 1;
+        }
+    }
+    let p = if n > 0 { right as f64 / n as f64 } else { 0.0 };
+    (n, right, p, right as f64 / gold_reqs.len().max(1) as f64)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(&args[1]).expect("dev")).expect("json");
+    let g: Value =
+        serde_json::from_str(&std::fs::read_to_string(&args[2]).expect("gold")).expect("json");
+    let lambda: f64 = args.get(3).map_or(0.001, |v| v.parse().expect("lambda"));
+    let mask: Vec<bool> = args
+        .get(4)
+        .map_or(vec![true; 64], |m| m.chars().map(|c| c == '1').collect());
+    MASK.with(|m| *m.borrow_mut() = mask);
+    let gold: Gold = g["pairs"]
+        .as_array()
+        .expect("pairs")
+        .iter()
+        .map(|p| (s(p, "offer"), s(p, "request")))
+        .collect();
+    let full = load(&doc, None);
+    let even = load(&doc, Some(0));
+    let odd = load(&doc, Some(1));
+    let all = |_: i64| true;
+    let thresholds = [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6];
+    let show = |name: &str, data: &Data, coef: &[f64], keep: &dyn Fn(i64) -> bool| {
+        let mut line = format!("{name:>22}:");
+        for &t in &thresholds {
+            let m = data.market.propose_with(coef, t).matches;
+            let (n, _, p, r) = evaluate(data, &gold, &m, keep);
+            line += &format!("  t{t:.2} n{n} p{p:.3} r{r:.3}");
+        }
+        println!("{line}");
+    };
+    // Organisation halves: fit on one market, test on the other.
+    let (xe, ye) = rows(&even, &gold, &all);
+    let (xo, yo) = rows(&odd, &gold, &all);
+    let ce = fit(&xe, &ye, lambda);
+    let co = fit(&xo, &yo, lambda);
+    show("org fit even->odd", &odd, &ce, &all);
+    show("org fit odd->even", &even, &co, &all);
+    show("org in-sample even", &even, &ce, &all);
+    show("org in-sample odd", &odd, &co, &all);
+    // Request halves in the full market.
+    for h in 0..2 {
+        let train = |r: i64| full.req_index[&r] % 2 == h;
+        let test = |r: i64| full.req_index[&r] % 2 != h;
+        let (x, y) = rows(&full, &gold, &train);
+        let c = fit(&x, &y, lambda);
+        show(&format!("req fit {h}->{}", 1 - h), &full, &c, &test);
+    }
+    let (x, y) = rows(&full, &gold, &all);
+    let c = fit(&x, &y, lambda);
+    show("full in-sample", &full, &c, &all);
+    println!("positives {} of {}", y.iter().sum::<f64>(), y.len());
+    println!(
+        "coef full: {:?}",
+        c.iter()
+            .map(|v| (v * 1000.0).round() / 1000.0)
+            .collect::<Vec<_>>()
+    );
+    println!(
+        "coef even: {:?}",
+        ce.iter()
+            .map(|v| (v * 1000.0).round() / 1000.0)
+            .collect::<Vec<_>>()
+    );
+    println!(
+        "coef odd: {:?}",
+        co.iter()
+            .map(|v| (v * 1000.0).round() / 1000.0)
+            .collect::<Vec<_>>()
+    );
+}
