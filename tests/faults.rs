@@ -186,3 +186,21 @@ async fn sigterm_lets_requests_in_flight_finish() {
         .unwrap();
     assert!(status.success(), "clean exit: {status:?}");
 }
+
+#[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let app = TestApp::spawn().await;
+    let response = app.visitor().get("/markt").await;
+    let id = response.headers()["x-request-id"].to_str().unwrap();
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    // A proxy's id is kept.
+    let response = app
+        .visitor()
+        .client
+        .get(format!("{}/healthz", app.address))
+        .header("x-request-id", "proxy-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["x-request-id"], "proxy-42");
+}

@@ -150,7 +150,7 @@ proptest! {
         organisation_id in field(),
     ) {
         let input = ItemInput {
-            organisation_id, direction, category, title, description, theme, hours, quantity,
+            organisation_id, event_id: String::new(), direction, category, title, description, theme, hours, quantity,
         };
         if let Ok(item) = input.validate() {
             let n = item.title.chars().count();

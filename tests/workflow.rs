@@ -554,3 +554,70 @@ async fn access_to_event_pages_by_role() {
         "refusals change nothing"
     );
 }
+
+#[tokio::test]
+async fn new_items_go_to_the_beursvloer_the_organisation_registered_for() {
+    let f = floor().await;
+    let form = f.school.get_html("/items/nieuw").await;
+    let event_id: i64 = sqlx::query_scalar("SELECT id FROM events")
+        .fetch_one(&f.app.db)
+        .await
+        .unwrap();
+    assert!(
+        form.contains(&format!("<option value=\"{event_id}\" selected>")),
+        "preselected"
+    );
+    let id = f
+        .school
+        .submit(
+            "/items/nieuw",
+            "/items",
+            &[
+                ("direction", "request"),
+                ("category", "kennis"),
+                ("title", "Hulp bij de schoolwebsite"),
+                ("event_id", &event_id.to_string()),
+            ],
+        )
+        .await;
+    let id = common::id_from_location(&id);
+    let attached: Option<i64> = sqlx::query_scalar("SELECT event_id FROM items WHERE id = $1")
+        .bind(id)
+        .fetch_one(&f.app.db)
+        .await
+        .unwrap();
+    assert_eq!(attached, Some(event_id));
+    assert!(f
+        .app
+        .visitor()
+        .get_html(&format!("/beursvloeren/{}", f.event))
+        .await
+        .contains("Hulp bij de schoolwebsite"));
+
+    // Not for an event the organisation did not register for.
+    let outsider = f.app.register("Dirk", "Garage Dirk", "bedrijf").await;
+    let refused = outsider
+        .submit(
+            "/items/nieuw",
+            "/items",
+            &[
+                ("direction", "offer"),
+                ("category", "kennis"),
+                ("title", "Iets voor een ander"),
+                ("event_id", &event_id.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused
+        .text()
+        .await
+        .unwrap()
+        .contains("Kies een beursvloer waarvoor"));
+    assert_eq!(
+        f.app
+            .count("SELECT count(*) FROM items WHERE title = 'Iets voor een ander'")
+            .await,
+        0
+    );
+}

@@ -13,6 +13,8 @@ const MAX_PASSWORD_BYTES: usize = 1024;
 #[serde(default)]
 pub struct ItemInput {
     pub organisation_id: String,
+    /// The event the item is for; empty for the year-round marketplace.
+    pub event_id: String,
     pub direction: String,
     pub category: String,
     pub title: String,

@@ -247,6 +247,7 @@ pub fn validate(raw: &RawDocument) -> Result<Document, Vec<ImportError>> {
         };
         let input = ItemInput {
             organisation_id: String::new(),
+            event_id: String::new(),
             direction: it.direction.clone(),
             category: it.category.clone(),
             title: it.title.clone(),

@@ -116,6 +116,23 @@ pub async fn register(db: &PgPool, event_id: i64, organisation_id: i64) -> sqlx:
     tx.commit().await
 }
 
+/// Events that these organisations take part in and that are not closed:
+/// (event id, event name, organisation id), newest first.
+pub async fn open_for_organisations(
+    db: &PgPool,
+    organisation_ids: &[i64],
+) -> sqlx::Result<Vec<(i64, String, i64)>> {
+    sqlx::query_as(
+        "SELECT e.id, e.name, p.organisation_id FROM events e
+         JOIN event_participants p ON p.event_id = e.id
+         WHERE p.organisation_id = ANY($1) AND e.status <> 'closed'
+         ORDER BY e.date DESC, e.id DESC",
+    )
+    .bind(organisation_ids)
+    .fetch_all(db)
+    .await
+}
+
 /// Whether one of these organisations registered for the event.
 pub async fn is_participant(
     db: &PgPool,

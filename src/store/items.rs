@@ -18,6 +18,8 @@ pub struct Item {
     pub municipality: String,
     pub postcode: Option<String>,
     pub event_id: Option<i64>,
+    pub event_key: Option<String>,
+    pub event_name: Option<String>,
     pub direction: String,
     pub category: String,
     pub title: String,
@@ -46,17 +48,24 @@ impl Item {
 
 const SELECT: &str = "SELECT i.id, i.key, i.organisation_id, o.name AS organisation,
         o.kind AS organisation_kind, m.name AS municipality, o.postcode, i.event_id,
+        ev.key AS event_key, ev.name AS event_name,
         i.direction, i.category, i.title, i.description, i.theme, i.hours, i.quantity,
         i.status, i.created_at
     FROM items i
     JOIN organisations o ON o.id = i.organisation_id
-    JOIN municipalities m ON m.id = o.municipality_id";
+    JOIN municipalities m ON m.id = o.municipality_id
+    LEFT JOIN events ev ON ev.id = i.event_id";
 
-pub async fn insert(db: &PgPool, organisation_id: i64, item: &NewItem) -> sqlx::Result<i64> {
+pub async fn insert(
+    db: &PgPool,
+    organisation_id: i64,
+    event_id: Option<i64>,
+    item: &NewItem,
+) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO items (organisation_id, direction, category, title, description, theme,
-                            hours, quantity)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                            hours, quantity, event_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(organisation_id)
     .bind(item.direction.code())
@@ -66,14 +75,20 @@ pub async fn insert(db: &PgPool, organisation_id: i64, item: &NewItem) -> sqlx::
     .bind(&item.theme)
     .bind(item.hours)
     .bind(&item.quantity)
+    .bind(event_id)
     .fetch_one(db)
     .await
 }
 
-pub async fn update(db: &PgPool, id: i64, item: &NewItem) -> sqlx::Result<()> {
+pub async fn update(
+    db: &PgPool,
+    id: i64,
+    event_id: Option<i64>,
+    item: &NewItem,
+) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE items SET direction = $2, category = $3, title = $4, description = $5,
-                theme = $6, hours = $7, quantity = $8, updated_at = now()
+                theme = $6, hours = $7, quantity = $8, event_id = $9, updated_at = now()
          WHERE id = $1",
     )
     .bind(id)
@@ -84,6 +99,7 @@ pub async fn update(db: &PgPool, id: i64, item: &NewItem) -> sqlx::Result<()> {
     .bind(&item.theme)
     .bind(item.hours)
     .bind(&item.quantity)
+    .bind(event_id)
     .execute(db)
     .await?;
     Ok(())

@@ -14,6 +14,7 @@ use super::{parse_id, policy, AppState};
 use crate::domain::forms::ItemInput;
 use crate::domain::validation::FieldErrors;
 use crate::domain::{Category, Direction};
+use crate::store::events;
 use crate::store::items::{self, Filter, Item, PAGE_SIZE};
 use crate::store::municipalities::{self, Municipality};
 use crate::store::organisations::{self, Organisation};
@@ -157,6 +158,8 @@ struct FormPage {
     input: ItemInput,
     errors: FieldErrors,
     organisations: Vec<Organisation>,
+    /// Beursvloeren the user's organisations take part in.
+    events: Vec<(i64, String)>,
 }
 
 impl FormPage {
@@ -175,6 +178,15 @@ async fn form_page(
     let user = ctx.user()?.clone();
     ctx.form_token().await?;
     let organisations = organisations::by_ids(&app.db, &user.organisation_ids).await?;
+    let mut events = events::open_for_organisations(&app.db, &user.organisation_ids).await?;
+    events.dedup_by_key(|(id, _, _)| *id);
+    let mut input = input;
+    // A new item is for the coming beursvloer the organisation registered for.
+    if item_id.is_none() && input.event_id.is_empty() && errors.is_empty() {
+        if let Some((id, _, _)) = events.first() {
+            input.event_id = id.to_string();
+        }
+    }
     let status = if errors.is_empty() {
         axum::http::StatusCode::OK
     } else {
@@ -186,6 +198,7 @@ async fn form_page(
         input,
         errors,
         organisations,
+        events: events.into_iter().map(|(id, name, _)| (id, name)).collect(),
     })?;
     Ok((status, page).into_response())
 }
@@ -234,17 +247,44 @@ pub async fn create(
         }
     };
     policy::manage_organisation(&user, organisation_id)?;
+    let event_id = match chosen_event(&app, organisation_id, &input.event_id).await? {
+        Ok(event_id) => event_id,
+        Err(errors) => return form_page(&app, &mut ctx, None, input, errors).await,
+    };
     match input.validate() {
         Ok(new_item) => {
             if !limits::allow_item(&app, user.id, peer).await? {
                 let page = form_page(&app, &mut ctx, None, input, limits::item_errors()).await?;
                 return Ok(limits::too_many(page));
             }
-            let id = items::insert(&app.db, organisation_id, &new_item).await?;
+            let id = items::insert(&app.db, organisation_id, event_id, &new_item).await?;
             Ok(Redirect::to(&format!("/items/{id}")).into_response())
         }
         Err(errors) => form_page(&app, &mut ctx, None, input, errors).await,
     }
+}
+
+/// The event chosen on the form, if the organisation takes part in it.
+async fn chosen_event(
+    app: &AppState,
+    organisation_id: i64,
+    raw: &str,
+) -> Result<Result<Option<i64>, FieldErrors>, AppError> {
+    if raw.trim().is_empty() {
+        return Ok(Ok(None));
+    }
+    let allowed = events::open_for_organisations(&app.db, &[organisation_id]).await?;
+    Ok(match raw.parse::<i64>() {
+        Ok(id) if allowed.iter().any(|(e, _, _)| *e == id) => Ok(Some(id)),
+        _ => {
+            let mut errors = FieldErrors::new();
+            errors.add(
+                "event_id",
+                "Kies een beursvloer waarvoor jullie organisatie is aangemeld.",
+            );
+            Err(errors)
+        }
+    })
 }
 
 /// The item, if the signed-in user may change it.
@@ -265,6 +305,7 @@ pub async fn edit_form(
     let item = editable(&app, &ctx, &id).await?;
     let input = ItemInput {
         organisation_id: item.organisation_id.to_string(),
+        event_id: item.event_id.map(|e| e.to_string()).unwrap_or_default(),
         direction: item.direction.clone(),
         category: item.category.clone(),
         title: item.title.clone(),
@@ -283,9 +324,17 @@ pub async fn update(
     CsrfForm(input): CsrfForm<ItemInput>,
 ) -> Result<Response, AppError> {
     let item = editable(&app, &ctx, &id).await?;
+    let event_id = match chosen_event(&app, item.organisation_id, &input.event_id).await? {
+        Ok(event_id) => event_id,
+        // An item keeps a closed event it already belonged to.
+        Err(_) if input.event_id == item.event_id.map(|e| e.to_string()).unwrap_or_default() => {
+            item.event_id
+        }
+        Err(errors) => return form_page(&app, &mut ctx, Some(item.id), input, errors).await,
+    };
     match input.validate() {
         Ok(changed) => {
-            items::update(&app.db, item.id, &changed).await?;
+            items::update(&app.db, item.id, event_id, &changed).await?;
             Ok(Redirect::to(&format!("/items/{}", item.id)).into_response())
         }
         Err(errors) => form_page(&app, &mut ctx, Some(item.id), input, errors).await,

@@ -29,6 +29,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use sqlx::PgPool;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
@@ -133,9 +134,22 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
         .layer(middleware::from_fn(auth::reject_cross_site))
         .layer(middleware::from_fn(error_pages))
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
+    // Every request gets an id (or keeps the proxy's X-Request-Id): in its log
+    // span and in the response, to find a user's report in the logs.
     with_security_headers(router)
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    tracing::info_span!("request", id, method = %req.method(), uri = %req.uri())
 }
 
 async fn not_found() -> AppError {
