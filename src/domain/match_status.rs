@@ -120,6 +120,18 @@ pub enum Action {
 }
 
 impl Action {
+    /// Every action, in the order buttons are shown.
+    pub const ALL: [Action; 6] = [
+        Action::Accept {
+            other_side_accepted: false,
+        },
+        Action::Decline,
+        Action::Confirm,
+        Action::MarkCarriedOut,
+        Action::MarkNotCarriedOut,
+        Action::Cancel,
+    ];
+
     /// Actions that end a match need a reason.
     pub fn needs_reason(self) -> bool {
         matches!(
@@ -173,19 +185,10 @@ impl MatchStatus {
 
     /// The actions `actor` may take now (for showing buttons).
     pub fn actions_for(self, actor: Actor) -> Vec<Action> {
-        [
-            Action::Accept {
-                other_side_accepted: false,
-            },
-            Action::Decline,
-            Action::Confirm,
-            Action::MarkCarriedOut,
-            Action::MarkNotCarriedOut,
-            Action::Cancel,
-        ]
-        .into_iter()
-        .filter(|a| self.transition(*a, actor).is_ok())
-        .collect()
+        Action::ALL
+            .into_iter()
+            .filter(|a| self.transition(*a, actor).is_ok())
+            .collect()
     }
 }
 

@@ -1,6 +1,6 @@
 //! Users, memberships, roles, login failures, password resets, invitations.
 
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 use super::{is_unique_violation, municipalities, organisations, outbox, tokens};
 use crate::domain::forms::NewOrganisation;
@@ -118,21 +118,7 @@ pub async fn register(
     joining: Joining<'_>,
 ) -> Result<i64, RegisterError> {
     let mut tx = db.begin().await?;
-    let user_id: i64 = sqlx::query_scalar(
-        "INSERT INTO users (name, email, password_hash) VALUES ($1, $2, $3) RETURNING id",
-    )
-    .bind(name)
-    .bind(email)
-    .bind(password_hash)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(|e| {
-        if is_unique_violation(&e, "users_email_key") {
-            RegisterError::EmailTaken
-        } else {
-            e.into()
-        }
-    })?;
+    let user_id = insert_user(&mut tx, name, email, password_hash).await?;
     let organisation_id = match joining {
         Joining::NewOrganisation(org) => {
             let municipality_id = municipalities::ensure(&mut tx, &org.municipality).await?;
@@ -156,6 +142,30 @@ pub async fn register(
         .await?;
     tx.commit().await?;
     Ok(user_id)
+}
+
+/// A new user; an e-mail address in use (in any letter case) is refused.
+pub async fn insert_user(
+    conn: &mut PgConnection,
+    name: &str,
+    email: &str,
+    password_hash: &str,
+) -> Result<i64, RegisterError> {
+    sqlx::query_scalar(
+        "INSERT INTO users (name, email, password_hash) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(name)
+    .bind(email)
+    .bind(password_hash)
+    .fetch_one(conn)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e, "users_email_key") {
+            RegisterError::EmailTaken
+        } else {
+            e.into()
+        }
+    })
 }
 
 /// The organisation a still-valid invitation token leads to.

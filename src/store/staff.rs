@@ -1,7 +1,7 @@
 //! Municipalities and the people who work for them: makelaars and gemeente
 //! viewers, invited by an admin with a single-use link.
 
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 use super::tokens;
 
@@ -66,28 +66,9 @@ pub async fn invitation(db: &PgPool, token: &str) -> sqlx::Result<Option<Invitat
 /// Use an invitation once: grant its role to this user.
 pub async fn accept(db: &PgPool, token: &str, user_id: i64) -> sqlx::Result<bool> {
     let mut tx = db.begin().await?;
-    let used: Option<(String, i64)> = sqlx::query_as(
-        "UPDATE staff_invitations SET used_at = now(), used_by = $2
-         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
-         RETURNING role, municipality_id",
-    )
-    .bind(tokens::hash(token))
-    .bind(user_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some((role, municipality_id)) = used else {
-        return Ok(false);
-    };
-    sqlx::query(
-        "INSERT INTO role_grants (user_id, role, municipality_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-    )
-    .bind(user_id)
-    .bind(role)
-    .bind(municipality_id)
-    .execute(&mut *tx)
-    .await?;
+    let taken = take(&mut tx, token, user_id).await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(taken)
 }
 
 /// Create an account for an invited person and grant the role, all or nothing.
@@ -99,21 +80,17 @@ pub async fn register_invited(
     password_hash: &str,
 ) -> Result<Option<i64>, super::accounts::RegisterError> {
     let mut tx = db.begin().await?;
-    let user_id: i64 = sqlx::query_scalar(
-        "INSERT INTO users (name, email, password_hash) VALUES ($1, $2, $3) RETURNING id",
-    )
-    .bind(name)
-    .bind(email)
-    .bind(password_hash)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(|e| {
-        if super::is_unique_violation(&e, "users_email_key") {
-            super::accounts::RegisterError::EmailTaken
-        } else {
-            e.into()
-        }
-    })?;
+    let user_id = super::accounts::insert_user(&mut tx, name, email, password_hash).await?;
+    if !take(&mut tx, token, user_id).await? {
+        return Ok(None);
+    }
+    tx.commit().await?;
+    Ok(Some(user_id))
+}
+
+/// Mark the invitation used by this user and grant its role; false when it
+/// is unknown, used or expired.
+async fn take(conn: &mut PgConnection, token: &str, user_id: i64) -> sqlx::Result<bool> {
     let used: Option<(String, i64)> = sqlx::query_as(
         "UPDATE staff_invitations SET used_at = now(), used_by = $2
          WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
@@ -121,17 +98,19 @@ pub async fn register_invited(
     )
     .bind(tokens::hash(token))
     .bind(user_id)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut *conn)
     .await?;
     let Some((role, municipality_id)) = used else {
-        return Ok(None);
+        return Ok(false);
     };
-    sqlx::query("INSERT INTO role_grants (user_id, role, municipality_id) VALUES ($1, $2, $3)")
-        .bind(user_id)
-        .bind(role)
-        .bind(municipality_id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(Some(user_id))
+    sqlx::query(
+        "INSERT INTO role_grants (user_id, role, municipality_id) VALUES ($1, $2, $3)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(role)
+    .bind(municipality_id)
+    .execute(conn)
+    .await?;
+    Ok(true)
 }

@@ -273,8 +273,7 @@ pub async fn set_status(
     Path(key): Path<String>,
     CsrfForm(input): CsrfForm<StatusInput>,
 ) -> Result<Response, AppError> {
-    let event = event_by_key(&app, &key).await?;
-    policy::manage_event(ctx.user()?, event.municipality_id)?;
+    let event = managed_event(&app, &ctx, &key).await?;
     if !STATUSES.iter().any(|(c, _)| *c == input.status) {
         return Err(AppError::BadRequest("onbekende status".into()));
     }

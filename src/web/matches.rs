@@ -115,17 +115,7 @@ async fn show_page(
 ) -> Result<Response, AppError> {
     ctx.form_token().await?;
     let history = matches::history(&app.db, m.id).await?;
-    let all = [
-        Action::Accept {
-            other_side_accepted: false,
-        },
-        Action::Decline,
-        Action::Confirm,
-        Action::MarkCarriedOut,
-        Action::MarkNotCarriedOut,
-        Action::Cancel,
-    ];
-    let steps = all
+    let steps = Action::ALL
         .into_iter()
         .filter(|a| actor_for(&m, &actors, *a).is_some())
         .map(step)
