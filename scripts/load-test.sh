@@ -102,18 +102,19 @@ run() { # mode connections threads seconds url
     -s scripts/load/routes.lua "$5" > "$work/wrk.$1.log" 2>&1
 }
 echo "running $((c_browse + c_search + c_item + c_post + c_login)) connections for ${duration}s ..."
-run browse "$c_browse" 2 "$duration" "$base" &
-run search "$c_search" 2 "$duration" "$base" &
-run item "$c_item" 2 "$duration" "$base" &
-run post "$c_post" "$c_post" "$duration" "$base" &
-run login "$c_login" "$c_login" "$duration" "$base" &
-wait %1 %2 %3 %4 %5 2>/dev/null || wait
+loads=()
+run browse "$c_browse" 2 "$duration" "$base" & loads+=($!)
+run search "$c_search" 2 "$duration" "$base" & loads+=($!)
+run item "$c_item" 2 "$duration" "$base" & loads+=($!)
+run post "$c_post" "$c_post" "$duration" "$base" & loads+=($!)
+run login "$c_login" "$c_login" "$duration" "$base" & loads+=($!)
+for p in "${loads[@]}"; do wait "$p" || true; done
 echo
 echo "route    per-route results (wrk; statuses as code=count)"
 grep -h '^RESULT' "$work"/wrk.{browse,search,item,login,post}.log | sed 's/^RESULT //'
-acked=$(grep -h '^RESULT post' "$work/wrk.post.log" | sed -n 's/.*statuses=.*303=\([0-9]*\).*/\1/p')
+acked=$(sed -n 's/^RESULT post.*statuses=.*303=\([0-9]*\).*/\1/p' "$work/wrk.post.log")
 stored=$(( $(psql -At "$url" -c "SELECT count(*) FROM items WHERE title LIKE 'Lasttest %'") - before ))
-fivexx=$(grep -h '^RESULT' "$work"/wrk.*.log | grep -oE '(^|,| )5[0-9][0-9]=[0-9]+' | awk -F= '{s += $2} END {print s + 0}')
+fivexx=$(grep -h '^RESULT' "$work"/wrk.*.log | { grep -oE '[=,]5[0-9][0-9]=[0-9]+' || true; } | awk -F= '{s += $NF} END {print s + 0}')
 timeouts=$(grep -h '^RESULT' "$work"/wrk.*.log | sed -n 's/.*timeouts=\([0-9]*\).*/\1/p' | awk '{s += $1} END {print s + 0}')
 echo
 echo "posted (303): ${acked:-0}; stored: $stored; 5xx answers: $fivexx; timeouts: $timeouts"

@@ -54,13 +54,14 @@ cookie="$(awk '$6 == "beursvloer_sessie" {print $6 "=" $7}' "$jar")"
 item="$(psql -At "$url" -c "SELECT i.id FROM items i JOIN memberships m ON m.organisation_id = i.organisation_id JOIN users u ON u.id = m.user_id WHERE u.email = 'organisatie@demo.beursvloer.nl' LIMIT 1")"
 org="$(psql -At "$url" -c "SELECT organisation_id FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = 'organisatie@demo.beursvloer.nl' LIMIT 1")"
 
-common=(--batch --level="$level" --risk=1 --threads=4 --time-sec=2 --disable-coloring
+common=(--batch --level="$level" --risk=1 --time-sec=2 --disable-coloring
         --output-dir="$work/out" --flush-session --answers="follow=N"
         --ignore-code=401,403,422,429)
 results="$work/results.txt"
 : > "$results"
 scan() {
   local name="$1"; shift
+  if [ -n "${SCANS:-}" ] && [[ " $SCANS " != *" $name "* ]]; then return; fi
   echo "== $name"
   if sqlmap "${common[@]}" "$@" > "$work/$name.log" 2>&1; then :; fi
   if grep -qiE "is vulnerable|sqlmap identified the following injection point" "$work/$name.log"; then
@@ -68,14 +69,19 @@ scan() {
   else
     local tested
     tested="$(grep -cE "\[INFO\] testing .(AND|OR|MySQL|PostgreSQL|Microsoft|Oracle|Generic|SQLite|Boolean)" "$work/$name.log" || true)"
-    echo "$name: nothing found ($tested checks; $(grep -oE "all tested parameters do not appear to be injectable" "$work/$name.log" | head -1))" | tee -a "$results"
+    if [ "$tested" -eq 0 ] && ! grep -q "all tested parameters do not appear to be injectable" "$work/$name.log"; then
+      echo "$name: NOT TESTED" | tee -a "$results"; grep -E "\[(ERROR|CRITICAL)\]" "$work/$name.log" | head -5
+    else
+      echo "$name: nothing found ($tested checks; $(grep -oE "all tested parameters do not appear to be injectable" "$work/$name.log" | head -1))" | tee -a "$results"
+    fi
   fi
 }
 
-scan markt -u "$base/markt?q=fiets&richting=vraag&categorie=kennis&gemeente=1&thema=sport&pagina=1"
-scan item -u "$base/items/${item}*"
-scan organisatie -u "$base/organisaties/${org}*"
-scan beursvloer -u "$base/beursvloeren/raalte-2027*"
+# GETs without a form token may use threads; --csrf-url forbids them.
+scan markt --threads=4 -u "$base/markt?q=fiets&richting=vraag&categorie=kennis&gemeente=1&thema=sport&pagina=1"
+scan item --threads=4 -u "$base/items/${item}*"
+scan organisatie --threads=4 -u "$base/organisaties/${org}*"
+scan beursvloer --threads=4 -u "$base/beursvloeren/raalte-2027*"
 scan inloggen -u "$base/inloggen" --data "csrf=x&email=a%40b.nl&password=geheim12345678&terug=%2Fmijn" \
   --csrf-token=csrf --csrf-url="$base/inloggen"
 scan registreren -u "$base/registreren" \
@@ -83,18 +89,18 @@ scan registreren -u "$base/registreren" \
   --csrf-token=csrf --csrf-url="$base/registreren"
 scan wachtwoord -u "$base/wachtwoord-vergeten" --data "csrf=x&email=a%40b.nl" \
   --csrf-token=csrf --csrf-url="$base/wachtwoord-vergeten"
-scan herstellen -u "$base/wachtwoord-herstellen?token=abc"
+scan herstellen --threads=4 -u "$base/wachtwoord-herstellen?token=abc"
 scan plaatsen -u "$base/items" --cookie="$cookie" \
   --data "csrf=x&organisation_id=$org&direction=offer&category=kennis&title=Uitleg+over+fietsen&description=Een+middag&theme=sport&hours=3&quantity=1" \
   --csrf-token=csrf --csrf-url="$base/items/nieuw"
 scan bewerken -u "$base/items/$item/bewerken" --cookie="$cookie" \
   --data "csrf=x&direction=offer&category=kennis&title=Uitleg+over+fietsen&description=Een+middag&theme=sport&hours=3&quantity=1" \
   --csrf-token=csrf --csrf-url="$base/items/$item/bewerken"
-scan organisatie-gegevens -u "$base/organisaties/${org}*/gegevens" --cookie="$cookie"
+scan organisatie-gegevens --threads=4 -u "$base/organisaties/${org}*/gegevens" --cookie="$cookie"
 
 echo
-if grep -q INJECTABLE "$results"; then
-  echo "sqlmap: injectable parameters found" >&2; exit 1
+if grep -qE "INJECTABLE|NOT TESTED" "$results"; then
+  echo "sqlmap: injectable or untested parameters" >&2; exit 1
 fi
 grep -ciE " 500 |panicked" "$work/app.log" >/dev/null && echo "(app log has errors: see above)" || true
 echo "sqlmap: $(wc -l < "$results") targets scanned at level $level, nothing injectable"

@@ -183,3 +183,27 @@ async fn one_ip_address_fails_at_most_500_logins_an_hour() {
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(response.headers().contains_key("retry-after"));
 }
+
+#[tokio::test]
+async fn counters_older_than_a_day_are_forgotten() {
+    let app = TestApp::spawn().await;
+    earlier(&app, "item", "ip:10.0.0.1", 5).await;
+    sqlx::query("INSERT INTO login_failures (email, ip) VALUES ('a@voorbeeld.nl', '10.0.0.1')")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE rate_events SET at = now() - interval '25 hours' WHERE ctid IN (SELECT ctid FROM rate_events LIMIT 3)")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE login_failures SET at = now() - interval '25 hours'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+
+    let pruned = beursvloer::store::limits::prune(&app.db).await.unwrap();
+
+    assert_eq!(pruned, 4);
+    assert_eq!(app.count("SELECT count(*) FROM rate_events").await, 2);
+    assert_eq!(app.count("SELECT count(*) FROM login_failures").await, 0);
+}

@@ -119,7 +119,55 @@ async function firstHref(page, pattern, scope = main(page)) {
   return href;
 }
 
+/** The demo event (Raalte, status open) and its municipality. */
+const DEMO_EVENT = 'raalte-2027';
+
+/** Register the signed-in user's organisation for an event, with the 'Aanmelden' button on its page. */
+async function registerForEvent(page, key = DEMO_EVENT) {
+  await page.goto(`/beursvloeren/${key}`);
+  await submit(page, main(page).getByRole('region', { name: 'Meedoen' }).getByRole('button', { name: 'Aanmelden' }));
+  await main(page).getByText('Jullie doen mee aan deze beursvloer.').waitFor();
+}
+
+function matchIdFromUrl(url) {
+  const m = new URL(url).pathname.match(/^\/matches\/(\d+)$/);
+  assert.ok(m, `expected a match page, got ${url}`);
+  return Number(m[1]);
+}
+
+/** A Dutch whole number as shown on the site ("1.234") as a number. */
+function dutchNumber(text) {
+  const n = Number(String(text).replace(/[.\s]/g, ''));
+  assert.ok(Number.isInteger(n), `not a number: ${text}`);
+  return n;
+}
+
+/**
+ * The gemeente dashboard's count of made (confirmed) matches; `/cijfers`
+ * leads a gemeente viewer with one municipality straight to its figures.
+ */
+async function dashboardConfirmedCount(page, { edition = DEMO_EVENT } = {}) {
+  await page.goto('/cijfers');
+  if (edition) {
+    await page.getByLabel('Editie', { exact: true }).selectOption(edition);
+    await submit(page, main(page).getByRole('button', { name: 'Toon cijfers' }));
+  }
+  const row = page.locator('#tabel-kerncijfers tr').filter({ has: page.getByRole('rowheader', { name: /^Gemaakte matches/ }) });
+  return dutchNumber(await row.locator('td').first().innerText());
+}
+
+/** The number on the live screen of an event, as shown now. */
+async function liveCount(page) {
+  return dutchNumber(await page.locator('#live-count').innerText());
+}
+
 module.exports = {
+  DEMO_EVENT,
+  registerForEvent,
+  matchIdFromUrl,
+  dutchNumber,
+  dashboardConfirmedCount,
+  liveCount,
   DEMO_PASSWORD,
   ROLES,
   unique,

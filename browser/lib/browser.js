@@ -37,15 +37,8 @@ function slug(text) {
     .slice(0, 60);
 }
 
-/**
- * A fresh context (own cookies) and page. `js: false` turns JavaScript off.
- * `step(label)` takes a numbered full-page screenshot and, with JavaScript on,
- * runs axe-core (WCAG 2.0/2.1 A+AA) on the page as the story left it, so
- * pages reached only through a story are checked too (`axe: false` to skip).
- * `finish()` closes the context and fails on any axe violation seen at a step,
- * and on any CSP violation or uncaught error the browser reported.
- */
-async function openStory(browser, name, { js = true, axe: runAxe = js, viewport = { width: 1024, height: 800 } } = {}) {
+/** A fresh context (own cookies) with one page; with `js: false` proven to run no scripts. */
+async function newSession(browser, { js, viewport }, problems) {
   const context = await browser.newContext({
     baseURL: BASE_URL,
     javaScriptEnabled: js,
@@ -59,32 +52,58 @@ async function openStory(browser, name, { js = true, axe: runAxe = js, viewport 
     await page.setContent('<p id="probe">off</p><script>document.getElementById("probe").textContent = "on"</script>');
     if ((await page.textContent('#probe')) !== 'off') throw new Error('JavaScript is still enabled');
   }
-  const problems = [];
   page.on('console', (msg) => {
     if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) problems.push(msg.text());
   });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  return { context, page };
+}
+
+/**
+ * A fresh context (own cookies) and page. `js: false` turns JavaScript off.
+ * `step(label)` takes a numbered full-page screenshot and, with JavaScript on,
+ * runs axe-core (WCAG 2.0/2.1 A+AA) on the page as the story left it, so
+ * pages reached only through a story are checked too (`axe: false` to skip).
+ * `actor()` opens another person's browser (own context and cookies, same
+ * settings) for stories with several people; `step(label, { page })`
+ * screenshots that one, numbered in the same story folder (`axe: false`
+ * skips axe for a page that pages.test.js already checks).
+ * `finish()` closes the contexts and fails on any axe violation seen at a
+ * step, and on any CSP violation or uncaught error the browser reported.
+ */
+async function openStory(browser, name, { js = true, axe: runAxe = js, viewport = { width: 1024, height: 800 } } = {}) {
+  const problems = [];
+  const first = await newSession(browser, { js, viewport }, problems);
+  const contexts = [first.context];
+  const page = first.page;
   const dir = path.join(ARTIFACTS, 'screenshots', slug(name) + (js ? '' : '-zonder-js'));
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   let n = 0;
   return {
     page,
-    context,
+    context: first.context,
+    js,
+    /** Another person's browser: a page in a context of its own. */
+    async actor() {
+      const other = await newSession(browser, { js, viewport }, problems);
+      contexts.push(other.context);
+      return other.page;
+    },
     /** Screenshot of the page as it is now, numbered in story order. */
-    async step(label) {
+    async step(label, { page: target = page, axe: stepAxe = true } = {}) {
       n += 1;
       const file = path.join(dir, `${String(n).padStart(2, '0')}-${slug(label)}.png`);
-      await page.screenshot({ path: file, fullPage: true });
-      if (runAxe) {
+      await target.screenshot({ path: file, fullPage: true });
+      if (runAxe && stepAxe) {
         const { axe, formatViolations } = require('./checks');
-        const violations = await axe(page);
-        if (violations.length) problems.push(formatViolations(`${name}: ${label} (${page.url()})`, violations));
+        const violations = await axe(target);
+        if (violations.length) problems.push(formatViolations(`${name}: ${label} (${target.url()})`, violations));
       }
       return file;
     },
     async finish() {
-      await context.close();
+      for (const c of contexts) await c.close();
       if (problems.length) throw new Error(`browser reported:\n${problems.join('\n')}`);
     },
   };

