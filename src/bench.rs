@@ -204,16 +204,28 @@ pub fn proposal(n: usize) -> String {
     )
 }
 
+/// Where the texts of the national marketplace come from.
+pub enum Corpus {
+    /// The generator above: few distinct words, so every word matches a large
+    /// share of the market. A worst case for full-text candidate generation.
+    Generated,
+    /// Real offer and request texts (an exchange file), each reused by many
+    /// organisations all over the country.
+    Realistic(crate::exchange::Document),
+}
+
 /// Suggestions for one item among 100,000 open items, from SQL candidates.
-pub async fn national(main: &sqlx::PgPool) -> anyhow::Result<String> {
+pub async fn national(main: &sqlx::PgPool, corpus: Corpus) -> anyhow::Result<String> {
     const N: usize = 100_000;
-    sqlx::query("CREATE DATABASE beursvloer_bench")
+    let (name, label) = match corpus {
+        Corpus::Generated => ("beursvloer_bench", "generated texts (worst case)"),
+        Corpus::Realistic(_) => ("beursvloer_bench_real", "real texts"),
+    };
+    sqlx::query(&format!("CREATE DATABASE {name}"))
         .execute(main)
         .await
         .ok(); // already there
-    let options = (*main.connect_options())
-        .clone()
-        .database("beursvloer_bench");
+    let options = (*main.connect_options()).clone().database(name);
     let db = sqlx::postgres::PgPoolOptions::new()
         .max_connections(4)
         .connect_with(options)
@@ -224,7 +236,11 @@ pub async fn national(main: &sqlx::PgPool) -> anyhow::Result<String> {
         .await?;
     if have < N as i64 {
         let t = Instant::now();
-        seed(&db, N).await?;
+        let (parties, listings) = match &corpus {
+            Corpus::Generated => generate(N, 7),
+            Corpus::Realistic(doc) => realistic(N, 7, doc),
+        };
+        seed(&db, parties, listings).await?;
         tracing::info!("seeded {N} items in {:?}", t.elapsed());
     }
     let ids: Vec<i64> =
@@ -244,7 +260,7 @@ pub async fn national(main: &sqlx::PgPool) -> anyhow::Result<String> {
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     db.close().await;
     Ok(format!(
-        "suggestions for one item among {N} open items: median {:.1} ms, p90 {:.1} ms over {} items ({found} suggestions), peak memory {:.0} MiB",
+        "suggestions for one item among {N} open items, {label}: median {:.1} ms, p90 {:.1} ms over {} items ({found} suggestions), peak memory {:.0} MiB",
         ms(times[times.len() / 2]),
         ms(times[times.len() * 9 / 10]),
         times.len(),
@@ -252,9 +268,44 @@ pub async fn national(main: &sqlx::PgPool) -> anyhow::Result<String> {
     ))
 }
 
-/// Fill the bench database with a generated national marketplace.
-async fn seed(db: &sqlx::PgPool, n: usize) -> anyhow::Result<()> {
-    let (parties, listings) = generate(n, 7);
+/// A national market from real texts: every text of `doc` posted again and
+/// again by generated organisations in 50 municipalities.
+fn realistic(n: usize, seed: u64, doc: &crate::exchange::Document) -> (Vec<Party>, Vec<Listing>) {
+    let mut rng = Rng(seed);
+    let n_parties = n / 4;
+    let parties: Vec<Party> = (0..n_parties)
+        .map(|i| Party {
+            id: i as i64 + 1,
+            kind: OrganisationKind::ALL[i % OrganisationKind::ALL.len()],
+            municipality: format!("Gemeente{}", i % 50),
+            postcode: Some(format!("{}", 7400 + (i % 60))),
+        })
+        .collect();
+    let listings = (0..n)
+        .map(|i| {
+            let (_, _, item) = &doc.items[i % doc.items.len()];
+            Listing {
+                id: i as i64 + 1,
+                party: (rng.next() % n_parties as u64) as i64 + 1,
+                direction: item.direction,
+                category: item.category,
+                title: item.title.clone(),
+                description: item.description.clone(),
+                theme: item.theme.clone(),
+                hours: item.hours.map(f64::from),
+                quantity: item.quantity.clone(),
+            }
+        })
+        .collect();
+    (parties, listings)
+}
+
+/// Fill the bench database with a national marketplace.
+async fn seed(
+    db: &sqlx::PgPool,
+    parties: Vec<Party>,
+    listings: Vec<Listing>,
+) -> anyhow::Result<()> {
     let mut tx = db.begin().await?;
     let municipalities: Vec<String> = (0..50).map(|i| format!("Gemeente{i}")).collect();
     sqlx::query(

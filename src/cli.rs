@@ -152,6 +152,9 @@ pub enum BenchCase {
     All,
 }
 
+/// Real offer and request texts for the national benchmark, when run from the repository.
+const REAL_TEXTS: &str = "tests/data/dev.json";
+
 pub async fn bench(db: DbArgs, case: BenchCase) -> anyhow::Result<()> {
     use crate::bench;
     if matches!(case, BenchCase::Event | BenchCase::All) {
@@ -162,7 +165,13 @@ pub async fn bench(db: DbArgs, case: BenchCase) -> anyhow::Result<()> {
     }
     if matches!(case, BenchCase::National | BenchCase::All) {
         let database = Database::open(&db).await?;
-        let result = bench::national(&database.pool).await;
+        let mut result = bench::national(&database.pool, bench::Corpus::Generated).await;
+        if let (Ok(text), Ok(first)) = (std::fs::read_to_string(REAL_TEXTS), &result) {
+            println!("{first}");
+            let doc = exchange::parse(REAL_TEXTS, &text)
+                .map_err(|_| anyhow::anyhow!("{REAL_TEXTS} is not a valid exchange file"))?;
+            result = bench::national(&database.pool, bench::Corpus::Realistic(doc)).await;
+        }
         database.close().await;
         println!("{}", result?);
     }
@@ -173,10 +182,12 @@ pub async fn bench(db: DbArgs, case: BenchCase) -> anyhow::Result<()> {
 pub async fn purge_inactive(db: DbArgs, days: u32) -> anyhow::Result<()> {
     let database = Database::open(&db).await?;
     let purged = crate::store::privacy::purge_inactive(&database.pool, days).await;
+    let pruned = crate::store::limits::prune(&database.pool).await;
     database.close().await;
     println!(
         "{} account(s) verwijderd die {days} dagen niet gebruikt zijn",
         purged?
     );
+    println!("{} oude inlogpogingen en tellers gewist", pruned?);
     Ok(())
 }

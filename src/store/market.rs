@@ -125,21 +125,45 @@ pub async fn around_item(db: &PgPool, item_id: i64) -> sqlx::Result<Option<Loade
         return Ok(Some(build(vec![item])));
     }
     let query = terms.join(" or ");
-    let mut rows: Vec<Row> = sqlx::query_as(&format!(
+    // The item's own municipality first; only when it has too few
+    // candidates, the best of the rest of the country. Two steps give the
+    // same result as one query ordered by "same municipality, then rank",
+    // but the first step reads one municipality's items, not the country's.
+    let mut rows = candidates(db, &item, &query, true, CANDIDATES).await?;
+    let missing = CANDIDATES - rows.len() as i64;
+    if missing > 0 {
+        rows.extend(candidates(db, &item, &query, false, missing).await?);
+    }
+    rows.push(item);
+    Ok(Some(build(rows)))
+}
+
+/// Open counterparts of `item` matching `query`, in (or outside) its
+/// organisation's municipality, best ranked first.
+async fn candidates(
+    db: &PgPool,
+    item: &Row,
+    query: &str,
+    same_municipality: bool,
+    limit: i64,
+) -> sqlx::Result<Vec<Row>> {
+    let place = if same_municipality {
+        "o.municipality_id = (SELECT municipality_id FROM organisations WHERE id = $3)"
+    } else {
+        "o.municipality_id <> (SELECT municipality_id FROM organisations WHERE id = $3)"
+    };
+    sqlx::query_as(&format!(
         "{SELECT}, websearch_to_tsquery('dutch', $4) q
          WHERE i.search_vector @@ q AND i.id <> $1 AND i.status = 'open' AND i.direction <> $2
-           AND i.organisation_id <> $3
-         ORDER BY (o.municipality_id = (SELECT municipality_id FROM organisations WHERE id = $3)) DESC,
-                  ts_rank(i.search_vector, q) DESC, i.id
+           AND i.organisation_id <> $3 AND {place}
+         ORDER BY ts_rank(i.search_vector, q) DESC, i.id
          LIMIT $5"
     ))
-    .bind(item_id)
+    .bind(item.id)
     .bind(&item.direction)
     .bind(item.organisation_id)
     .bind(query)
-    .bind(CANDIDATES)
+    .bind(limit)
     .fetch_all(db)
-    .await?;
-    rows.push(item);
-    Ok(Some(build(rows)))
+    .await
 }
