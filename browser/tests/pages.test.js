@@ -68,6 +68,16 @@ const PAGES = [
     },
   },
   { name: 'toegankelijkheid', as: 'anoniem', open: (p) => p.goto('/toegankelijkheid') },
+  { name: 'privacyverklaring', as: 'anoniem', open: (p) => p.goto('/privacy') },
+  { name: 'account verwijderen', as: 'organisatie', open: (p) => p.goto('/mijn/account-verwijderen') },
+  {
+    name: 'account verwijderen met fout wachtwoord', as: 'organisatie', expect: [401, 422],
+    open: async (p) => {
+      await p.goto('/mijn/account-verwijderen');
+      await p.getByLabel('Je wachtwoord, ter bevestiging').fill('niet het goede wachtwoord');
+      return app.submit(p, app.main(p).getByRole('button', { name: 'Mijn account definitief verwijderen' }));
+    },
+  },
   { name: 'niet gevonden', as: 'anoniem', expect: 404, open: (p) => p.goto('/bestaat-niet') },
   { name: 'item niet gevonden', as: 'anoniem', expect: 404, open: (p) => p.goto('/items/999999999') },
 

@@ -11,6 +11,10 @@ use crate::matching::{Listing, Market, Party};
 /// How many candidates SQL hands to the scorer for one item.
 pub const CANDIDATES: i64 = 200;
 
+/// How many search terms (the item's own words first, then their thesaurus
+/// relatives) go into the full-text query; ranking cost grows with each.
+const MAX_TERMS: usize = 24;
+
 #[derive(sqlx::FromRow)]
 struct Row {
     id: i64,
@@ -27,6 +31,10 @@ struct Row {
     hours: Option<i32>,
     quantity: Option<String>,
 }
+
+const COLUMNS: &str = "i.id, i.key, i.organisation_id, o.kind AS org_kind,
+        m.name AS municipality, o.postcode, i.direction, i.category, i.title, i.description,
+        i.theme, i.hours, i.quantity";
 
 const SELECT: &str = "SELECT i.id, i.key, i.organisation_id, o.kind AS org_kind,
         m.name AS municipality, o.postcode, i.direction, i.category, i.title, i.description,
@@ -119,7 +127,7 @@ pub async fn around_item(db: &PgPool, item_id: i64) -> sqlx::Result<Option<Loade
     let terms: Vec<String> = crate::matching::search_terms(&text)
         .into_iter()
         .filter(|t| t.chars().all(char::is_alphanumeric))
-        .take(60)
+        .take(MAX_TERMS)
         .collect();
     if terms.is_empty() {
         return Ok(Some(build(vec![item])));
@@ -138,8 +146,14 @@ pub async fn around_item(db: &PgPool, item_id: i64) -> sqlx::Result<Option<Loade
     Ok(Some(build(rows)))
 }
 
+/// How many matching items elsewhere in the country are ranked at most: a
+/// bound on the work for an item whose own municipality offers too little.
+const WIDER_POOL: i64 = 2_000;
+
 /// Open counterparts of `item` matching `query`, in (or outside) its
-/// organisation's municipality, best ranked first.
+/// organisation's municipality, best ranked first. Outside it, only the
+/// first `WIDER_POOL` matches are ranked, so the cost stays bounded however
+/// large the country's marketplace grows.
 async fn candidates(
     db: &PgPool,
     item: &Row,
@@ -147,16 +161,30 @@ async fn candidates(
     same_municipality: bool,
     limit: i64,
 ) -> sqlx::Result<Vec<Row>> {
-    let place = if same_municipality {
-        "o.municipality_id = (SELECT municipality_id FROM organisations WHERE id = $3)"
+    let (place, pool) = if same_municipality {
+        (
+            "o.municipality_id = (SELECT municipality_id FROM organisations WHERE id = $3)",
+            None,
+        )
     } else {
-        "o.municipality_id <> (SELECT municipality_id FROM organisations WHERE id = $3)"
+        (
+            "o.municipality_id <> (SELECT municipality_id FROM organisations WHERE id = $3)",
+            Some(WIDER_POOL),
+        )
     };
     sqlx::query_as(&format!(
-        "{SELECT}, websearch_to_tsquery('dutch', $4) q
-         WHERE i.search_vector @@ q AND i.id <> $1 AND i.status = 'open' AND i.direction <> $2
-           AND i.organisation_id <> $3 AND {place}
-         ORDER BY ts_rank(i.search_vector, q) DESC, i.id
+        "SELECT {COLUMNS}, ts_rank(i.search_vector, q) AS rank
+         FROM (SELECT i.id FROM items i
+               JOIN organisations o ON o.id = i.organisation_id,
+                    websearch_to_tsquery('dutch', $4) q
+               WHERE i.search_vector @@ q AND i.id <> $1 AND i.status = 'open'
+                 AND i.direction <> $2 AND i.organisation_id <> $3 AND {place}
+               LIMIT $6) found
+         JOIN items i ON i.id = found.id
+         JOIN organisations o ON o.id = i.organisation_id
+         JOIN municipalities m ON m.id = o.municipality_id
+         CROSS JOIN websearch_to_tsquery('dutch', $4) q
+         ORDER BY rank DESC, i.id
          LIMIT $5"
     ))
     .bind(item.id)
@@ -164,6 +192,7 @@ async fn candidates(
     .bind(item.organisation_id)
     .bind(query)
     .bind(limit)
+    .bind(pool)
     .fetch_all(db)
     .await
 }
