@@ -75,7 +75,7 @@ impl Mailer {
                 tokio::fs::create_dir_all(dir).await?;
                 let message = format!("To: {to}\nSubject: {subject}\nContent-Type: text/plain; charset=utf-8\n\n{body}\n");
                 tokio::fs::write(dir.join(format!("{id:08}.eml")), message).await?;
-                tracing::info!(id, to, subject, "mail written");
+                tracing::info!(id, to, subject, body, "mail written (development)");
                 Ok(())
             }
             Mailer::Discard => Ok(()),
