@@ -72,12 +72,30 @@ pub async fn export(db: DbArgs, event_key: String, format: Format) -> anyhow::Re
     Ok(())
 }
 
-/// Suggestions per request, as `shared/eval/score.py` reads them.
-pub async fn suggest(db: DbArgs, event_key: String, json: bool) -> anyhow::Result<()> {
-    let (database, event) = open_event(&db, &event_key).await?;
-    let loaded = crate::store::market::for_event(&database.pool, event.id).await;
+/// The open items of an event, or of the whole marketplace without one.
+async fn load_market(
+    db: &DbArgs,
+    event_key: Option<String>,
+) -> anyhow::Result<crate::store::market::LoadedMarket> {
+    let (database, loaded) = match event_key {
+        Some(key) => {
+            let (database, event) = open_event(db, &key).await?;
+            let loaded = crate::store::market::for_event(&database.pool, event.id).await;
+            (database, loaded)
+        }
+        None => {
+            let database = Database::open(db).await?;
+            let loaded = crate::store::market::whole_marketplace(&database.pool).await;
+            (database, loaded)
+        }
+    };
     database.close().await;
-    let loaded = loaded?;
+    Ok(loaded?)
+}
+
+/// Suggestions per request, as `shared/eval/score.py` reads them.
+pub async fn suggest(db: DbArgs, event_key: Option<String>, json: bool) -> anyhow::Result<()> {
+    let loaded = load_market(&db, event_key).await?;
     let requests: Vec<serde_json::Value> = loaded
         .market
         .suggestions(10)
@@ -112,11 +130,8 @@ pub async fn suggest(db: DbArgs, event_key: String, json: bool) -> anyhow::Resul
 }
 
 /// The global proposal, as `shared/eval/score.py` reads it.
-pub async fn propose(db: DbArgs, event_key: String, json: bool) -> anyhow::Result<()> {
-    let (database, event) = open_event(&db, &event_key).await?;
-    let loaded = crate::store::market::for_event(&database.pool, event.id).await;
-    database.close().await;
-    let loaded = loaded?;
+pub async fn propose(db: DbArgs, event_key: Option<String>, json: bool) -> anyhow::Result<()> {
+    let loaded = load_market(&db, event_key).await?;
     let proposal = loaded.market.propose();
     let pair = |s: &crate::matching::Suggestion| serde_json::json!({ "offer": loaded.key(s.offer), "request": loaded.key(s.request) });
     let output = serde_json::json!({

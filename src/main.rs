@@ -46,22 +46,23 @@ enum Command {
         #[arg(long, value_enum, default_value = "json")]
         format: beursvloer::cli::Format,
     },
-    /// Suggested offers for every open request of an event, best first.
+    /// Suggested offers for every open request of an event (or the whole marketplace), best first.
     Suggest {
         #[command(flatten)]
         db: DbArgs,
+        /// The event; without it, the whole marketplace.
         #[arg(long = "event")]
-        event: String,
+        event: Option<String>,
         /// Machine-readable output.
         #[arg(long)]
         json: bool,
     },
-    /// The global proposal of matches for an event.
+    /// The global proposal of matches for an event (or the whole marketplace).
     Propose {
         #[command(flatten)]
         db: DbArgs,
         #[arg(long = "event")]
-        event: String,
+        event: Option<String>,
         /// Machine-readable output.
         #[arg(long)]
         json: bool,

@@ -209,3 +209,42 @@ async fn import_is_idempotent_all_or_nothing_and_round_trips() {
     assert_eq!(exported["items"].as_array().unwrap().len() as i64, items);
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_an_event_the_whole_marketplace_is_proposed() {
+    let app = TestApp::spawn().await;
+    assert!(cli(&app, &["import", DEV]).0);
+    let year_round = serde_json::json!({
+        "format": "beursvloer-exchange/1",
+        "organisations": [
+            {"key": "jr-ict", "name": "Jaarrond ICT", "kind": "bedrijf", "municipality": "Raalte"},
+            {"key": "jr-school", "name": "Jaarrond School", "kind": "school", "municipality": "Raalte"}
+        ],
+        "items": [
+            {"key": "jr-a-1", "org": "jr-ict", "direction": "offer", "category": "materiaal",
+             "title": "Tien afgeschreven laptops voor scholen", "description": "Schoon geïnstalleerde laptops met lader."},
+            {"key": "jr-v-1", "org": "jr-school", "direction": "request", "category": "materiaal",
+             "title": "Laptops voor de huiswerkklas", "description": "Tien leerlingen hebben thuis geen laptop."}
+        ]
+    });
+    let file = std::env::temp_dir().join(format!("jaarrond-{}.json", rand::random::<u32>()));
+    std::fs::write(&file, year_round.to_string()).unwrap();
+    assert!(cli(&app, &["import", file.to_str().unwrap()]).0);
+    let pair = |out: &str| {
+        let v: Value = serde_json::from_str(out).unwrap();
+        v["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["offer"] == "jr-a-1" && m["request"] == "jr-v-1")
+    };
+    let (ok, whole, err) = cli(&app, &["propose", "--json"]);
+    assert!(ok, "{err}");
+    assert!(
+        pair(&whole),
+        "the year-round pair is proposed for the whole marketplace"
+    );
+    let (_, event_only, _) = cli(&app, &["propose", "--event", "hellendoorn-2027", "--json"]);
+    assert!(!pair(&event_only), "but not within the event");
+    std::fs::remove_file(file).ok();
+}

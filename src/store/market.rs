@@ -106,6 +106,14 @@ pub async fn for_event(db: &PgPool, event_id: i64) -> sqlx::Result<LoadedMarket>
     Ok(build(rows))
 }
 
+/// Every open item of the marketplace, whichever event it belongs to.
+pub async fn whole_marketplace(db: &PgPool) -> sqlx::Result<LoadedMarket> {
+    let rows: Vec<Row> = sqlx::query_as(&format!("{SELECT} WHERE i.status = 'open' ORDER BY i.id"))
+        .fetch_all(db)
+        .await?;
+    Ok(build(rows))
+}
+
 /// One item and its most promising counterparts in the whole marketplace,
 /// found by SQL: open, the other direction, another organisation, sharing a
 /// word (or its thesaurus relatives) in the Dutch full-text index; the same
