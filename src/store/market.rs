@@ -47,6 +47,8 @@ const SELECT: &str = "SELECT i.id, i.key, i.organisation_id, o.kind AS org_kind,
 pub struct LoadedMarket {
     pub market: Market,
     pub keys: HashMap<i64, String>,
+    /// The organisation of every item.
+    pub organisations: HashMap<i64, i64>,
 }
 
 impl LoadedMarket {
@@ -61,6 +63,7 @@ impl LoadedMarket {
 fn build(rows: Vec<Row>) -> LoadedMarket {
     let mut parties: HashMap<i64, Party> = HashMap::new();
     let mut keys = HashMap::new();
+    let organisations = rows.iter().map(|r| (r.id, r.organisation_id)).collect();
     let listings = rows
         .into_iter()
         .filter_map(|r| {
@@ -92,6 +95,7 @@ fn build(rows: Vec<Row>) -> LoadedMarket {
     LoadedMarket {
         market: Market::new(parties.into_values().collect(), listings),
         keys,
+        organisations,
     }
 }
 

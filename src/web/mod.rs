@@ -12,6 +12,7 @@ mod items;
 mod limits;
 pub mod live;
 mod matches;
+mod notaris;
 mod notifications;
 mod organisations;
 mod page;
@@ -19,6 +20,7 @@ mod pages;
 mod policy;
 mod privacy;
 mod suggestions;
+mod workspace;
 
 use std::sync::Arc;
 
@@ -89,15 +91,15 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
         .route("/beursvloeren/{key}", get(events::show))
         .route("/beursvloeren/{key}/status", post(events::set_status))
         .route("/beursvloeren/{key}/aanmelden", post(events::register))
-        .route("/beursvloeren/{key}/werkplaats", get(events::workspace))
-        .route("/beursvloeren/{key}/voorstellen", post(events::decide))
+        .route("/beursvloeren/{key}/werkplaats", get(workspace::workspace))
+        .route("/beursvloeren/{key}/voorstellen", post(workspace::decide))
         .route(
             "/beursvloeren/{key}/bevestigen",
-            post(events::confirm_selected),
+            post(workspace::confirm_selected),
         )
         .route(
             "/beursvloeren/{key}/notaris",
-            get(events::notaris_form).post(events::notaris_register),
+            get(notaris::form).post(notaris::register),
         )
         .route("/matches/{id}", get(matches::show))
         .route("/matches/{id}/actie", post(matches::act))

@@ -1,0 +1,193 @@
+//! Notaris mode: on the live floor, the makelaar registers a match agreed
+//! between two organisations in seconds, creating them on the spot if new.
+
+use super::auth::{CsrfForm, Ctx};
+use super::error::AppError;
+use super::events::managed_event;
+use super::matches::TermsInput;
+use super::page::{render, Layout};
+use super::AppState;
+use crate::domain::validation::{self as v, FieldErrors};
+use crate::domain::{Category, OrganisationKind};
+use crate::store::events::{self, Event, Participant};
+use crate::store::matches::{self};
+use crate::store::notaris;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NotarisInput {
+    giver: String,
+    giver_kind: String,
+    receiver: String,
+    receiver_kind: String,
+    category: String,
+    what: String,
+    #[serde(flatten)]
+    terms: TermsInput,
+    back_what: String,
+    back_category: String,
+}
+
+#[derive(Template)]
+#[template(path = "events/notaris.html")]
+struct NotarisPage {
+    layout: Layout,
+    event: Event,
+    input: NotarisInput,
+    errors: FieldErrors,
+    participants: Vec<Participant>,
+    registered: Option<i64>,
+}
+
+impl NotarisPage {
+    fn kinds(&self) -> &'static [OrganisationKind] {
+        OrganisationKind::ALL
+    }
+    fn categories(&self) -> &'static [Category] {
+        Category::ALL
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RegisteredQuery {
+    match_id: String,
+}
+
+pub async fn form(
+    State(app): State<AppState>,
+    mut ctx: Ctx,
+    Path(key): Path<String>,
+    Query(q): Query<RegisteredQuery>,
+) -> Result<Response, AppError> {
+    let event = managed_event(&app, &ctx, &key).await?;
+    notaris_page(
+        &app,
+        &mut ctx,
+        event,
+        NotarisInput::default(),
+        FieldErrors::new(),
+        q.match_id.parse().ok(),
+    )
+    .await
+}
+
+async fn notaris_page(
+    app: &AppState,
+    ctx: &mut Ctx,
+    event: Event,
+    input: NotarisInput,
+    errors: FieldErrors,
+    registered: Option<i64>,
+) -> Result<Response, AppError> {
+    ctx.form_token().await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = render(&NotarisPage {
+        layout: ctx.layout().await?,
+        participants: events::participants(&app.db, event.id).await?,
+        event,
+        input,
+        errors,
+        registered,
+    })?;
+    Ok((status, page).into_response())
+}
+
+pub async fn register(
+    State(app): State<AppState>,
+    mut ctx: Ctx,
+    Path(key): Path<String>,
+    CsrfForm(input): CsrfForm<NotarisInput>,
+) -> Result<Response, AppError> {
+    let event = managed_event(&app, &ctx, &key).await?;
+    let user_id = ctx.user()?.id;
+    let mut e = FieldErrors::new();
+    let giver = v::text(&mut e, "giver", "wie geeft", &input.giver, 2, 120);
+    let receiver = v::text(&mut e, "receiver", "wie ontvangt", &input.receiver, 2, 120);
+    if !giver.is_empty() && giver.to_lowercase() == receiver.to_lowercase() {
+        e.add(
+            "receiver",
+            "Een match is tussen twee verschillende organisaties.",
+        );
+    }
+    let category: Option<Category> =
+        v::choice(&mut e, "category", "Kies een categorie.", &input.category);
+    let what = v::text(&mut e, "what", "wat er gegeven wordt", &input.what, 3, 120);
+    let kind = |s: &str| s.parse::<OrganisationKind>().ok();
+    let terms = input.terms.validate().map_err(|te| {
+        for (f, m) in te.iter() {
+            e.add(f, m.clone());
+        }
+    });
+    let back_what = v::optional_text(&mut e, "back_what", "De wederdienst", &input.back_what, 120);
+    let back_category: Option<Category> = if back_what.is_some() {
+        v::choice(
+            &mut e,
+            "back_category",
+            "Kies de categorie van de wederdienst.",
+            &input.back_category,
+        )
+    } else {
+        None
+    };
+    if back_what.as_deref().is_some_and(|w| w.chars().count() < 3) {
+        e.add(
+            "back_what",
+            "Beschrijf de wederdienst in minstens 3 tekens.",
+        );
+    }
+    let (Some(category), Ok(terms), true) = (category, terms, e.is_empty()) else {
+        return notaris_page(&app, &mut ctx, event, input, e, None).await;
+    };
+    let deal = notaris::Deal {
+        giver: notaris::Party {
+            name: giver.clone(),
+            kind: kind(&input.giver_kind),
+        },
+        receiver: notaris::Party {
+            name: receiver.clone(),
+            kind: kind(&input.receiver_kind),
+        },
+        category,
+        what,
+        terms,
+    };
+    let back = match (back_what, back_category) {
+        (Some(what), Some(category)) => Some(notaris::Deal {
+            giver: deal.receiver.clone(),
+            receiver: deal.giver.clone(),
+            category,
+            what,
+            terms: matches::NewMatch::default(),
+        }),
+        _ => None,
+    };
+    match notaris::register(&app.db, &event, user_id, &deal, back.as_ref()).await {
+        Ok((id, _)) => {
+            Ok(Redirect::to(&format!("/beursvloeren/{key}/notaris?match_id={id}")).into_response())
+        }
+        Err(notaris::NotarisError::KindNeeded(name)) => {
+            let field = if name == giver {
+                "giver_kind"
+            } else {
+                "receiver_kind"
+            };
+            e.add(
+                field,
+                format!("‘{name}’ is nieuw op Beursvloer: kies het soort organisatie."),
+            );
+            notaris_page(&app, &mut ctx, event, input, e, None).await
+        }
+        Err(notaris::NotarisError::Db(err)) => Err(err.into()),
+        Err(notaris::NotarisError::Match(err)) => Err(AppError::Internal(err.into())),
+    }
+}
