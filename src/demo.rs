@@ -98,7 +98,20 @@ async fn demo_matches(db: &PgPool, event_key: &str) -> anyhow::Result<usize> {
         .propose();
     let mut created = 0;
     // Leave most proposals in the makelaar's queue; walk six through.
-    for (n, s) in proposal.matches.iter().take(6).enumerate() {
+    // One wederdienst is walked through separately below.
+    let two_way = proposal.two_way.first();
+    let in_two_way = |offer: i64, request: i64| {
+        two_way.is_some_and(|t| {
+            [&t.give, &t.ret]
+                .iter()
+                .any(|s| s.offer == offer || s.request == request)
+        })
+    };
+    let one_way = proposal
+        .matches
+        .iter()
+        .filter(|s| !in_two_way(s.offer, s.request));
+    for (n, s) in one_way.take(6).enumerate() {
         let mut tx = db.begin().await?;
         let new = NewMatch {
             offer_id: s.offer,
@@ -140,6 +153,40 @@ async fn demo_matches(db: &PgPool, event_key: &str) -> anyhow::Result<usize> {
         for (action, actor) in steps {
             let by = (*actor == Actor::Makelaar).then_some(makelaar);
             matches::apply(db, id, *action, *actor, by, None).await?;
+        }
+    }
+    // And one wederdienst, confirmed both ways.
+    if let Some(t) = two_way {
+        let mut tx = db.begin().await?;
+        let mut ids = Vec::new();
+        for s in [&t.give, &t.ret] {
+            let new = NewMatch {
+                offer_id: s.offer,
+                request_id: s.request,
+                event_id: Some(event.id),
+                score: Some(s.score),
+                reasons: s.reasons.clone(),
+                terms_hours: Some(6),
+                ..NewMatch::default()
+            };
+            if let Ok(id) = matches::propose(&mut tx, &new, "matcher", Some(makelaar)).await {
+                ids.push(id);
+            }
+        }
+        if let [a, b] = ids[..] {
+            matches::link_two_way(&mut tx, a, b).await?;
+            tx.commit().await?;
+            for id in [a, b] {
+                for (action, actor) in [
+                    (ACCEPT, Actor::OfferParty),
+                    (ACCEPT, Actor::RequestParty),
+                    (Action::Confirm, Actor::Makelaar),
+                ] {
+                    let by = (actor == Actor::Makelaar).then_some(makelaar);
+                    matches::apply(db, id, action, actor, by, None).await?;
+                }
+            }
+            created += 2;
         }
     }
     Ok(created)

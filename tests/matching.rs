@@ -161,6 +161,11 @@ async fn import_is_idempotent_all_or_nothing_and_round_trips() {
     let app = TestApp::spawn().await;
     assert!(cli(&app, &["import", DEV]).0);
     let items = app.count("SELECT count(*) FROM items").await;
+    assert_eq!(
+        app.count("SELECT count(*) FROM event_participants").await,
+        89,
+        "the file's organisations take part in its event"
+    );
     let (ok, out, _) = cli(&app, &["import", DEV]);
     assert!(
         ok && out.contains("items: 0 nieuw, 323 bijgewerkt"),

@@ -80,6 +80,19 @@ pub async fn import(db: &PgPool, doc: &Document) -> sqlx::Result<Summary> {
         }
     }
 
+    // The organisations of an event's file take part in that event.
+    if let Some(event_id) = event_id {
+        let ids: Vec<i64> = org_ids.values().copied().collect();
+        sqlx::query(
+            "INSERT INTO event_participants (event_id, organisation_id)
+             SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING",
+        )
+        .bind(event_id)
+        .bind(&ids)
+        .execute(&mut *tx)
+        .await?;
+    }
+
     for (key, org_key, item) in &doc.items {
         let organisation_id = org_ids[org_key.as_str()];
         let inserted: bool = sqlx::query_scalar(
