@@ -191,11 +191,28 @@ async fn from_proposal_to_a_carried_out_match_with_every_wrong_role_refused() {
     let f = floor().await;
     let id = f.propose_all().await;
     assert_eq!(f.status(id).await, "suggested");
+    assert!(
+        f.school.get_html("/mijn").await.contains("ongelezen"),
+        "the navigation counts unread notifications"
+    );
     assert!(f
         .school
         .get_html("/meldingen")
         .await
         .contains("De makelaar stelt een match voor"));
+    let read = f
+        .school
+        .submit("/meldingen", "/meldingen/gelezen", &[])
+        .await;
+    assert_eq!(read.status(), StatusCode::SEE_OTHER);
+    assert!(!f.school.get_html("/mijn").await.contains("ongelezen"));
+    assert!(
+        f.makelaar
+            .get_html("/mijn")
+            .await
+            .contains("/beursvloeren/beursvloer-hellendoorn-2027/werkplaats"),
+        "the makelaar finds the workspace"
+    );
 
     let outsider = f
         .app

@@ -682,6 +682,7 @@ mod tests {
             is_admin: false,
             makelaar_of: vec![3],
             gemeente_of: vec![3, 1],
+            unread: 0,
         };
         assert_eq!(visible(&user), Some(vec![1, 3]));
     }

@@ -10,6 +10,7 @@ use super::error::AppError;
 use super::page::{render, Layout};
 use super::suggestions::{self, ForYou};
 use super::AppState;
+use crate::store::events::{self, Event};
 use crate::store::items::{self, Filter, Item};
 use crate::store::matches::{self, Match};
 use crate::store::organisations::{self, Organisation};
@@ -48,6 +49,7 @@ struct Mine {
     items: Vec<Item>,
     for_you: Vec<ForYou>,
     matches: Vec<Match>,
+    events: Vec<Event>,
 }
 
 impl Mine {
@@ -64,12 +66,19 @@ pub async fn mine(State(app): State<AppState>, mut ctx: Ctx) -> Result<Response,
     let items = items::of_organisations(&app.db, &user.organisation_ids).await?;
     let for_you = suggestions::for_organisation_items(&app.db, &items).await?;
     let matches = matches::of_organisations(&app.db, &user.organisation_ids).await?;
+    // A makelaar's own beursvloeren, for the way to the workspace.
+    let events = if user.makelaar_of.is_empty() {
+        Vec::new()
+    } else {
+        events::list(&app.db, Some(&user.makelaar_of)).await?
+    };
     render(&Mine {
         layout: ctx.layout().await?,
         organisations,
         items,
         for_you,
         matches,
+        events,
     })
 }
 

@@ -85,6 +85,7 @@ mod tests {
             is_admin: false,
             makelaar_of: vec![],
             gemeente_of: vec![],
+            unread: 0,
         }
     }
 
