@@ -23,8 +23,8 @@ use tokio::sync::broadcast;
 use tower_http::services::fs::AsyncReadBody;
 
 use super::auth::Ctx;
-use super::dashboard::{dutch_date, thousands};
 use super::error::AppError;
+use super::figures::{dutch_date, thousands};
 use super::page::{render, Layout};
 use super::AppState;
 use crate::domain::{Category, OrganisationKind};

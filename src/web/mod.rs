@@ -8,6 +8,7 @@ mod charts;
 mod dashboard;
 pub mod error;
 mod events;
+mod figures;
 mod items;
 mod limits;
 pub mod live;
