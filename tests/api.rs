@@ -7,20 +7,6 @@ use common::TestApp;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-async fn seed(app: &TestApp, name: &str, editions: i32, items: i32) -> i64 {
-    sqlx::raw_sql(include_str!("../scripts/seed-figures.sql"))
-        .execute(&app.db)
-        .await
-        .unwrap();
-    sqlx::query_scalar("SELECT seed_figures($1, $2, $3, 2022)")
-        .bind(name)
-        .bind(editions)
-        .bind(items)
-        .fetch_one(&app.db)
-        .await
-        .unwrap()
-}
-
 async fn json(app: &TestApp, path: &str) -> Value {
     let response = app.visitor().get(path).await;
     assert_eq!(response.status(), StatusCode::OK, "{path}");
@@ -43,8 +29,8 @@ async fn count(app: &TestApp, sql: &str, id: i64) -> i64 {
 #[tokio::test]
 async fn a_municipalitys_figures_are_open_data_and_match_the_database() {
     let app = TestApp::spawn().await;
-    let raalte = seed(&app, "Raalte", 3, 40).await;
-    seed(&app, "Deventer", 2, 40).await;
+    let raalte = app.seed_figures("Raalte", 3, 40, 2022).await;
+    app.seed_figures("Deventer", 2, 40, 2022).await;
 
     let list = json(&app, "/api/gemeenten").await;
     let names: Vec<&str> = list["municipalities"]

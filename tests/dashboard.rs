@@ -6,21 +6,6 @@ mod common;
 use common::{Browser, TestApp, PASSWORD};
 use reqwest::StatusCode;
 
-/// Generated history for one municipality (see scripts/seed-figures.sql).
-async fn seed(app: &TestApp, name: &str, editions: i32, items: i32) -> i64 {
-    sqlx::raw_sql(include_str!("../scripts/seed-figures.sql"))
-        .execute(&app.db)
-        .await
-        .unwrap();
-    sqlx::query_scalar("SELECT seed_figures($1, $2, $3, 2021)")
-        .bind(name)
-        .bind(editions)
-        .bind(items)
-        .fetch_one(&app.db)
-        .await
-        .unwrap()
-}
-
 /// A signed-in account with a role for one municipality.
 async fn staff(app: &TestApp, person: &str, role: &str, municipality_id: i64) -> Browser {
     let email = common::email_for(person);
@@ -261,9 +246,9 @@ async fn assert_page_matches_database(
 #[tokio::test]
 async fn the_figures_on_the_dashboard_equal_a_count_in_the_database() {
     let app = TestApp::spawn().await;
-    let raalte = seed(&app, "Raalte", 3, 60).await;
+    let raalte = app.seed_figures("Raalte", 3, 60, 2021).await;
     // Another municipality's matches must not leak into Raalte's figures.
-    seed(&app, "Deventer", 2, 40).await;
+    app.seed_figures("Deventer", 2, 40, 2021).await;
     let viewer = staff(&app, "Gemma Raalte", "gemeente", raalte).await;
 
     let html = viewer.get_html(&format!("/cijfers/{raalte}")).await;
@@ -320,7 +305,7 @@ async fn the_figures_on_the_dashboard_equal_a_count_in_the_database() {
 #[tokio::test]
 async fn the_dashboard_shows_figures_not_names() {
     let app = TestApp::spawn().await;
-    let raalte = seed(&app, "Raalte", 2, 40).await;
+    let raalte = app.seed_figures("Raalte", 2, 40, 2021).await;
     let makelaar = staff(&app, "Mark Makelaar", "makelaar", raalte).await;
 
     for path in [
@@ -351,7 +336,7 @@ async fn the_dashboard_shows_figures_not_names() {
 #[tokio::test]
 async fn every_table_can_be_downloaded_as_csv_with_the_same_figures() {
     let app = TestApp::spawn().await;
-    let raalte = seed(&app, "Raalte", 2, 40).await;
+    let raalte = app.seed_figures("Raalte", 2, 40, 2021).await;
     let viewer = staff(&app, "Gemma Raalte", "gemeente", raalte).await;
     let html = viewer.get_html(&format!("/cijfers/{raalte}")).await;
 
@@ -400,8 +385,8 @@ async fn every_table_can_be_downloaded_as_csv_with_the_same_figures() {
 #[tokio::test]
 async fn a_gemeente_viewer_cannot_see_another_municipality() {
     let app = TestApp::spawn().await;
-    let raalte = seed(&app, "Raalte", 2, 40).await;
-    let deventer = seed(&app, "Deventer", 2, 40).await;
+    let raalte = app.seed_figures("Raalte", 2, 40, 2021).await;
+    let deventer = app.seed_figures("Deventer", 2, 40, 2021).await;
     let viewer = staff(&app, "Gemma Raalte", "gemeente", raalte).await;
 
     assert_eq!(

@@ -187,6 +187,30 @@ impl TestApp {
         browser
     }
 
+    /// Generated history for one municipality: `editions` events from
+    /// `first_year`, `items` items each, with matches in every status (see
+    /// scripts/seed-figures.sql, which the dashboard benchmark uses too).
+    pub async fn seed_figures(
+        &self,
+        name: &str,
+        editions: i32,
+        items: i32,
+        first_year: i32,
+    ) -> i64 {
+        sqlx::raw_sql(include_str!("../../scripts/seed-figures.sql"))
+            .execute(&self.db)
+            .await
+            .unwrap();
+        sqlx::query_scalar("SELECT seed_figures($1, $2, $3, $4)")
+            .bind(name)
+            .bind(editions)
+            .bind(items)
+            .bind(first_year)
+            .fetch_one(&self.db)
+            .await
+            .unwrap()
+    }
+
     pub async fn item_title(&self, id: i64) -> String {
         sqlx::query_scalar("SELECT title FROM items WHERE id = $1")
             .bind(id)
