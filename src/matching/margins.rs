@@ -24,34 +24,14 @@ fn other_best(scores: &[(f64, usize)], skip: usize, nth: usize, floor: f64) -> f
         .map_or(floor, |&(s, _)| s.max(floor))
 }
 
-/// Confidence of every pair (same order as `pairs`, which holds all pairs
-/// above `w.min_suggestion`): its score plus the
-/// weighted, clamped margins over the request's next-best offer and over the
-/// offer's next-best request beyond its capacity.
-pub fn confidence(pairs: &[Suggestion], w: &Weights, cap_of: &dyn Fn(i64) -> u32) -> Vec<f64> {
-    let mut by_request: HashMap<i64, Vec<(f64, usize)>> = HashMap::new();
-    let mut by_offer: HashMap<i64, Vec<(f64, usize)>> = HashMap::new();
-    for (i, p) in pairs.iter().enumerate() {
-        by_request.entry(p.request).or_default().push((p.score, i));
-        by_offer.entry(p.offer).or_default().push((p.score, i));
-    }
-    for list in by_request.values_mut().chain(by_offer.values_mut()) {
-        list.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    }
-    let mut caps: HashMap<i64, usize> = HashMap::new();
+/// Confidence of every pair (same order as `pairs` and `margins`): its score
+/// plus the weighted, clamped margins over the request's next-best offer and
+/// over the offer's next-best request beyond its capacity.
+pub fn confidence(pairs: &[Suggestion], margins: &[Margins], w: &Weights) -> Vec<f64> {
     pairs
         .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let rm = by_request
-                .get(&p.request)
-                .map_or(0.0, |l| p.score - other_best(l, i, 0, w.min_suggestion));
-            let cap = *caps
-                .entry(p.offer)
-                .or_insert_with(|| cap_of(p.offer).max(1) as usize);
-            let om = by_offer.get(&p.offer).map_or(0.0, |l| {
-                p.score - other_best(l, i, cap - 1, w.min_suggestion)
-            });
+        .zip(margins)
+        .map(|(p, &(rm, om, _, _))| {
             // A margin means more for a pair that is itself fairly strong: a
             // lone faint candidate is not made trustworthy by being alone.
             let trust = (p.score / FULL_TRUST).min(1.0);
@@ -63,14 +43,14 @@ pub fn confidence(pairs: &[Suggestion], w: &Weights, cap_of: &dyn Fn(i64) -> u32
         .collect()
 }
 
-/// Raw margins of every pair: over the request's next-best offer, over the
-/// offer's next-best request beyond its capacity, whether it is its
-/// request's best offer and whether it is also within the offer's best.
-pub fn raw(
-    pairs: &[Suggestion],
-    floor: f64,
-    cap_of: &dyn Fn(i64) -> u32,
-) -> Vec<(f64, f64, bool, bool)> {
+/// Per pair: margin over the request's next-best offer, margin over the
+/// offer's next-best request beyond its capacity, whether it is its request's
+/// best offer, and whether it is also within the offer's best.
+pub type Margins = (f64, f64, bool, bool);
+
+/// The margins of every pair (see `Margins`); next-best scores below `floor`
+/// count as `floor`.
+pub fn raw(pairs: &[Suggestion], floor: f64, cap_of: &dyn Fn(i64) -> u32) -> Vec<Margins> {
     let mut by_request: HashMap<i64, Vec<(f64, usize)>> = HashMap::new();
     let mut by_offer: HashMap<i64, Vec<(f64, usize)>> = HashMap::new();
     for (i, p) in pairs.iter().enumerate() {
@@ -122,7 +102,7 @@ mod tests {
     fn clear_winner_gains_and_runner_up_loses() {
         let w = Weights::default();
         let pairs = [s(1, 10, 0.6), s(2, 10, 0.3)];
-        let c = confidence(&pairs, &w, &|_| 1);
+        let c = confidence(&pairs, &raw(&pairs, w.min_suggestion, &|_| 1), &w);
         assert!(c[0] > 0.6);
         assert!(c[1] < 0.3);
     }

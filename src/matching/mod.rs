@@ -324,8 +324,8 @@ impl Market {
             cap_of(p.offer);
         }
         let cap_of = |offer: i64| caps.get(&offer).copied().unwrap_or(1);
-        let confidence = margins::confidence(&all, w, &cap_of);
         let raw = margins::raw(&all, w.min_suggestion, &cap_of);
+        let confidence = margins::confidence(&all, &raw, w);
         let kind = |item: i64| {
             self.party_of(item)
                 .and_then(|p| self.parties.get(&p))

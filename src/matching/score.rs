@@ -21,12 +21,8 @@ pub struct Weights {
     pub title_blend: f64,
     /// Lowest score a suggestion may have.
     pub min_suggestion: f64,
-    /// Lowest score a proposed match may have.
-    pub min_proposal: f64,
     /// Lowest score of each direction of a two-way candidate.
     pub min_two_way: f64,
-    /// Extra weight, in the assignment, for each pair of a two-way candidate.
-    pub two_way_bonus: f64,
     /// Share of the text part that does not depend on category fit.
     pub category_floor: f64,
     /// How much a request's margin over its next-best offer adds to a pair's
@@ -47,9 +43,7 @@ impl Default for Weights {
             place: 0.035,
             fit: 0.055,
             min_suggestion: 0.15,
-            min_proposal: 0.48,
             min_two_way: 0.22,
-            two_way_bonus: 0.2,
             category_floor: 0.4,
             request_margin: 1.5,
             offer_margin: 0.0,

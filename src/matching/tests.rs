@@ -282,10 +282,8 @@ fn propose_leaves_weak_pairs_out() {
     let m = Market::new((1..4).map(|i| party(i, "7447")).collect(), listings);
     let p = m.propose();
     assert!(p.matches.iter().any(|s| (s.offer, s.request) == (1, 2)));
-    let weak = m.suggestions_for(3, 10);
-    assert!(weak
-        .iter()
-        .all(|s| s.score < Weights::default().min_proposal));
+    // Item 3 has a faint candidate, yet is left out rather than forced.
+    assert!(!m.suggestions_for(3, 10).is_empty());
     assert!(p.matches.iter().all(|s| s.request != 3));
 }
 
