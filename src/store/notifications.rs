@@ -58,10 +58,3 @@ pub async fn mark_all_read(db: &PgPool, user_id: i64) -> sqlx::Result<()> {
         .await?;
     Ok(())
 }
-
-pub async fn unread_count(db: &PgPool, user_id: i64) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT count(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
-        .bind(user_id)
-        .fetch_one(db)
-        .await
-}

@@ -3,13 +3,12 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::auth::{CsrfForm, Ctx};
 use super::error::AppError;
-use super::page::{render, Layout};
+use super::page::{form_status, render, Layout};
 use super::AppState;
 use crate::domain::forms::AccountInput;
 use crate::domain::validation::{self as v, FieldErrors};
@@ -63,11 +62,7 @@ async fn admin_page(
     link: Option<String>,
 ) -> Result<Response, AppError> {
     ctx.form_token().await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(&errors);
     let page = render(&AdminPage {
         layout: ctx.layout().await?,
         municipalities: municipalities::all(&app.db).await?,
@@ -176,11 +171,7 @@ async fn invitation_page(
         .await?
         .ok_or(AppError::NotFound)?;
     ctx.form_token().await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(&errors);
     let account = if account.email.is_empty() {
         AccountInput {
             email: invitation.email.clone(),

@@ -3,13 +3,12 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::auth::{CsrfForm, Ctx};
 use super::error::AppError;
-use super::page::{render, Layout};
+use super::page::{form_status, render, Layout};
 use super::{parse_id, policy, AppState};
 use crate::domain::match_status::{Action, Actor, MatchStatus};
 use crate::domain::validation::{self as v, FieldErrors};
@@ -138,11 +137,7 @@ async fn show_page(
         .collect();
     let status = m.status();
     let terms = terms.unwrap_or_else(|| TermsInput::from_match(&m));
-    let status_code = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status_code = form_status(&errors);
     let page = render(&ShowPage {
         layout: ctx.layout().await?,
         can_edit_terms: !status.is_final(),

@@ -5,7 +5,7 @@ use super::auth::{CsrfForm, Ctx};
 use super::error::AppError;
 use super::events::managed_event;
 use super::matches::TermsInput;
-use super::page::{render, Layout};
+use super::page::{form_status, render, Layout};
 use super::AppState;
 use crate::domain::validation::{self as v, FieldErrors};
 use crate::domain::{Category, OrganisationKind};
@@ -14,7 +14,6 @@ use crate::store::matches::{self};
 use crate::store::notaris;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -86,11 +85,7 @@ async fn notaris_page(
     registered: Option<i64>,
 ) -> Result<Response, AppError> {
     ctx.form_token().await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(&errors);
     let page = render(&NotarisPage {
         layout: ctx.layout().await?,
         participants: events::participants(&app.db, event.id).await?,

@@ -2,10 +2,12 @@
 //! token, and rendering a template into a response.
 
 use askama::Template;
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
 use super::auth::Ctx;
 use super::error::AppError;
+use crate::domain::validation::FieldErrors;
 use crate::store::accounts::SessionUser;
 
 pub struct Layout {
@@ -31,6 +33,15 @@ impl Ctx {
             csrf: self.csrf.clone(),
             path: self.path.clone(),
         })
+    }
+}
+
+/// A form page comes back with 422 when it shows errors, 200 otherwise.
+pub fn form_status(errors: &FieldErrors) -> StatusCode {
+    if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
     }
 }
 
