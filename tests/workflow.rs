@@ -611,6 +611,44 @@ async fn new_items_go_to_the_beursvloer_the_organisation_registered_for() {
         .await
         .contains("Hulp bij de schoolwebsite"));
 
+    // Once the event is closed, editing the item keeps it with its event.
+    let status_page = format!("/beursvloeren/{}", f.event);
+    let closed = f
+        .makelaar
+        .submit(
+            &status_page,
+            &format!("{status_page}/status"),
+            &[("status", "closed")],
+        )
+        .await;
+    assert_eq!(closed.status(), StatusCode::SEE_OTHER);
+    let edit = format!("/items/{id}/bewerken");
+    assert!(f
+        .school
+        .get_html(&edit)
+        .await
+        .contains(&format!("<option value=\"{event_id}\" selected>")));
+    let saved = f
+        .school
+        .submit(
+            &edit,
+            &edit,
+            &[
+                ("direction", "request"),
+                ("category", "kennis"),
+                ("title", "Hulp bij de nieuwe schoolwebsite"),
+                ("event_id", &event_id.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let kept: Option<i64> = sqlx::query_scalar("SELECT event_id FROM items WHERE id = $1")
+        .bind(id)
+        .fetch_one(&f.app.db)
+        .await
+        .unwrap();
+    assert_eq!(kept, Some(event_id));
+
     // Not for an event the organisation did not register for.
     let outsider = f.app.register("Dirk", "Garage Dirk", "bedrijf").await;
     let refused = outsider

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::auth::{CsrfForm, Ctx};
 use super::error::AppError;
 use super::limits;
-use super::page::{render, Layout};
+use super::page::{form_status, render, Layout};
 use super::suggestions::{self, Counterpart};
 use super::{parse_id, policy, AppState};
 use crate::domain::forms::ItemInput;
@@ -180,6 +180,14 @@ async fn form_page(
     let organisations = organisations::by_ids(&app.db, &user.organisation_ids).await?;
     let mut events = events::open_for_organisations(&app.db, &user.organisation_ids).await?;
     events.dedup_by_key(|(id, _, _)| *id);
+    // An item being edited keeps offering the (perhaps closed) event it belongs to.
+    if let (Some(_), Ok(current)) = (item_id, input.event_id.parse::<i64>()) {
+        if !events.iter().any(|(id, _, _)| *id == current) {
+            if let Some(e) = events::get(&app.db, current).await? {
+                events.push((e.id, e.name, 0));
+            }
+        }
+    }
     let mut input = input;
     // A new item is for the coming beursvloer the organisation registered for.
     if item_id.is_none() && input.event_id.is_empty() && errors.is_empty() {
@@ -187,11 +195,7 @@ async fn form_page(
             input.event_id = id.to_string();
         }
     }
-    let status = if errors.is_empty() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(&errors);
     let page = render(&FormPage {
         layout: ctx.layout().await?,
         item_id,
@@ -247,7 +251,7 @@ pub async fn create(
         }
     };
     policy::manage_organisation(&user, organisation_id)?;
-    let event_id = match chosen_event(&app, organisation_id, &input.event_id).await? {
+    let event_id = match chosen_event(&app, organisation_id, None, &input.event_id).await? {
         Ok(event_id) => event_id,
         Err(errors) => return form_page(&app, &mut ctx, None, input, errors).await,
     };
@@ -264,10 +268,12 @@ pub async fn create(
     }
 }
 
-/// The event chosen on the form, if the organisation takes part in it.
+/// The event chosen on the form, if the organisation takes part in it (or
+/// the item already belongs to it).
 async fn chosen_event(
     app: &AppState,
     organisation_id: i64,
+    current: Option<i64>,
     raw: &str,
 ) -> Result<Result<Option<i64>, FieldErrors>, AppError> {
     if raw.trim().is_empty() {
@@ -275,7 +281,8 @@ async fn chosen_event(
     }
     let allowed = events::open_for_organisations(&app.db, &[organisation_id]).await?;
     Ok(match raw.parse::<i64>() {
-        Ok(id) if allowed.iter().any(|(e, _, _)| *e == id) => Ok(Some(id)),
+        // An item may keep the event it already belongs to, even once closed.
+        Ok(id) if Some(id) == current || allowed.iter().any(|(e, _, _)| *e == id) => Ok(Some(id)),
         _ => {
             let mut errors = FieldErrors::new();
             errors.add(
@@ -324,14 +331,11 @@ pub async fn update(
     CsrfForm(input): CsrfForm<ItemInput>,
 ) -> Result<Response, AppError> {
     let item = editable(&app, &ctx, &id).await?;
-    let event_id = match chosen_event(&app, item.organisation_id, &input.event_id).await? {
-        Ok(event_id) => event_id,
-        // An item keeps a closed event it already belonged to.
-        Err(_) if input.event_id == item.event_id.map(|e| e.to_string()).unwrap_or_default() => {
-            item.event_id
-        }
-        Err(errors) => return form_page(&app, &mut ctx, Some(item.id), input, errors).await,
-    };
+    let event_id =
+        match chosen_event(&app, item.organisation_id, item.event_id, &input.event_id).await? {
+            Ok(event_id) => event_id,
+            Err(errors) => return form_page(&app, &mut ctx, Some(item.id), input, errors).await,
+        };
     match input.validate() {
         Ok(changed) => {
             items::update(&app.db, item.id, event_id, &changed).await?;

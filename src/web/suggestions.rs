@@ -75,10 +75,15 @@ pub struct ForYou {
     pub back: Option<(Item, Item)>,
 }
 
+/// How many of an organisation's own items "Suggesties voor jou" looks at.
+const FOR_YOU_ITEMS: usize = 10;
+
 /// Suggestions across these open items of one organisation, two-way first.
 pub async fn for_organisation_items(db: &PgPool, own: &[Item]) -> Result<Vec<ForYou>, AppError> {
     let mut scored: Vec<(i64, i64, Suggestion)> = Vec::new(); // (ours, theirs, suggestion)
-    for item in own.iter().filter(|i| i.is_open()) {
+                                                              // One SQL candidate search per item: the newest open items only, so the
+                                                              // page stays fast for an organisation with a long list.
+    for item in own.iter().filter(|i| i.is_open()).take(FOR_YOU_ITEMS) {
         for s in scored_for(db, item.id, 3).await? {
             let theirs = if s.offer == item.id {
                 s.request
