@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Score the matching module through the real CLI path (import into a private
+# Postgres, suggest, propose) on an exchange file and its gold pairs.
+#   scripts/eval-matching.sh [DATA.json GOLD.json]   (default: the dev set)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data="${1:-tests/data/dev.json}"
+gold="${2:-tests/data/dev.gold.json}"
+scorer="${SCORER:-../shared/eval/score.py}"
+event="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["event"]["key"])' "$data")"
+
+scripts/ensure-postgres.sh
+cargo build --quiet --release --bin beursvloer
+bin="${CARGO_TARGET_DIR:-target}/release/beursvloer"
+export BEURSVLOER_DATA="${TMPDIR:-/tmp}/beursvloer-eval-$(id -u)-$$"
+mkdir -p "$BEURSVLOER_DATA" && chmod 755 "$BEURSVLOER_DATA"
+out="$(mktemp -d)"
+cleanup() { "$bin" db stop >/dev/null || true; rm -rf "$BEURSVLOER_DATA" "$out"; }
+trap cleanup EXIT
+DATABASE_URL="$("$bin" db start | sed -n 's/^DATABASE_URL=//p')"
+export DATABASE_URL
+
+"$bin" import "$data" >/dev/null
+"$bin" suggest --event "$event" --json > "$out/suggest.json"
+"$bin" propose --event "$event" --json > "$out/propose.json"
+python3 "$scorer" "$gold" "$out/suggest.json" "$out/propose.json"
