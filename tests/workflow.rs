@@ -676,3 +676,134 @@ async fn new_items_go_to_the_beursvloer_the_organisation_registered_for() {
         0
     );
 }
+
+impl Floor {
+    /// A new organisation that registers for the event with one offer and one request.
+    async fn join(
+        &self,
+        person: &str,
+        org: &str,
+        kind: &str,
+        offer: (&str, &str),
+        request: (&str, &str),
+    ) {
+        let browser = self.app.register(person, org, kind).await;
+        browser
+            .post_item("offer", "faciliteiten", offer.0, offer.1)
+            .await;
+        browser
+            .post_item("request", "faciliteiten", request.0, request.1)
+            .await;
+        let id: i64 = sqlx::query_scalar("SELECT id FROM organisations WHERE name = $1")
+            .bind(org)
+            .fetch_one(&self.app.db)
+            .await
+            .unwrap();
+        let page = format!("/beursvloeren/{}", self.event);
+        let r = browser
+            .submit(
+                &page,
+                &format!("{page}/aanmelden"),
+                &[("organisation_id", &id.to_string())],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+}
+
+#[tokio::test]
+async fn three_organisations_that_help_each_other_round_are_proposed_as_a_kringruil() {
+    let floor = floor().await;
+    // The theatre needs sound, the brass band needs photos, the photo club
+    // needs a rehearsal room: each offers what the next one needs.
+    floor
+        .join(
+            "Tess",
+            "Toneelgroep Het Doek",
+            "vrijwilligersorganisatie",
+            (
+                "Repetitieruimte op dinsdagavond",
+                "Onze repetitieruimte met podium is op dinsdagavond vrij.",
+            ),
+            (
+                "Geluidsinstallatie voor de voorstelling",
+                "We zoeken een geluidsinstallatie met microfoons voor onze voorstelling.",
+            ),
+        )
+        .await;
+    floor
+        .join(
+            "Harm",
+            "Harmonie Excelsior",
+            "vrijwilligersorganisatie",
+            ("Geluidsinstallatie te leen", "Onze geluidsinstallatie met microfoons en speakers is te leen voor een voorstelling."),
+            ("Fotograaf voor ons jubileumconcert", "Wie maakt een fotoreportage van ons jubileumconcert? Foto's voor de website."),
+        )
+        .await;
+    floor
+        .join(
+            "Femke",
+            "Fotoclub Scherpstellers",
+            "vrijwilligersorganisatie",
+            ("Fotoreportage van uw concert of jubileum", "Onze leden maken een fotoreportage van uw concert of jubileum."),
+            ("Repetitieruimte voor de fotoclub", "Wij zoeken een ruimte op dinsdagavond voor onze clubavond, een repetitieruimte of zaaltje."),
+        )
+        .await;
+
+    let workspace = format!("/beursvloeren/{}/werkplaats", floor.event);
+    let html = floor.makelaar.get_html(&workspace).await;
+    let section = &html[html.find("id=\"kringruil\"").expect("a kringruil section")..];
+    for org in [
+        "Toneelgroep Het Doek",
+        "Harmonie Excelsior",
+        "Fotoclub Scherpstellers",
+    ] {
+        assert!(section.contains(org), "{org} takes part in the cycle");
+    }
+    let marker = "id=\"cycle-1\"";
+    let at = section.find(marker).expect("a cycle to choose");
+    let before = &section[..at];
+    let start = before.rfind("value=\"").unwrap() + "value=\"".len();
+    let value: String = before[start..].chars().take_while(|c| *c != '"').collect();
+    assert_eq!(value.split('_').count(), 3, "three legs: {value}");
+
+    let r = floor
+        .makelaar
+        .submit(
+            &workspace,
+            &format!("/beursvloeren/{}/voorstellen", floor.event),
+            &[("pair", &value), ("besluit", "voorstellen")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let legs: Vec<(String, String)> = sqlx::query_as(
+        "SELECT o.title, r.title FROM matches m
+         JOIN items o ON o.id = m.offer_id JOIN items r ON r.id = m.request_id
+         ORDER BY o.title",
+    )
+    .fetch_all(&floor.app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        legs,
+        vec![
+            (
+                "Fotoreportage van uw concert of jubileum".to_string(),
+                "Fotograaf voor ons jubileumconcert".to_string()
+            ),
+            (
+                "Geluidsinstallatie te leen".to_string(),
+                "Geluidsinstallatie voor de voorstelling".to_string()
+            ),
+            (
+                "Repetitieruimte op dinsdagavond".to_string(),
+                "Repetitieruimte voor de fotoclub".to_string()
+            ),
+        ]
+    );
+    let after = floor.makelaar.get_html(&workspace).await;
+    assert!(
+        !after.contains("id=\"kringruil\""),
+        "a proposed cycle leaves the list"
+    );
+}

@@ -5,6 +5,7 @@
 
 mod accept;
 mod assign;
+mod cycles;
 mod features;
 mod margins;
 mod score;
@@ -17,6 +18,7 @@ use std::collections::{HashMap, HashSet};
 use crate::domain::{Category, Direction, OrganisationKind};
 
 pub use assign::{assign, capacity, Edge};
+pub use cycles::Cycle;
 pub use score::{category_fit, Weights};
 pub use two_way::harmonic_mean;
 
@@ -285,6 +287,13 @@ impl Market {
     pub fn two_way(&self) -> Vec<TwoWay> {
         let pairs = self.all_pairs(self.weights.min_two_way);
         two_way::candidates(&pairs, &|id| self.party_of(id))
+    }
+
+    /// Exchange cycles (kringruil) among the candidate pairs: three
+    /// organisations that help each other round, disjoint, best first.
+    pub fn cycles(&self) -> Vec<Cycle> {
+        let pairs = self.all_pairs(self.weights.min_two_way);
+        cycles::candidates(&pairs, &|id| self.party_of(id))
     }
 
     /// Global assignment maximising the total acceptance probability above

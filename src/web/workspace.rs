@@ -27,12 +27,27 @@ pub struct QueueRow {
     pub back: Option<(Item, Item)>,
 }
 
+/// One leg of an exchange cycle as shown.
+pub struct Leg {
+    pub offer: Item,
+    pub request: Item,
+    pub reasons: Vec<String>,
+}
+
+/// An exchange cycle (kringruil) of three organisations.
+pub struct CycleRow {
+    pub value: String,
+    pub legs: Vec<Leg>,
+    pub percent: u32,
+}
+
 #[derive(Template)]
 #[template(path = "events/workspace.html")]
 struct Workspace {
     layout: Layout,
     event: Event,
     queue: Vec<QueueRow>,
+    cycles: Vec<CycleRow>,
     unmatched: Vec<Item>,
     matches: Vec<Match>,
     notice: Option<String>,
@@ -52,11 +67,20 @@ pub struct NoticeQuery {
     melding: String,
 }
 
-/// The proposal for an event, minus pairs already handled, as queue rows,
-/// two-way first.
-async fn queue(app: &AppState, event: &Event) -> Result<(Vec<QueueRow>, Vec<Item>), AppError> {
+/// What the workspace lists: the queue (two-way first), the exchange
+/// cycles and the requests without any suggestion.
+struct Lists {
+    queue: Vec<QueueRow>,
+    cycles: Vec<CycleRow>,
+    unmatched: Vec<Item>,
+}
+
+/// The proposal for an event and its exchange cycles, minus pairs already
+/// handled.
+async fn queue(app: &AppState, event: &Event) -> Result<Lists, AppError> {
     let loaded = market::for_event(&app.db, event.id).await?;
     let proposal = loaded.market.propose();
+    let cycles = loaded.market.cycles();
     let handled: HashSet<(i64, i64)> = matches::handled_pairs(&app.db, event.id)
         .await?
         .into_iter()
@@ -74,6 +98,11 @@ async fn queue(app: &AppState, event: &Event) -> Result<(Vec<QueueRow>, Vec<Item
         .flat_map(|m| [m.offer, m.request])
         .collect();
     ids.extend(&unmatched_ids);
+    ids.extend(
+        cycles
+            .iter()
+            .flat_map(|c| c.legs.iter().flat_map(|l| [l.offer, l.request])),
+    );
     let found: HashMap<i64, Item> = items::by_ids(&app.db, &ids)
         .await?
         .into_iter()
@@ -98,7 +127,7 @@ async fn queue(app: &AppState, event: &Event) -> Result<(Vec<QueueRow>, Vec<Item
         in_two_way.insert((g.offer, g.request));
         in_two_way.insert((r.offer, r.request));
         rows.push(QueueRow {
-            value: format!("{}-{}_{}-{}", g.offer, g.request, r.offer, r.request),
+            value: pairs_value([(g.offer, g.request), (r.offer, r.request)].into_iter()),
             offer: o1,
             request: r1,
             percent: (t.score * 100.0).round() as u32,
@@ -114,7 +143,7 @@ async fn queue(app: &AppState, event: &Event) -> Result<(Vec<QueueRow>, Vec<Item
             continue;
         };
         rows.push(QueueRow {
-            value: format!("{}-{}", m.offer, m.request),
+            value: pairs_value(std::iter::once((m.offer, m.request))),
             offer,
             request,
             percent: (m.score * 100.0).round() as u32,
@@ -122,8 +151,46 @@ async fn queue(app: &AppState, event: &Event) -> Result<(Vec<QueueRow>, Vec<Item
             back: None,
         });
     }
+    let cycles = cycles
+        .iter()
+        .filter(|c| {
+            !c.legs
+                .iter()
+                .any(|l| handled.contains(&(l.offer, l.request)))
+        })
+        .filter_map(|c| {
+            let legs = c
+                .legs
+                .iter()
+                .map(|l| {
+                    Some(Leg {
+                        offer: item(l.offer)?,
+                        request: item(l.request)?,
+                        reasons: l.reasons.clone(),
+                    })
+                })
+                .collect::<Option<Vec<Leg>>>()?;
+            Some(CycleRow {
+                value: pairs_value(c.legs.iter().map(|l| (l.offer, l.request))),
+                legs,
+                percent: (c.score * 100.0).round() as u32,
+            })
+        })
+        .collect();
     let unmatched = unmatched_ids.into_iter().filter_map(item).collect();
-    Ok((rows, unmatched))
+    Ok(Lists {
+        queue: rows,
+        cycles,
+        unmatched,
+    })
+}
+
+/// The form value of a group of pairs: "offer-request_offer-request...".
+fn pairs_value(pairs: impl Iterator<Item = (i64, i64)>) -> String {
+    pairs
+        .map(|(o, r)| format!("{o}-{r}"))
+        .collect::<Vec<_>>()
+        .join("_")
 }
 
 pub async fn workspace(
@@ -133,20 +200,26 @@ pub async fn workspace(
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, AppError> {
     let event = managed_event(&app, &ctx, &key).await?;
-    let (queue, unmatched) = queue(&app, &event).await?;
+    let Lists {
+        queue,
+        cycles,
+        unmatched,
+    } = queue(&app, &event).await?;
     let matches = matches::of_event(&app.db, event.id).await?;
     ctx.form_token().await?;
     render(&Workspace {
         layout: ctx.layout().await?,
         event,
         queue,
+        cycles,
         unmatched,
         matches,
         notice: Some(q.melding).filter(|m| !m.is_empty()),
     })
 }
 
-/// Parse "offer-request" or "offer-request_offer-request" (two-way).
+/// Parse "offer-request", "offer-request_offer-request" (two-way) or three
+/// pairs (an exchange cycle).
 fn parse_pairs(value: &str) -> Option<Vec<(i64, i64)>> {
     value
         .split('_')
@@ -179,10 +252,12 @@ pub async fn decide(
     // Only pairs of this event's open items; and with the matcher's score and reasons.
     let loaded = market::for_event(&app.db, event.id).await?;
     let proposal = loaded.market.propose();
+    let cycles = loaded.market.cycles();
     let scored: HashMap<(i64, i64), &crate::matching::Suggestion> = proposal
         .matches
         .iter()
         .chain(proposal.two_way.iter().flat_map(|t| [&t.give, &t.ret]))
+        .chain(cycles.iter().flat_map(|c| c.legs.iter()))
         .map(|s| ((s.offer, s.request), s))
         .collect();
     let mut done = 0;
@@ -295,5 +370,10 @@ mod tests {
         assert_eq!(super::parse_pairs("3-4"), Some(vec![(3, 4)]));
         assert_eq!(super::parse_pairs("3-4_5-6"), Some(vec![(3, 4), (5, 6)]));
         assert_eq!(super::parse_pairs("3-x"), None);
+        let cycle = [(1, 2), (3, 4), (5, 6)];
+        assert_eq!(
+            super::parse_pairs(&super::pairs_value(cycle.into_iter())),
+            Some(cycle.to_vec())
+        );
     }
 }
