@@ -23,7 +23,9 @@ pub struct Edge {
 
 /// How many requests one offer can serve. Spaces, networks and lent
 /// equipment serve several; people and goods serve as many as their
-/// quantity or hours allow; default one.
+/// quantity or hours allow, and at least two unless the offer is one single
+/// thing or person: most standing offers (a team, a stock of furniture)
+/// answer more than one request.
 pub fn capacity(category: Category, text: &str, quantity: Option<&str>, hours: Option<f64>) -> u32 {
     let folded = text::fold(text);
     let lends = ["te leen", "uitlenen", "uitleen", "lenen", "verhuur"]
@@ -38,11 +40,9 @@ pub fn capacity(category: Category, text: &str, quantity: Option<&str>, hours: O
         Category::Faciliteiten | Category::Netwerk => 3,
         Category::Kennis | Category::Creativiteit => 2,
         Category::Menskracht if count >= 10.0 || hours >= 60.0 => 3,
-        Category::Menskracht if count >= 4.0 || hours >= 20.0 => 2,
-        Category::Menskracht => 1,
         Category::Materiaal if lends => 3,
-        Category::Materiaal if count >= 10.0 => 2,
-        Category::Materiaal => 1,
+        Category::Menskracht | Category::Materiaal if count == 1.0 => 1,
+        Category::Menskracht | Category::Materiaal => 2,
     };
     cap.max(1)
 }
@@ -268,7 +268,8 @@ mod tests {
     #[test]
     fn capacity_follows_the_offer() {
         assert_eq!(capacity(Category::Faciliteiten, "zaal", None, None), 3);
-        assert_eq!(capacity(Category::Materiaal, "verf", None, None), 1);
+        assert_eq!(capacity(Category::Materiaal, "verf", None, None), 2);
+        assert_eq!(capacity(Category::Materiaal, "bus", Some("1 bus"), None), 1);
         assert_eq!(capacity(Category::Materiaal, "bus te leen", None, None), 3);
         assert_eq!(
             capacity(Category::Menskracht, "", Some("30 medewerkers"), None),

@@ -80,6 +80,10 @@ pub struct ItemText {
     pub feats: Vec<Feat>,
     /// The title's features alone (same keys and IDF), unit length.
     pub title: Vec<Feat>,
+    /// Character n-grams of the stems, TF-IDF weighted, unit length: links
+    /// words that share a root without a rule for it ("graafwerk" and
+    /// "minigraver", "vastlassen" and "lassers").
+    pub grams: Vec<Feat>,
 }
 
 /// Field weights and expansion discounts.
@@ -231,15 +235,96 @@ pub fn build(items: &[Fields<'_>]) -> (Vocab, Vec<ItemText>) {
         feats.sort_by_key(|f| f.key);
         feats
     };
+    let grams = gram_vectors(&tokens);
     let texts = raw
         .into_iter()
         .zip(titles)
-        .map(|(full, title)| ItemText {
+        .zip(grams)
+        .map(|((full, title), grams)| ItemText {
             feats: weigh(full),
             title: weigh(title),
+            grams,
         })
         .collect();
     (vocab, texts)
+}
+
+/// Length of the character n-grams.
+const GRAM: usize = 4;
+
+/// The character n-grams of one stem, with word boundaries marked, each as
+/// a 64-bit FNV-1a hash (no string per n-gram).
+fn grams_of(stem: &str, out: &mut Vec<u64>) {
+    let chars: Vec<char> = std::iter::once('^')
+        .chain(stem.chars())
+        .chain(std::iter::once('$'))
+        .collect();
+    if chars.len() <= GRAM {
+        return;
+    }
+    out.extend(chars.windows(GRAM).map(|w| {
+        w.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &c| {
+            (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3)
+        })
+    }));
+}
+
+/// TF-IDF weighted, unit-length character n-gram vectors of all items.
+fn gram_vectors(tokens: &[Vec<(Token, f32)>]) -> Vec<Vec<Feat>> {
+    let mut ids: HashMap<u64, u32> = HashMap::new();
+    let mut df: Vec<u32> = Vec::new();
+    let mut grams = Vec::new();
+    let raw: Vec<HashMap<u32, f32>> = tokens
+        .iter()
+        .map(|toks| {
+            let mut acc: HashMap<u32, f32> = HashMap::new();
+            for (t, w) in toks {
+                grams.clear();
+                grams_of(&t.stem, &mut grams);
+                for &g in &grams {
+                    let next = u32::try_from(ids.len()).unwrap_or(u32::MAX);
+                    let id = *ids.entry(g).or_insert(next);
+                    if id as usize == df.len() {
+                        df.push(0);
+                    }
+                    *acc.entry(id).or_insert(0.0) += w;
+                }
+            }
+            for &id in acc.keys() {
+                df[id as usize] += 1;
+            }
+            acc
+        })
+        .collect();
+    let n = tokens.len().max(1) as f32;
+    raw.into_iter()
+        .map(|acc| {
+            let mut feats: Vec<Feat> = acc
+                .into_iter()
+                .map(|(key, sum)| {
+                    let tf = 1.0 + sum.ln().max(0.0);
+                    let idf = (n / df[key as usize].max(1) as f32).ln().max(0.0);
+                    Feat {
+                        key,
+                        weight: tf * idf,
+                        surface: 0,
+                    }
+                })
+                .collect();
+            let norm = feats
+                .iter()
+                .map(|f| f.weight * f.weight)
+                .sum::<f32>()
+                .sqrt();
+            if norm > 0.0 {
+                for f in &mut feats {
+                    f.weight /= norm;
+                }
+            }
+            feats.sort_by_key(|f| f.key);
+            feats
+        })
+        .collect()
 }
 
 /// Per surface word, the stems of the roots it is derived from, kept only

@@ -23,7 +23,7 @@ pub use score::{category_fit, Weights};
 pub use two_way::harmonic_mean;
 
 use features::{Fields, ItemText, Vocab};
-use score::ItemFacts;
+use score::{ItemFacts, Parts};
 
 /// An organisation taking part.
 #[derive(Debug, Clone)]
@@ -154,6 +154,11 @@ impl Market {
 
     /// Score offer position `o` against request position `r`.
     fn score_pair(&self, o: usize, r: usize, with_reasons: bool) -> Option<Suggestion> {
+        self.score_parts(o, r, with_reasons).map(|(s, _)| s)
+    }
+
+    /// `score_pair` with the parts of the score (for the acceptance model).
+    fn score_parts(&self, o: usize, r: usize, with_reasons: bool) -> Option<(Suggestion, Parts)> {
         let scored = score::score(
             &self.weights,
             &self.vocab,
@@ -161,12 +166,13 @@ impl Market {
             (&self.facts(r), &self.texts[r]),
             with_reasons,
         )?;
-        Some(Suggestion {
+        let suggestion = Suggestion {
             offer: self.listings[o].id,
             request: self.listings[r].id,
             score: scored.score,
             reasons: scored.reasons,
-        })
+        };
+        Some((suggestion, scored.parts))
     }
 
     /// Counterparts of item `i` scored best first, above `min`, at most `limit`.
@@ -178,6 +184,36 @@ impl Market {
         acc: &mut Vec<f32>,
         with_reasons: bool,
     ) -> Vec<Suggestion> {
+        let mut out: Vec<Suggestion> = self
+            .counterparts_with_parts(i, limit, min, acc)
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect();
+        if !with_reasons {
+            return out;
+        }
+        // Reasons only for what is returned.
+        for s in &mut out {
+            if let (Some(&o), Some(&r)) =
+                (self.position.get(&s.offer), self.position.get(&s.request))
+            {
+                if let Some(full) = self.score_pair(o, r, true) {
+                    s.reasons = full.reasons;
+                }
+            }
+        }
+        out
+    }
+
+    /// Counterparts of item `i` with the parts of their scores, best first,
+    /// above `min`, at most `limit`, without reasons.
+    fn counterparts_with_parts(
+        &self,
+        i: usize,
+        limit: usize,
+        min: f64,
+        acc: &mut Vec<f32>,
+    ) -> Vec<(Suggestion, Parts)> {
         let is_request = self.listings[i].direction == Direction::Request;
         let postings = if is_request {
             &self.offer_postings
@@ -212,36 +248,22 @@ impl Market {
         }
         hits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         hits.truncate(CANDIDATES.max(limit));
-        let mut out: Vec<Suggestion> = hits
+        let mut out: Vec<(Suggestion, Parts)> = hits
             .into_iter()
             .filter_map(|(_, j)| {
                 let j = j as usize;
                 let (o, r) = if is_request { (j, i) } else { (i, j) };
-                self.score_pair(o, r, false).map(|s| (s, o, r))
+                self.score_parts(o, r, false)
             })
-            .filter(|(s, _, _)| s.score >= min)
-            .map(|(s, _, _)| s)
+            .filter(|(s, _)| s.score >= min)
             .collect();
-        out.sort_by(|a, b| {
+        out.sort_by(|(a, _), (b, _)| {
             b.score
                 .total_cmp(&a.score)
                 .then(a.offer.cmp(&b.offer))
                 .then(a.request.cmp(&b.request))
         });
         out.truncate(limit);
-        if !with_reasons {
-            return out;
-        }
-        // Reasons only for what is returned.
-        for s in &mut out {
-            if let (Some(&o), Some(&r)) =
-                (self.position.get(&s.offer), self.position.get(&s.request))
-            {
-                if let Some(full) = self.score_pair(o, r, true) {
-                    s.reasons = full.reasons;
-                }
-            }
-        }
         out
     }
 
@@ -275,10 +297,18 @@ impl Market {
 
     /// Candidate pairs of every request above `min`.
     fn all_pairs(&self, min: f64) -> Vec<Suggestion> {
+        self.all_pairs_with_parts(min)
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect()
+    }
+
+    /// `all_pairs` with the parts of each score.
+    fn all_pairs_with_parts(&self, min: f64) -> Vec<(Suggestion, Parts)> {
         let mut acc = Vec::new();
         (0..self.listings.len())
             .filter(|&i| self.listings[i].direction == Direction::Request)
-            .flat_map(|i| self.counterparts(i, PAIRS_PER_REQUEST, min, &mut acc, false))
+            .flat_map(|i| self.counterparts_with_parts(i, PAIRS_PER_REQUEST, min, &mut acc))
             .collect()
     }
 
@@ -316,7 +346,10 @@ impl Market {
     #[doc(hidden)]
     pub fn candidate_features(&self) -> Vec<(Suggestion, Vec<f64>)> {
         let w = &self.weights;
-        let all = self.all_pairs(w.min_suggestion);
+        let (all, parts): (Vec<Suggestion>, Vec<Parts>) = self
+            .all_pairs_with_parts(w.min_suggestion)
+            .into_iter()
+            .unzip();
         let reciprocal: HashSet<(i64, i64)> = two_way::candidates(
             &all.iter()
                 .filter(|p| p.score >= w.min_two_way)
@@ -341,21 +374,10 @@ impl Market {
                 .map(|p| p.kind)
         };
         all.into_iter()
+            .zip(parts)
             .zip(confidence)
             .zip(raw)
-            .map(|((p, conf), (rm, om, top, mutual))| {
-                let parts = match (self.position.get(&p.offer), self.position.get(&p.request)) {
-                    (Some(&o), Some(&r)) => score::score(
-                        w,
-                        &self.vocab,
-                        (&self.facts(o), &self.texts[o]),
-                        (&self.facts(r), &self.texts[r]),
-                        false,
-                    )
-                    .map(|s| s.parts)
-                    .unwrap_or_default(),
-                    _ => score::Parts::default(),
-                };
+            .map(|(((p, parts), conf), (rm, om, top, mutual))| {
                 let x = accept::features(&accept::Inputs {
                     score: p.score,
                     confidence: conf,
@@ -442,6 +464,9 @@ pub fn search_terms(text_in: &str) -> Vec<String> {
             out.push(w.to_string());
         }
     };
+    // The text's own words first, then their thesaurus relatives, so that a
+    // caller keeping only the first terms keeps every word of the text.
+    let mut related = Vec::new();
     for token in text::tokens(text_in) {
         push(&token.surface, &mut out);
         let mut stems = vec![token.stem.clone()];
@@ -453,10 +478,16 @@ pub fn search_terms(text_in: &str) -> Vec<String> {
             }
         }
         for s in stems {
-            for &g in th.groups(&s) {
-                for w in th.words_of(g) {
-                    push(w, &mut out);
-                }
+            related.extend(th.groups(&s).iter().map(|&g| th.words_of(g)));
+        }
+    }
+    // Round-robin over the groups: each group's first words before any
+    // group's later ones.
+    let longest = related.iter().map(|g| g.len()).max().unwrap_or(0);
+    for i in 0..longest {
+        for group in &related {
+            if let Some(w) = group.get(i) {
+                push(w, &mut out);
             }
         }
     }

@@ -19,6 +19,8 @@ pub struct Weights {
     pub fit: f64,
     /// Share of title coverage (vs. full-text cosine) in the text similarity.
     pub title_blend: f64,
+    /// Share of the character n-gram cosine in the text similarity.
+    pub grams: f64,
     /// Lowest score a suggestion may have.
     pub min_suggestion: f64,
     /// Lowest score of each direction of a two-way candidate.
@@ -38,6 +40,7 @@ impl Default for Weights {
             text_saturation: 0.5,
             text: 0.63,
             title_blend: 0.0,
+            grams: 0.5,
             category: 0.175,
             theme: 0.105,
             place: 0.035,
@@ -207,17 +210,21 @@ pub struct Parts {
 }
 
 /// Text similarity of an offer and a request: the cosine of their full
-/// texts, blended with how well each title is covered by the other's text.
+/// texts (blended with how well each title is covered by the other's text)
+/// averaged with the cosine of their character n-grams.
 fn text_similarity(
     offer: &ItemText,
     request: &ItemText,
     tb: f64,
+    gb: f64,
 ) -> (f64, Vec<(f32, Feat, Feat)>, Parts) {
     let (full, shared) = overlap(&offer.feats, &request.feats);
     let (rt, _) = overlap(&offer.feats, &request.title);
     let (ot, _) = overlap(&offer.title, &request.feats);
     let (tt, _) = overlap(&offer.title, &request.title);
+    let (grams, _) = overlap(&offer.grams, &request.grams);
     let sim = (1.0 - tb) * f64::from(full) + tb * (0.6 * f64::from(rt) + 0.4 * f64::from(ot));
+    let sim = (1.0 - gb) * sim + gb * f64::from(grams);
     let parts = Parts {
         request_title: f64::from(rt),
         offer_title: f64::from(ot),
@@ -250,7 +257,8 @@ pub fn score(
     if offer.party == request.party {
         return None;
     }
-    let (sim, mut shared, mut parts) = text_similarity(offer_text, request_text, w.title_blend);
+    let (sim, mut shared, mut parts) =
+        text_similarity(offer_text, request_text, w.title_blend, w.grams);
     let dot: f32 = shared.iter().map(|c| c.0).sum();
     let text_part = (sim / w.text_saturation).min(1.0);
     let cat = category_fit(offer.category, request.category);

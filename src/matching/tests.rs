@@ -295,3 +295,21 @@ fn search_terms_expand_stems_compounds_and_synonyms() {
     }
     assert!(!terms.iter().any(|x| x == "en"));
 }
+
+#[test]
+fn search_terms_put_every_word_of_the_text_before_its_relatives() {
+    let terms = search_terms("Bestelbus, laptops, verf, hout, zaal en koffie gezocht");
+    let own = ["bestelbus", "laptops", "verf", "hout", "zaal", "koffie"];
+    let last_own = own
+        .iter()
+        .map(|w| terms.iter().position(|t| t == w).expect(w))
+        .max()
+        .unwrap_or(0);
+    assert!(last_own < 10, "own words come first: {terms:?}");
+    // Each group's first words come before any group's later words.
+    let computer = terms
+        .iter()
+        .position(|t| t == "computer")
+        .expect("computer");
+    assert!(computer < 24, "{terms:?}");
+}

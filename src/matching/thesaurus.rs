@@ -29,11 +29,20 @@ impl Thesaurus {
             let Some((name, list)) = line.split_once(':') else {
                 continue;
             };
-            let Ok(id) = u16::try_from(t.names.len()) else {
+            // A second line with a group's name adds to that group.
+            let name = name.trim();
+            let id = match t.names.iter().position(|n| n == name) {
+                Some(i) => i,
+                None => {
+                    t.names.push(name.to_string());
+                    t.members.push(Vec::new());
+                    t.names.len() - 1
+                }
+            };
+            let Ok(id) = u16::try_from(id) else {
                 break;
             };
-            t.names.push(name.trim().to_string());
-            let mut members = Vec::new();
+            let members = &mut t.members[usize::from(id)];
             for word in list.split(',') {
                 let folded = text::fold(word.trim());
                 // Words with an apostrophe or hyphen count by their first part.
@@ -49,7 +58,6 @@ impl Thesaurus {
                 }
                 t.words.insert(main);
             }
-            t.members.push(members);
         }
         t
     }
@@ -105,6 +113,17 @@ mod tests {
         assert!(share_group("zaal", "ruimte"));
         assert!(share_group("flyers", "drukwerk"));
         assert!(!share_group("laptops", "verf"));
+    }
+
+    #[test]
+    fn a_second_line_with_a_groups_name_adds_to_that_group() {
+        let t = Thesaurus::parse("vervoer: bus, busje\nvervoer: koerier\nverf: kwast");
+        assert_eq!(t.names.len(), 2);
+        assert_eq!(
+            t.groups(&text::stem("koerier")),
+            t.groups(&text::stem("bus"))
+        );
+        assert_eq!(t.words_of(0), ["bus", "busje", "koerier"]);
     }
 
     #[test]
