@@ -1,92 +1,22 @@
 //! Fits the acceptance model of `src/matching/accept.rs`: logistic regression by plain gradient descent on the
 //! candidate pairs of propose, labelled by a gold file; cross-validated over
 //! organisation halves (separate markets) and request halves (full market).
-//! Usage: cargo run --release --example fit_acceptance -- tests/data/dev.json tests/data/dev.gold.json [lambda]
+//! With OTHER=data.json:gold.json it also fits on one set and tests on the
+//! other, and fits on both.
+//! Usage: cargo run --release --example fit_acceptance -- tests/data/dev.json tests/data/dev.gold.json [lambda [mask]]
 
 use std::collections::{HashMap, HashSet};
 
-use beursvloer::domain::{Category, Direction, OrganisationKind};
-use beursvloer::matching::{Listing, Market, Party, Suggestion};
-use serde_json::Value;
+use beursvloer::matching::Suggestion;
 
-fn s(v: &Value, k: &str) -> String {
-    v.get(k).and_then(Value::as_str).unwrap_or("").to_string()
-}
+#[path = "support/dataset.rs"]
+mod dataset;
 
-struct Data {
-    market: Market,
-    keys: HashMap<i64, String>,
-    req_index: HashMap<i64, usize>,
-}
-
-fn load(doc: &Value, half: Option<usize>) -> Data {
-    let mut org_id: HashMap<String, i64> = HashMap::new();
-    let mut parties = Vec::new();
-    for (n, o) in doc["organisations"]
-        .as_array()
-        .expect("orgs")
-        .iter()
-        .enumerate()
-    {
-        if let Some(h) = half {
-            if n % 2 != h {
-                continue;
-            }
-        }
-        let id = n as i64 + 1;
-        org_id.insert(s(o, "key"), id);
-        parties.push(Party {
-            id,
-            kind: s(o, "kind").parse::<OrganisationKind>().expect("kind"),
-            municipality: s(o, "municipality"),
-            postcode: o
-                .get("postcode")
-                .and_then(Value::as_str)
-                .map(str::to_string),
-        });
-    }
-    let mut keys = HashMap::new();
-    let mut req_index = HashMap::new();
-    let mut listings = Vec::new();
-    let mut nreq = 0;
-    for (n, it) in doc["items"].as_array().expect("items").iter().enumerate() {
-        let dir = s(it, "direction").parse::<Direction>().expect("direction");
-        let id = n as i64 + 1;
-        if dir == Direction::Request {
-            req_index.insert(id, nreq);
-            nreq += 1;
-        }
-        let Some(&party) = org_id.get(&s(it, "org")) else {
-            continue;
-        };
-        keys.insert(id, s(it, "key"));
-        listings.push(Listing {
-            id,
-            party,
-            direction: dir,
-            category: s(it, "category").parse::<Category>().expect("category"),
-            title: s(it, "title"),
-            description: s(it, "description"),
-            theme: it.get("theme").and_then(Value::as_str).map(str::to_string),
-            hours: it.get("hours").and_then(Value::as_f64),
-            quantity: it
-                .get("quantity")
-                .and_then(Value::as_str)
-                .map(str::to_string),
-        });
-    }
-    Data {
-        market: Market::new(parties, listings),
-        keys,
-        req_index,
-    }
-}
+use dataset::{load, read_json, Data, Gold};
 
 thread_local! {
     static MASK: std::cell::RefCell<Vec<bool>> = const { std::cell::RefCell::new(Vec::new()) };
 }
-
-type Gold = HashSet<(String, String)>;
 
 /// Logistic regression on standardised features with L2; returns raw-space
 /// coefficients (intercept first).
@@ -195,21 +125,13 @@ fn evaluate(
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let doc: Value =
-        serde_json::from_str(&std::fs::read_to_string(&args[1]).expect("dev")).expect("json");
-    let g: Value =
-        serde_json::from_str(&std::fs::read_to_string(&args[2]).expect("gold")).expect("json");
+    let doc = read_json(&args[1]);
+    let gold = dataset::gold(&args[2]);
     let lambda: f64 = args.get(3).map_or(0.001, |v| v.parse().expect("lambda"));
     let mask: Vec<bool> = args
         .get(4)
         .map_or(vec![true; 64], |m| m.chars().map(|c| c == '1').collect());
     MASK.with(|m| *m.borrow_mut() = mask);
-    let gold: Gold = g["pairs"]
-        .as_array()
-        .expect("pairs")
-        .iter()
-        .map(|p| (s(p, "offer"), s(p, "request")))
-        .collect();
     let full = load(&doc, None);
     let even = load(&doc, Some(0));
     let odd = load(&doc, Some(1));
@@ -244,6 +166,40 @@ fn main() {
     let (x, y) = rows(&full, &gold, &all);
     let c = fit(&x, &y, lambda);
     show("full in-sample", &full, &c, &all);
+    // A second, independent set (OTHER=data.json:gold.json): fit on one
+    // set, test on the other, and fit on both.
+    if let Ok(other) = std::env::var("OTHER") {
+        let (d2, g2) = other.split_once(':').expect("OTHER=data.json:gold.json");
+        let doc2 = read_json(d2);
+        let gold2 = dataset::gold(g2);
+        let second = load(&doc2, None);
+        let (x2, y2) = rows(&second, &gold2, &all);
+        let c2 = fit(&x2, &y2, lambda);
+        let show2 = |name: &str, data: &Data, gold: &Gold, coef: &[f64]| {
+            let mut line = format!("{name:>22}:");
+            for &t in &thresholds {
+                let m = data.market.propose_with(coef, t).matches;
+                let (n, _, p, r) = evaluate(data, gold, &m, &all);
+                line += &format!("  t{t:.2} n{n} p{p:.3} r{r:.3}");
+            }
+            println!("{line}");
+        };
+        show2("fit first->second", &second, &gold2, &c);
+        show2("fit second->first", &full, &gold, &c2);
+        let mut xb = x.clone();
+        xb.extend(x2);
+        let mut yb = y.clone();
+        yb.extend(y2);
+        let cb = fit(&xb, &yb, lambda);
+        show2("both -> first", &full, &gold, &cb);
+        show2("both -> second", &second, &gold2, &cb);
+        println!(
+            "coef both: {:?}",
+            cb.iter()
+                .map(|v| (v * 1000.0).round() / 1000.0)
+                .collect::<Vec<_>>()
+        );
+    }
     println!("positives {} of {}", y.iter().sum::<f64>(), y.len());
     println!(
         "coef full: {:?}",
