@@ -1,7 +1,8 @@
 //! What the matcher gets right and wrong on a labelled set: the ranking and
 //! proposal figures (as `shared/eval/score.py` computes them), then every
 //! gold request the proposal misses, with the gold offer's rank, the
-//! matcher's top offers and the texts, and every wrong proposal.
+//! matcher's top offers and the texts, every wrong proposal, and the gold
+//! two-way pairs the proposal does not hold.
 //! Usage: cargo run --release --example matching_report -- DATA.json GOLD.json
 
 use std::collections::HashMap;
@@ -16,6 +17,7 @@ fn main() {
         std::process::exit(2);
     };
     let d = dataset::load(&dataset::read_json(data), None);
+    let gold_two_way = dataset::two_way(gold);
     let gold = dataset::gold(gold);
     let key = |id: &i64| d.keys[id].clone();
     let mut fits: HashMap<String, Vec<String>> = HashMap::new();
@@ -70,6 +72,32 @@ fn main() {
         right / n,
         d.market.cycles().len()
     );
+
+    // Gold two-way pairs the proposal does not hold both halves of.
+    let chosen: std::collections::HashSet<(String, String)> = proposal
+        .matches
+        .iter()
+        .map(|m| (key(&m.offer), key(&m.request)))
+        .collect();
+    let scores: HashMap<(String, String), f64> = suggestions
+        .iter()
+        .flat_map(|(_, offers)| offers.iter())
+        .map(|s| ((key(&s.offer), key(&s.request)), s.score))
+        .collect();
+    for (give, ret) in &gold_two_way {
+        if !(chosen.contains(give) && chosen.contains(ret)) {
+            let show = |p: &(String, String)| {
+                let state = if chosen.contains(p) {
+                    "chosen"
+                } else {
+                    "not chosen"
+                };
+                let score = scores.get(p).map_or("-".to_string(), |s| format!("{s:.2}"));
+                format!("{} -> {} ({score}, {state})", p.0, p.1)
+            };
+            println!("TWO-WAY MISSED: {} / {}", show(give), show(ret));
+        }
+    }
 
     missed.sort();
     for (rank, request, top) in &missed {

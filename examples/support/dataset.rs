@@ -118,3 +118,16 @@ pub fn load(doc: &Value, half: Option<usize>) -> Data {
         texts,
     }
 }
+
+/// The gold two-way pairs: (give, return), each an (offer key, request key).
+pub fn two_way(path: &str) -> Vec<((String, String), (String, String))> {
+    let pair = |v: &Value| (s(v, "offer"), s(v, "request"));
+    read_json(path)["two_way"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .map(|t| (pair(&t["give"]), pair(&t["return"])))
+                .collect()
+        })
+        .unwrap_or_default()
+}
