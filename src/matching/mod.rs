@@ -90,6 +90,9 @@ pub struct Market {
     offer_postings: Vec<Vec<(u32, f32)>>,
     request_postings: Vec<Vec<(u32, f32)>>,
     weights: Weights,
+    /// Folded forms, computed once rather than per pair.
+    theme_keys: Vec<Option<String>>,
+    municipality_keys: HashMap<i64, String>,
 }
 
 impl Market {
@@ -126,7 +129,17 @@ impl Market {
             .enumerate()
             .map(|(i, l)| (l.id, i))
             .collect();
+        let theme_keys = listings
+            .iter()
+            .map(|l| l.theme.as_deref().map(|t| text::fold(t.trim())))
+            .collect();
+        let municipality_keys = parties
+            .iter()
+            .map(|p| (p.id, text::fold(p.municipality.trim())))
+            .collect();
         Market {
+            theme_keys,
+            municipality_keys,
             parties: parties.into_iter().map(|p| (p.id, p)).collect(),
             listings,
             position,
@@ -144,10 +157,15 @@ impl Market {
         ItemFacts {
             party: l.party,
             category: l.category,
-            theme: l.theme.as_deref(),
+            theme_key: self.theme_keys[i].as_deref(),
             hours: l.hours,
             quantity: l.quantity.as_deref(),
             municipality: party.map(|p| p.municipality.as_str()).unwrap_or(""),
+            municipality_key: self
+                .municipality_keys
+                .get(&l.party)
+                .map(String::as_str)
+                .unwrap_or(""),
             postcode: party.and_then(|p| p.postcode.as_deref()),
         }
     }

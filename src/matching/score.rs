@@ -82,10 +82,13 @@ pub fn category_fit(offer: Category, request: Category) -> f64 {
 pub struct ItemFacts<'a> {
     pub party: i64,
     pub category: Category,
-    pub theme: Option<&'a str>,
+    /// The theme, folded and trimmed.
+    pub theme_key: Option<&'a str>,
     pub hours: Option<f64>,
     pub quantity: Option<&'a str>,
     pub municipality: &'a str,
+    /// The municipality folded, for comparison.
+    pub municipality_key: &'a str,
     pub postcode: Option<&'a str>,
 }
 
@@ -286,11 +289,9 @@ pub fn score(
             request.category.code()
         ));
     }
-    let theme = match (offer.theme, request.theme) {
-        (Some(a), Some(b))
-            if text::fold(a.trim()) == text::fold(b.trim()) && !a.trim().is_empty() =>
-        {
-            reasons.push(format!("zelfde thema: {}", text::fold(a.trim())));
+    let theme = match (offer.theme_key, request.theme_key) {
+        (Some(a), Some(b)) if a == b && !a.is_empty() => {
+            reasons.push(format!("zelfde thema: {a}"));
             1.0
         }
         (Some(_), Some(_)) => 0.0,
@@ -301,8 +302,8 @@ pub fn score(
             reasons.push(format!("beide in {a}"));
             1.0
         }
-        _ if !offer.municipality.is_empty()
-            && text::fold(offer.municipality) == text::fold(request.municipality) =>
+        _ if !offer.municipality_key.is_empty()
+            && offer.municipality_key == request.municipality_key =>
         {
             reasons.push(format!("beide in {}", offer.municipality));
             0.6
