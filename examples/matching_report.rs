@@ -70,7 +70,7 @@ fn main() {
         proposal.matches.len(),
         right / proposal.matches.len().max(1) as f64,
         right / n,
-        d.market.cycles().len()
+        d.market.cycles(&|_, _| false).len()
     );
 
     // Gold two-way pairs the proposal does not hold both halves of.

@@ -146,7 +146,7 @@ pub async fn propose(db: DbArgs, event_key: Option<String>, json: bool) -> anyho
             "return": pair(&t.ret),
             "score": round(t.score),
         })).collect::<Vec<_>>(),
-        "cycles": loaded.market.cycles().iter().map(|c| serde_json::json!({
+        "cycles": loaded.market.cycles(&|_, _| false).iter().map(|c| serde_json::json!({
             "legs": c.legs.iter().map(pair).collect::<Vec<_>>(),
             "score": round(c.score),
         })).collect::<Vec<_>>(),

@@ -99,20 +99,7 @@ async fn floor() -> Floor {
         )
         .await;
     for (browser, org) in [(&school, "OBS De Regenboog"), (&company, "ByteWerk ICT")] {
-        let id: i64 = sqlx::query_scalar("SELECT id FROM organisations WHERE name = $1")
-            .bind(org)
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
-        let page = format!("/beursvloeren/{event}");
-        let r = browser
-            .submit(
-                &page,
-                &format!("{page}/aanmelden"),
-                &[("organisation_id", &id.to_string())],
-            )
-            .await;
-        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        enrol(&app, &event, browser, org).await;
     }
     Floor {
         app,
@@ -121,6 +108,24 @@ async fn floor() -> Floor {
         company,
         event,
     }
+}
+
+/// The organisation registers for the event.
+async fn enrol(app: &TestApp, event: &str, browser: &Browser, org: &str) {
+    let id: i64 = sqlx::query_scalar("SELECT id FROM organisations WHERE name = $1")
+        .bind(org)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let page = format!("/beursvloeren/{event}");
+    let r = browser
+        .submit(
+            &page,
+            &format!("{page}/aanmelden"),
+            &[("organisation_id", &id.to_string())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
 }
 
 impl Floor {
@@ -694,20 +699,7 @@ impl Floor {
         browser
             .post_item("request", "faciliteiten", request.0, request.1)
             .await;
-        let id: i64 = sqlx::query_scalar("SELECT id FROM organisations WHERE name = $1")
-            .bind(org)
-            .fetch_one(&self.app.db)
-            .await
-            .unwrap();
-        let page = format!("/beursvloeren/{}", self.event);
-        let r = browser
-            .submit(
-                &page,
-                &format!("{page}/aanmelden"),
-                &[("organisation_id", &id.to_string())],
-            )
-            .await;
-        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        enrol(&self.app, &self.event, &browser, org).await;
     }
 }
 
@@ -752,7 +744,8 @@ async fn three_organisations_that_help_each_other_round_are_proposed_as_a_kringr
 
     let workspace = format!("/beursvloeren/{}/werkplaats", floor.event);
     let html = floor.makelaar.get_html(&workspace).await;
-    let section = &html[html.find("id=\"kringruil\"").expect("a kringruil section")..];
+    let from = html.find("id=\"kringruil\"").expect("a kringruil section");
+    let section = &html[from..from + html[from..].find("</section>").unwrap()];
     for org in [
         "Toneelgroep Het Doek",
         "Harmonie Excelsior",
@@ -767,6 +760,25 @@ async fn three_organisations_that_help_each_other_round_are_proposed_as_a_kringr
     let value: String = before[start..].chars().take_while(|c| *c != '"').collect();
     assert_eq!(value.split('_').count(), 3, "three legs: {value}");
 
+    // A made-up group (two legs of the cycle as if they were a two-way
+    // pair) is not something the workspace offers: nothing is stored.
+    let legs: Vec<&str> = value.split('_').collect();
+    let made_up = format!("{}_{}", legs[0], legs[1]);
+    let r = floor
+        .makelaar
+        .submit(
+            &workspace,
+            &format!("/beursvloeren/{}/voorstellen", floor.event),
+            &[("pair", &made_up), ("besluit", "voorstellen")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM matches")
+        .fetch_one(&floor.app.db)
+        .await
+        .unwrap();
+    assert_eq!(stored, 0, "a made-up group stores nothing");
+
     let r = floor
         .makelaar
         .submit(
@@ -779,6 +791,7 @@ async fn three_organisations_that_help_each_other_round_are_proposed_as_a_kringr
     let legs: Vec<(String, String)> = sqlx::query_as(
         "SELECT o.title, r.title FROM matches m
          JOIN items o ON o.id = m.offer_id JOIN items r ON r.id = m.request_id
+         WHERE m.return_match_id IS NULL
          ORDER BY o.title",
     )
     .fetch_all(&floor.app.db)
@@ -806,4 +819,74 @@ async fn three_organisations_that_help_each_other_round_are_proposed_as_a_kringr
         !after.contains("id=\"kringruil\""),
         "a proposed cycle leaves the list"
     );
+}
+
+#[tokio::test]
+async fn a_stale_two_way_choice_proposes_nothing_rather_than_half() {
+    let floor = floor().await;
+    floor
+        .join(
+            "Tess",
+            "Toneelgroep Het Doek",
+            "vrijwilligersorganisatie",
+            (
+                "Geluidsinstallatie te leen",
+                "Onze geluidsinstallatie met microfoons en speakers is te leen.",
+            ),
+            (
+                "Fotograaf voor onze voorstelling",
+                "Wie maakt een fotoreportage van onze voorstelling?",
+            ),
+        )
+        .await;
+    floor
+        .join(
+            "Femke",
+            "Fotoclub Scherpstellers",
+            "vrijwilligersorganisatie",
+            (
+                "Fotoreportage van uw voorstelling",
+                "Onze leden maken een fotoreportage van uw voorstelling.",
+            ),
+            (
+                "Geluidsinstallatie voor de clubavond",
+                "Wij zoeken een geluidsinstallatie met microfoons voor onze clubavond.",
+            ),
+        )
+        .await;
+    let workspace = format!("/beursvloeren/{}/werkplaats", floor.event);
+    let html = floor.makelaar.get_html(&workspace).await;
+    let two_way = html
+        .split("name=\"pair\" value=\"")
+        .skip(1)
+        .map(|rest| rest.chars().take_while(|c| *c != '"').collect::<String>())
+        .find(|v| v.contains('_'))
+        .expect("a two-way pair in the queue");
+    // Someone else already proposed one half (the page is stale).
+    let (offer, request) = two_way.split('_').next().unwrap().split_once('-').unwrap();
+    sqlx::query(
+        "INSERT INTO matches (offer_id, request_id, proposed_by) VALUES ($1, $2, 'makelaar')",
+    )
+    .bind(offer.parse::<i64>().unwrap())
+    .bind(request.parse::<i64>().unwrap())
+    .execute(&floor.app.db)
+    .await
+    .unwrap();
+    let r = floor
+        .makelaar
+        .post(
+            &format!("/beursvloeren/{}/voorstellen", floor.event),
+            &[
+                ("csrf", &common::csrf_token(&html)),
+                ("pair", &two_way),
+                ("besluit", "voorstellen"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "no error page");
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM matches")
+        .fetch_one(&floor.app.db)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1, "the other half is not proposed on its own");
 }

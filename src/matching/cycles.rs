@@ -1,10 +1,11 @@
 //! Exchange cycles ("kringruil"): three organisations that help each other
-//! round: A's offer answers B's request, B's offer answers C's request and
+//! in a ring: A's offer answers B's request, B's offer answers C's request and
 //! C's offer answers A's request, where no two of them could trade both ways.
 //! Scored by the harmonic mean of the three legs, like two-way pairs.
 
 use std::collections::{HashMap, HashSet};
 
+use super::two_way::harmonic_mean_of;
 use super::Suggestion;
 
 /// Lowest harmonic mean of a cycle worth showing: a cycle needs three
@@ -16,14 +17,6 @@ pub const MIN_SCORE: f64 = 0.35;
 pub struct Cycle {
     pub legs: [Suggestion; 3],
     pub score: f64,
-}
-
-/// Harmonic mean of the legs' scores (0 when any is 0).
-fn harmonic_mean(legs: &[Suggestion; 3]) -> f64 {
-    if legs.iter().any(|l| l.score <= 0.0) {
-        return 0.0;
-    }
-    3.0 / legs.iter().map(|l| 1.0 / l.score).sum::<f64>()
 }
 
 /// Disjoint exchange cycles among candidate `pairs`, best first: per ordered
@@ -64,18 +57,24 @@ pub fn candidates(pairs: &[Suggestion], party_of: &dyn Fn(i64) -> Option<i64>) -
             }
             if let (Some(&bc), Some(&ca)) = (best.get(&(b, c)), best.get(&(c, a))) {
                 let legs = [ab.clone(), bc.clone(), ca.clone()];
-                let score = harmonic_mean(&legs);
+                let score = harmonic_mean_of(&legs.iter().map(|l| l.score).collect::<Vec<_>>());
                 if score >= MIN_SCORE {
                     found.push(Cycle { legs, score });
                 }
             }
         }
     }
+    // Ties broken on every leg, so the same cycles win on every run.
+    let ids = |c: &Cycle| {
+        c.legs
+            .iter()
+            .map(|l| (l.offer, l.request))
+            .collect::<Vec<_>>()
+    };
     found.sort_by(|x, y| {
         y.score
             .total_cmp(&x.score)
-            .then(x.legs[0].offer.cmp(&y.legs[0].offer))
-            .then(x.legs[0].request.cmp(&y.legs[0].request))
+            .then_with(|| ids(x).cmp(&ids(y)))
     });
     let mut used: HashSet<i64> = HashSet::new();
     found
@@ -146,6 +145,35 @@ mod tests {
             s(23, 13, 0.7),
         ];
         assert!(candidates(&pairs, &party).is_empty());
+    }
+
+    #[test]
+    fn a_two_way_on_any_edge_leaves_the_cycle_out() {
+        // 2 and 3 can trade both ways: 1 -> 2 -> 3 -> 1 is not a kringruil.
+        let pairs = [
+            s(11, 21, 0.6),
+            s(22, 31, 0.5),
+            s(32, 12, 0.4),
+            s(33, 23, 0.5),
+        ];
+        assert!(candidates(&pairs, &party).is_empty());
+    }
+
+    #[test]
+    fn equal_cycles_are_chosen_the_same_way_every_time() {
+        // 1 -> 2 -> 3 -> 1 and 1 -> 2 -> 4 -> 1 score the same and share 11 and 21.
+        let pairs = [
+            s(11, 21, 0.5),
+            s(22, 31, 0.5),
+            s(32, 12, 0.5),
+            s(24, 41, 0.5),
+            s(42, 13, 0.5),
+        ];
+        for _ in 0..20 {
+            let cycles = candidates(&pairs, &party);
+            assert_eq!(cycles.len(), 1);
+            assert_eq!(cycles[0].legs[1].request, 31, "the lower ids win a tie");
+        }
     }
 
     #[test]

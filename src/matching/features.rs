@@ -80,9 +80,10 @@ pub struct ItemText {
     pub feats: Vec<Feat>,
     /// The title's features alone (same keys and IDF), unit length.
     pub title: Vec<Feat>,
-    /// Character n-grams of the stems, TF-IDF weighted, unit length: links
-    /// words that share a root without a rule for it ("graafwerk" and
-    /// "minigraver", "vastlassen" and "lassers").
+    /// Character 4-grams of the stems, TF-IDF weighted, unit length: they
+    /// relate words that share a part without a rule for it ("sorteerders"
+    /// and "sorteren", "laswerk" and "lassers"). They re-rank the candidates
+    /// that the word features find; they do not find candidates themselves.
     pub grams: Vec<Feat>,
 }
 
@@ -253,7 +254,8 @@ pub fn build(items: &[Fields<'_>]) -> (Vocab, Vec<ItemText>) {
 const GRAM: usize = 4;
 
 /// The character n-grams of one stem, with word boundaries marked, each as
-/// a 64-bit FNV-1a hash (no string per n-gram).
+/// a 64-bit FNV-1a hash (no string per n-gram); none for stems shorter than
+/// three letters.
 fn grams_of(stem: &str, out: &mut Vec<u64>) {
     let chars: Vec<char> = std::iter::once('^')
         .chain(stem.chars())
@@ -302,7 +304,9 @@ fn gram_vectors(tokens: &[Vec<(Token, f32)>]) -> Vec<Vec<Feat>> {
             let mut feats: Vec<Feat> = acc
                 .into_iter()
                 .map(|(key, sum)| {
-                    let tf = 1.0 + sum.ln().max(0.0);
+                    // Same damping as the word features, so a negated word
+                    // (weight 0.1) counts for little here too.
+                    let tf = if sum <= 1.0 { sum } else { 1.0 + sum.ln() };
                     let idf = (n / df[key as usize].max(1) as f32).ln().max(0.0);
                     Feat {
                         key,

@@ -338,9 +338,12 @@ impl Market {
     }
 
     /// Exchange cycles (kringruil) among the candidate pairs: three
-    /// organisations that help each other round, disjoint, best first.
-    pub fn cycles(&self) -> Vec<Cycle> {
-        let pairs = self.all_pairs(self.weights.min_two_way);
+    /// organisations that help each other in a ring, disjoint, best first.
+    /// Pairs for which `handled` is true (already matched or set aside) take
+    /// no part, so the next-best cycle through their items can show.
+    pub fn cycles(&self, handled: &dyn Fn(i64, i64) -> bool) -> Vec<Cycle> {
+        let mut pairs = self.all_pairs(self.weights.min_two_way);
+        pairs.retain(|p| !handled(p.offer, p.request));
         cycles::candidates(&pairs, &|id| self.party_of(id))
     }
 

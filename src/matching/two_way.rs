@@ -8,10 +8,15 @@ use super::{Suggestion, TwoWay};
 
 /// Harmonic mean of two scores (0 when either is 0).
 pub fn harmonic_mean(a: f64, b: f64) -> f64 {
-    if a <= 0.0 || b <= 0.0 {
+    harmonic_mean_of(&[a, b])
+}
+
+/// Harmonic mean of any number of scores (0 when any is 0 or there are none).
+pub fn harmonic_mean_of(scores: &[f64]) -> f64 {
+    if scores.is_empty() || scores.iter().any(|&s| s <= 0.0) {
         0.0
     } else {
-        2.0 * a * b / (a + b)
+        scores.len() as f64 / scores.iter().map(|s| 1.0 / s).sum::<f64>()
     }
 }
 

@@ -7,6 +7,7 @@ use super::error::AppError;
 use super::events::managed_event;
 use super::page::{render, Layout};
 use super::AppState;
+use crate::matching::{Cycle, Proposal, Suggestion};
 use crate::store::events::Event;
 use crate::store::items::{self, Item};
 use crate::store::matches::{self, Match};
@@ -80,11 +81,13 @@ struct Lists {
 async fn queue(app: &AppState, event: &Event) -> Result<Lists, AppError> {
     let loaded = market::for_event(&app.db, event.id).await?;
     let proposal = loaded.market.propose();
-    let cycles = loaded.market.cycles();
     let handled: HashSet<(i64, i64)> = matches::handled_pairs(&app.db, event.id)
         .await?
         .into_iter()
         .collect();
+    let cycles = loaded
+        .market
+        .cycles(&|offer, request| handled.contains(&(offer, request)));
     let unmatched_ids: Vec<i64> = loaded
         .market
         .suggestions(1)
@@ -153,11 +156,6 @@ async fn queue(app: &AppState, event: &Event) -> Result<Lists, AppError> {
     }
     let cycles = cycles
         .iter()
-        .filter(|c| {
-            !c.legs
-                .iter()
-                .any(|l| handled.contains(&(l.offer, l.request)))
-        })
         .filter_map(|c| {
             let legs = c
                 .legs
@@ -218,20 +216,54 @@ pub async fn workspace(
     })
 }
 
-/// Parse "offer-request", "offer-request_offer-request" (two-way) or three
-/// pairs (an exchange cycle).
-fn parse_pairs(value: &str) -> Option<Vec<(i64, i64)>> {
-    value
-        .split('_')
-        .map(|p| {
-            let (o, r) = p.split_once('-')?;
-            Some((o.parse().ok()?, r.parse().ok()?))
-        })
-        .collect()
+/// One thing the makelaar can decide on: a pair of the proposal, a two-way
+/// pair, or an exchange cycle, with the matcher's scores and reasons.
+struct Choice<'a> {
+    legs: Vec<&'a Suggestion>,
+    two_way: bool,
 }
 
-/// Bulk decision on the proposal queue: propose the selected pairs to both
-/// parties, or set them aside.
+/// Everything the workspace offers for a decision, by form value; a value
+/// that is not here (made up, or from a stale page) is ignored.
+fn choices<'a>(proposal: &'a Proposal, cycles: &'a [Cycle]) -> HashMap<String, Choice<'a>> {
+    let value = |legs: &[&Suggestion]| pairs_value(legs.iter().map(|s| (s.offer, s.request)));
+    let mut out = HashMap::new();
+    for m in &proposal.matches {
+        let legs = vec![m];
+        out.insert(
+            value(&legs),
+            Choice {
+                legs,
+                two_way: false,
+            },
+        );
+    }
+    for t in &proposal.two_way {
+        let legs = vec![&t.give, &t.ret];
+        out.insert(
+            value(&legs),
+            Choice {
+                legs,
+                two_way: true,
+            },
+        );
+    }
+    for c in cycles {
+        let legs: Vec<&Suggestion> = c.legs.iter().collect();
+        out.insert(
+            value(&legs),
+            Choice {
+                legs,
+                two_way: false,
+            },
+        );
+    }
+    out
+}
+
+/// Bulk decision on the proposal queue and the exchange cycles: propose the
+/// selected choices to the parties, or set them aside. A two-way pair or a
+/// cycle is proposed whole or not at all.
 pub async fn decide(
     State(app): State<AppState>,
     ctx: Ctx,
@@ -244,33 +276,32 @@ pub async fn decide(
         .iter()
         .find(|(k, _)| k == "besluit")
         .map(|(_, v)| v.as_str());
-    let groups: Vec<Vec<(i64, i64)>> = fields
-        .iter()
-        .filter(|(k, _)| k == "pair")
-        .filter_map(|(_, v)| parse_pairs(v))
-        .collect();
-    // Only pairs of this event's open items; and with the matcher's score and reasons.
+    // Only what the workspace offers for this event's open items, with the
+    // matcher's score and reasons.
     let loaded = market::for_event(&app.db, event.id).await?;
     let proposal = loaded.market.propose();
-    let cycles = loaded.market.cycles();
-    let scored: HashMap<(i64, i64), &crate::matching::Suggestion> = proposal
-        .matches
-        .iter()
-        .chain(proposal.two_way.iter().flat_map(|t| [&t.give, &t.ret]))
-        .chain(cycles.iter().flat_map(|c| c.legs.iter()))
-        .map(|s| ((s.offer, s.request), s))
+    let handled: HashSet<(i64, i64)> = matches::handled_pairs(&app.db, event.id)
+        .await?
+        .into_iter()
         .collect();
+    let cycles = loaded
+        .market
+        .cycles(&|offer, request| handled.contains(&(offer, request)));
+    let offered = choices(&proposal, &cycles);
     let mut done = 0;
     let mut tx = app.db.begin().await?;
-    for group in &groups {
-        if !group.iter().all(|p| scored.contains_key(p)) {
-            continue;
-        }
+    for choice in fields
+        .iter()
+        .filter(|(k, _)| k == "pair")
+        .filter_map(|(_, v)| offered.get(v))
+    {
         match decision {
             Some("voorstellen") => {
+                // A savepoint per choice: a leg that is already matched
+                // undoes this choice only.
+                let mut one = sqlx::Acquire::begin(&mut tx).await?;
                 let mut ids = Vec::new();
-                for pair in group {
-                    let s = scored[pair];
+                for s in &choice.legs {
                     let new = matches::NewMatch {
                         offer_id: s.offer,
                         request_id: s.request,
@@ -279,22 +310,26 @@ pub async fn decide(
                         reasons: s.reasons.clone(),
                         ..matches::NewMatch::default()
                     };
-                    match matches::propose(&mut tx, &new, "matcher", Some(user_id)).await {
+                    match matches::propose(&mut one, &new, "matcher", Some(user_id)).await {
                         Ok(id) => ids.push((id, s.offer, s.request)),
-                        Err(matches::MatchError::AlreadyMatched) => {}
+                        Err(matches::MatchError::AlreadyMatched) => break,
                         Err(matches::MatchError::Db(e)) => return Err(e.into()),
                         Err(e) => return Err(AppError::Internal(e.into())),
                     }
                 }
-                if let [(a, ..), (b, ..)] = ids.as_slice() {
-                    matches::link_two_way(&mut tx, *a, *b).await?;
+                if ids.len() < choice.legs.len() {
+                    one.rollback().await?;
+                    continue;
+                }
+                if let (true, [(a, ..), (b, ..)]) = (choice.two_way, ids.as_slice()) {
+                    matches::link_two_way(&mut one, *a, *b).await?;
                 }
                 for (id, offer, request) in &ids {
                     let link = format!("{}/matches/{id}", app.config.base_url);
                     for item_id in [offer, request] {
                         if let Some(&org) = loaded.organisations.get(item_id) {
                             notifications::organisation(
-                                &mut tx,
+                                &mut one,
                                 org,
                                 "De makelaar stelt een match voor. Wil je die accepteren?",
                                 &link,
@@ -303,11 +338,13 @@ pub async fn decide(
                         }
                     }
                 }
+                one.commit().await?;
                 done += 1;
             }
             Some("afwijzen") => {
-                for (offer, request) in group {
-                    matches::reject_proposal(&mut tx, event.id, *offer, *request, user_id).await?;
+                for s in &choice.legs {
+                    matches::reject_proposal(&mut tx, event.id, s.offer, s.request, user_id)
+                        .await?;
                 }
                 done += 1;
             }
@@ -366,14 +403,11 @@ pub async fn confirm_selected(
 #[cfg(test)]
 mod tests {
     #[test]
-    fn pairs_parse_one_or_two_way() {
-        assert_eq!(super::parse_pairs("3-4"), Some(vec![(3, 4)]));
-        assert_eq!(super::parse_pairs("3-4_5-6"), Some(vec![(3, 4), (5, 6)]));
-        assert_eq!(super::parse_pairs("3-x"), None);
-        let cycle = [(1, 2), (3, 4), (5, 6)];
+    fn a_group_of_pairs_has_one_form_value() {
+        assert_eq!(super::pairs_value([(3, 4)].into_iter()), "3-4");
         assert_eq!(
-            super::parse_pairs(&super::pairs_value(cycle.into_iter())),
-            Some(cycle.to_vec())
+            super::pairs_value([(1, 2), (3, 4), (5, 6)].into_iter()),
+            "1-2_3-4_5-6"
         );
     }
 }
