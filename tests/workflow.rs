@@ -129,6 +129,25 @@ async fn enrol(app: &TestApp, event: &str, browser: &Browser, org: &str) {
 }
 
 impl Floor {
+    /// The makelaar decides ("voorstellen" or "afwijzen") on one form value of
+    /// the workspace.
+    async fn decide(&self, value: &str, decision: &str) -> reqwest::Response {
+        self.makelaar
+            .submit(
+                &format!("/beursvloeren/{}/werkplaats", self.event),
+                &format!("/beursvloeren/{}/voorstellen", self.event),
+                &[("pair", value), ("besluit", decision)],
+            )
+            .await
+    }
+
+    async fn match_count(&self) -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM matches")
+            .fetch_one(&self.app.db)
+            .await
+            .unwrap()
+    }
+
     /// The makelaar proposes everything in the queue; returns the new match id.
     async fn propose_all(&self) -> i64 {
         let workspace = format!("/beursvloeren/{}/werkplaats", self.event);
@@ -140,14 +159,7 @@ impl Floor {
         let marker = "name=\"pair\" value=\"";
         let start = html.find(marker).unwrap() + marker.len();
         let pair: String = html[start..].chars().take_while(|c| *c != '"').collect();
-        let r = self
-            .makelaar
-            .submit(
-                &workspace,
-                &format!("/beursvloeren/{}/voorstellen", self.event),
-                &[("pair", &pair), ("besluit", "voorstellen")],
-            )
-            .await;
+        let r = self.decide(&pair, "voorstellen").await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         sqlx::query_scalar("SELECT id FROM matches")
             .fetch_one(&self.app.db)
@@ -764,29 +776,15 @@ async fn three_organisations_that_help_each_other_round_are_proposed_as_a_kringr
     // pair) is not something the workspace offers: nothing is stored.
     let legs: Vec<&str> = value.split('_').collect();
     let made_up = format!("{}_{}", legs[0], legs[1]);
-    let r = floor
-        .makelaar
-        .submit(
-            &workspace,
-            &format!("/beursvloeren/{}/voorstellen", floor.event),
-            &[("pair", &made_up), ("besluit", "voorstellen")],
-        )
-        .await;
+    let r = floor.decide(&made_up, "voorstellen").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM matches")
-        .fetch_one(&floor.app.db)
-        .await
-        .unwrap();
-    assert_eq!(stored, 0, "a made-up group stores nothing");
+    assert_eq!(
+        floor.match_count().await,
+        0,
+        "a made-up group stores nothing"
+    );
 
-    let r = floor
-        .makelaar
-        .submit(
-            &workspace,
-            &format!("/beursvloeren/{}/voorstellen", floor.event),
-            &[("pair", &value), ("besluit", "voorstellen")],
-        )
-        .await;
+    let r = floor.decide(&value, "voorstellen").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let legs: Vec<(String, String)> = sqlx::query_as(
         "SELECT o.title, r.title FROM matches m
@@ -884,9 +882,9 @@ async fn a_stale_two_way_choice_proposes_nothing_rather_than_half() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "no error page");
-    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM matches")
-        .fetch_one(&floor.app.db)
-        .await
-        .unwrap();
-    assert_eq!(stored, 1, "the other half is not proposed on its own");
+    assert_eq!(
+        floor.match_count().await,
+        1,
+        "the other half is not proposed on its own"
+    );
 }

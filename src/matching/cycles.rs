@@ -93,20 +93,7 @@ pub fn candidates(pairs: &[Suggestion], party_of: &dyn Fn(i64) -> Option<i64>) -
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn s(offer: i64, request: i64, score: f64) -> Suggestion {
-        Suggestion {
-            offer,
-            request,
-            score,
-            reasons: Vec::new(),
-        }
-    }
-
-    // Items 1x belong to party 1, 2x to party 2, and so on.
-    fn party(item: i64) -> Option<i64> {
-        Some(item / 10)
-    }
+    use crate::matching::fixtures::{party, s};
 
     #[test]
     fn three_parties_helping_round_form_one_cycle() {

@@ -210,7 +210,7 @@ pub fn build(items: &[Fields<'_>]) -> (Vocab, Vec<ItemText>) {
     }
     let n = items.len().max(1) as f32;
     let weigh = |acc: HashMap<u32, (f32, u32)>| -> Vec<Feat> {
-        let mut feats: Vec<Feat> = acc
+        let feats: Vec<Feat> = acc
             .into_iter()
             .map(|(key, (sum, surface))| {
                 let tf = if sum <= 1.0 { sum } else { 1.0 + sum.ln() };
@@ -223,18 +223,7 @@ pub fn build(items: &[Fields<'_>]) -> (Vocab, Vec<ItemText>) {
                 }
             })
             .collect();
-        let norm = feats
-            .iter()
-            .map(|f| f.weight * f.weight)
-            .sum::<f32>()
-            .sqrt();
-        if norm > 0.0 {
-            for f in &mut feats {
-                f.weight /= norm;
-            }
-        }
-        feats.sort_by_key(|f| f.key);
-        feats
+        unit_sorted(feats)
     };
     let grams = gram_vectors(&tokens);
     let texts = raw
@@ -301,7 +290,7 @@ fn gram_vectors(tokens: &[Vec<(Token, f32)>]) -> Vec<Vec<Feat>> {
     let n = tokens.len().max(1) as f32;
     raw.into_iter()
         .map(|acc| {
-            let mut feats: Vec<Feat> = acc
+            let feats: Vec<Feat> = acc
                 .into_iter()
                 .map(|(key, sum)| {
                     // Same damping as the word features, so a negated word
@@ -315,20 +304,26 @@ fn gram_vectors(tokens: &[Vec<(Token, f32)>]) -> Vec<Vec<Feat>> {
                     }
                 })
                 .collect();
-            let norm = feats
-                .iter()
-                .map(|f| f.weight * f.weight)
-                .sum::<f32>()
-                .sqrt();
-            if norm > 0.0 {
-                for f in &mut feats {
-                    f.weight /= norm;
-                }
-            }
-            feats.sort_by_key(|f| f.key);
-            feats
+            unit_sorted(feats)
         })
         .collect()
+}
+
+/// Features scaled to unit length (so a dot product is a cosine), sorted
+/// by key (so two lists merge in one pass).
+fn unit_sorted(mut feats: Vec<Feat>) -> Vec<Feat> {
+    let norm = feats
+        .iter()
+        .map(|f| f.weight * f.weight)
+        .sum::<f32>()
+        .sqrt();
+    if norm > 0.0 {
+        for f in &mut feats {
+            f.weight /= norm;
+        }
+    }
+    feats.sort_by_key(|f| f.key);
+    feats
 }
 
 /// Per surface word, the stems of the roots it is derived from, kept only

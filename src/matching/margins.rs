@@ -88,15 +88,7 @@ pub fn raw(pairs: &[Suggestion], floor: f64, cap_of: &dyn Fn(i64) -> u32) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn s(offer: i64, request: i64, score: f64) -> Suggestion {
-        Suggestion {
-            offer,
-            request,
-            score,
-            reasons: Vec::new(),
-        }
-    }
+    use crate::matching::fixtures::s;
 
     #[test]
     fn clear_winner_gains_and_runner_up_loses() {

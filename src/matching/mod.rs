@@ -7,6 +7,8 @@ mod accept;
 mod assign;
 mod cycles;
 mod features;
+#[cfg(test)]
+mod fixtures;
 mod margins;
 mod score;
 mod text;

@@ -96,20 +96,7 @@ fn sort(list: &mut [TwoWay]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn s(offer: i64, request: i64, score: f64) -> Suggestion {
-        Suggestion {
-            offer,
-            request,
-            score,
-            reasons: Vec::new(),
-        }
-    }
-
-    // Items 1x belong to party 1, 2x to party 2, 3x to party 3.
-    fn party(item: i64) -> Option<i64> {
-        Some(item / 10)
-    }
+    use crate::matching::fixtures::{party, s};
 
     #[test]
     fn harmonic_mean_of_both_directions() {
