@@ -80,7 +80,7 @@ async fn suggestions_and_proposal_meet_the_makelaars_judgement() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn on_unseen_organisations_and_wording_the_matcher_stays_precise() {
-    judged(MEPPEL, MEPPEL_GOLD, "meppel-2027", 0.60).await;
+    judged(MEPPEL, MEPPEL_GOLD, "meppel-2027", 0.70).await;
 }
 
 /// Import a labelled set, then check the suggestions and the proposal

@@ -424,16 +424,19 @@ impl Market {
     pub fn propose_with(&self, coef: &[f64], threshold: f64) -> Proposal {
         let mut pairs = Vec::new();
         let mut gains = Vec::new();
+        let mut likely: HashMap<(i64, i64), (Suggestion, f64)> = HashMap::new();
         for (p, x) in self.candidate_features() {
             let mut v = [0.0; accept::N];
             for (a, b) in v.iter_mut().zip(&x) {
                 *a = *b;
             }
-            let gain = accept::probability(&v, coef) - threshold;
+            let probability = accept::probability(&v, coef);
+            let gain = probability - threshold;
             if gain > 0.0 {
                 gains.push(gain);
-                pairs.push(p);
+                pairs.push(p.clone());
             }
+            likely.insert((p.offer, p.request), (p, probability));
         }
         let mut offers: HashMap<i64, usize> = HashMap::new();
         let mut requests: HashMap<i64, usize> = HashMap::new();
@@ -458,6 +461,7 @@ impl Market {
             .collect();
         let chosen = assign(&caps, requests.len(), &edges);
         let mut matches: Vec<Suggestion> = chosen.into_iter().map(|i| pairs[i].clone()).collect();
+        self.complete_two_way(&mut matches, &likely);
         for s in &mut matches {
             if let (Some(&o), Some(&r)) =
                 (self.position.get(&s.offer), self.position.get(&s.request))
@@ -470,6 +474,24 @@ impl Market {
         matches.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.request.cmp(&b.request)));
         let two_way = two_way::among_chosen(&matches, &|id| self.party_of(id));
         Proposal { matches, two_way }
+    }
+}
+
+impl Market {
+    /// Complete wederdiensten among the chosen matches (see
+    /// `two_way::complete`), from the two-way candidates among all pairs.
+    fn complete_two_way(
+        &self,
+        matches: &mut Vec<Suggestion>,
+        likely: &HashMap<(i64, i64), (Suggestion, f64)>,
+    ) {
+        let pairs: Vec<Suggestion> = likely
+            .values()
+            .filter(|(p, _)| p.score >= self.weights.min_two_way)
+            .map(|(p, _)| p.clone())
+            .collect();
+        let candidates = two_way::candidates(&pairs, &|id| self.party_of(id));
+        two_way::complete(matches, &candidates, likely, &|offer| self.cap_of(offer));
     }
 }
 

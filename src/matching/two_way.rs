@@ -2,7 +2,7 @@
 //! and B's offer fits A's request. Scored by the harmonic mean of the two
 //! directions, as reciprocal recommenders do.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::{Suggestion, TwoWay};
 
@@ -84,6 +84,48 @@ pub fn among_chosen(chosen: &[Suggestion], party_of: &dyn Fn(i64) -> Option<i64>
     out
 }
 
+/// Lowest acceptance probability at which the way back of a chosen match is
+/// added to the proposal (the proposal's own threshold is higher).
+pub const COMPLETE: f64 = 0.3;
+
+/// Complete wederdiensten: when one half of a two-way `candidate` is among
+/// `chosen` and the other half is free (its request unmatched, its offer
+/// within capacity) and has an acceptance probability (in `likely`) of at
+/// least `COMPLETE`, it is added: a makelaar values the way back, so it
+/// need not clear the bar a one-way match must.
+pub fn complete(
+    chosen: &mut Vec<Suggestion>,
+    candidates: &[TwoWay],
+    likely: &HashMap<(i64, i64), (Suggestion, f64)>,
+    cap_of: &dyn Fn(i64) -> u32,
+) {
+    let mut pairs: HashSet<(i64, i64)> = chosen.iter().map(|m| (m.offer, m.request)).collect();
+    let mut requests: HashSet<i64> = chosen.iter().map(|m| m.request).collect();
+    let mut used: HashMap<i64, u32> = HashMap::new();
+    for m in chosen.iter() {
+        *used.entry(m.offer).or_default() += 1;
+    }
+    for t in candidates {
+        let (g, r) = ((t.give.offer, t.give.request), (t.ret.offer, t.ret.request));
+        let missing = match (pairs.contains(&g), pairs.contains(&r)) {
+            (true, false) => r,
+            (false, true) => g,
+            _ => continue,
+        };
+        let Some((pair, p)) = likely.get(&missing) else {
+            continue;
+        };
+        let load = used.get(&missing.0).copied().unwrap_or(0);
+        if *p < COMPLETE || requests.contains(&missing.1) || load >= cap_of(missing.0) {
+            continue;
+        }
+        pairs.insert(missing);
+        requests.insert(missing.1);
+        used.insert(missing.0, load + 1);
+        chosen.push(pair.clone());
+    }
+}
+
 fn sort(list: &mut [TwoWay]) {
     list.sort_by(|x, y| {
         y.score
@@ -105,6 +147,34 @@ mod tests {
         assert_eq!(tw.len(), 1);
         assert!((tw[0].score - 2.0 * 0.8 * 0.4 / 1.2).abs() < 1e-12);
         assert_eq!((tw[0].give.offer, tw[0].ret.offer), (11, 22));
+    }
+
+    #[test]
+    fn the_way_back_of_a_chosen_match_is_added_when_free_and_likely_enough() {
+        let give = s(11, 21, 0.7);
+        let back = s(22, 12, 0.3);
+        let candidates = candidates(&[give.clone(), back.clone()], &party);
+        let likely = |p: f64| -> HashMap<(i64, i64), (Suggestion, f64)> {
+            [((22, 12), (back.clone(), p))].into_iter().collect()
+        };
+        let mut chosen = vec![give.clone()];
+        complete(&mut chosen, &candidates, &likely(0.35), &|_| 1);
+        assert_eq!(chosen.len(), 2, "the way back is added");
+        assert_eq!((chosen[1].offer, chosen[1].request), (22, 12));
+
+        let mut chosen = vec![give.clone()];
+        complete(&mut chosen, &candidates, &likely(0.2), &|_| 1);
+        assert_eq!(chosen.len(), 1, "too unlikely on its own");
+
+        // The request of the way back already has a match.
+        let mut chosen = vec![give.clone(), s(33, 12, 0.5)];
+        complete(&mut chosen, &candidates, &likely(0.35), &|_| 1);
+        assert_eq!(chosen.len(), 2, "its request is taken");
+
+        // The offer of the way back is used up.
+        let mut chosen = vec![give, s(22, 31, 0.5)];
+        complete(&mut chosen, &candidates, &likely(0.35), &|_| 1);
+        assert_eq!(chosen.len(), 2, "its offer is used up");
     }
 
     #[test]
