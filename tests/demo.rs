@@ -63,5 +63,20 @@ async fn demo_data_fills_the_marketplace_once() {
             )
             .await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "{person}");
+        if person == "makelaar" {
+            // The demo floor shows a kringruil to propose.
+            let html = browser
+                .get_html("/beursvloeren/raalte-2027/werkplaats")
+                .await;
+            let from = html.find("id=\"kringruil\"").expect("a kringruil");
+            let section = &html[from..from + html[from..].find("</section>").unwrap()];
+            for org in [
+                "Buurthuis De Kroonkamp",
+                "Gemeente Raalte",
+                "Sportvereniging Heino Vooruit",
+            ] {
+                assert!(section.contains(org), "{org} in the kringruil");
+            }
+        }
     }
 }
