@@ -812,10 +812,27 @@ async fn three_organisations_that_help_each_other_round_are_proposed_as_a_kringr
             ),
         ]
     );
+    let cycles: Vec<Option<i64>> = sqlx::query_scalar("SELECT DISTINCT cycle_id FROM matches")
+        .fetch_all(&floor.app.db)
+        .await
+        .unwrap();
+    assert!(
+        matches!(cycles.as_slice(), [Some(_)]),
+        "the three legs form one cycle: {cycles:?}"
+    );
     let after = floor.makelaar.get_html(&workspace).await;
     assert!(
         !after.contains("id=\"kringruil\""),
         "a proposed cycle leaves the list"
+    );
+    let leg: i64 = sqlx::query_scalar("SELECT min(id) FROM matches")
+        .fetch_one(&floor.app.db)
+        .await
+        .unwrap();
+    let page = floor.makelaar.get_html(&format!("/matches/{leg}")).await;
+    assert!(
+        page.contains("hoort bij een kringruil"),
+        "the match page says so"
     );
 }
 

@@ -35,6 +35,8 @@ pub struct Match {
     pub terms_hours: Option<i32>,
     pub value_euros: Option<f64>,
     pub return_match_id: Option<i64>,
+    /// The first match of the exchange cycle (kringruil) this one belongs to.
+    pub cycle_id: Option<i64>,
     pub offer_shows_name: bool,
     pub request_shows_name: bool,
     pub reason: Option<String>,
@@ -56,7 +58,7 @@ const SELECT: &str = "SELECT mt.id, mt.status, mt.event_id, e.key AS event_key,
         ro.kind AS request_org_kind,
         mt.offer_accepted_at, mt.request_accepted_at, mt.terms_what, mt.terms_when,
         mt.terms_hours, mt.value_euros::float8 AS value_euros, mt.return_match_id,
-        mt.offer_shows_name, mt.request_shows_name, mt.reason, mt.created_at
+        mt.cycle_id, mt.offer_shows_name, mt.request_shows_name, mt.reason, mt.created_at
     FROM matches mt
     JOIN items oi ON oi.id = mt.offer_id
     JOIN organisations oo ON oo.id = oi.organisation_id
@@ -401,6 +403,19 @@ pub async fn set_shows_name(db: &PgPool, id: i64, actor: Actor, show: bool) -> s
         .bind(id)
         .bind(show)
         .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Mark matches as one exchange cycle (kringruil), by the first one's id.
+pub async fn link_cycle(conn: &mut PgConnection, ids: &[i64]) -> sqlx::Result<()> {
+    let Some(&first) = ids.first() else {
+        return Ok(());
+    };
+    sqlx::query("UPDATE matches SET cycle_id = $1 WHERE id = ANY($2)")
+        .bind(first)
+        .bind(ids)
+        .execute(conn)
         .await?;
     Ok(())
 }

@@ -321,8 +321,13 @@ pub async fn decide(
                     one.rollback().await?;
                     continue;
                 }
-                if let (true, [(a, ..), (b, ..)]) = (choice.two_way, ids.as_slice()) {
-                    matches::link_two_way(&mut one, *a, *b).await?;
+                match (choice.two_way, ids.as_slice()) {
+                    (true, [(a, ..), (b, ..)]) => matches::link_two_way(&mut one, *a, *b).await?,
+                    (false, [_, _, _]) => {
+                        let cycle: Vec<i64> = ids.iter().map(|(id, ..)| *id).collect();
+                        matches::link_cycle(&mut one, &cycle).await?;
+                    }
+                    _ => {}
                 }
                 for (id, offer, request) in &ids {
                     let link = format!("{}/matches/{id}", app.config.base_url);
