@@ -351,8 +351,9 @@ impl Market {
 
     /// Global assignment maximising the total acceptance probability above
     /// a threshold: each request at most once, each offer within its
-    /// capacity, weak pairs left out. `two_way` lists the reciprocal pairs
-    /// both chosen.
+    /// capacity, weak pairs left out. Then the way back of a chosen match is
+    /// added where it is free and likely enough (`two_way::complete`).
+    /// `two_way` lists the reciprocal pairs both chosen.
     pub fn propose(&self) -> Proposal {
         self.propose_with(&accept::COEF, accept::THRESHOLD)
     }
