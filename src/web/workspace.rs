@@ -68,6 +68,34 @@ pub struct NoticeQuery {
     melding: String,
 }
 
+/// What the matcher offers the makelaar for an event: its open market, the
+/// proposal, the pairs already handled and the exchange cycles without them.
+/// The page and the form that acts on it both start from this.
+struct Offered {
+    loaded: market::LoadedMarket,
+    proposal: Proposal,
+    handled: HashSet<(i64, i64)>,
+    cycles: Vec<Cycle>,
+}
+
+async fn offered(app: &AppState, event: &Event) -> Result<Offered, AppError> {
+    let loaded = market::for_event(&app.db, event.id).await?;
+    let proposal = loaded.market.propose();
+    let handled: HashSet<(i64, i64)> = matches::handled_pairs(&app.db, event.id)
+        .await?
+        .into_iter()
+        .collect();
+    let cycles = loaded
+        .market
+        .cycles(&|offer, request| handled.contains(&(offer, request)));
+    Ok(Offered {
+        loaded,
+        proposal,
+        handled,
+        cycles,
+    })
+}
+
 /// What the workspace lists: the queue (two-way first), the exchange
 /// cycles and the requests without any suggestion.
 struct Lists {
@@ -79,15 +107,12 @@ struct Lists {
 /// The proposal for an event and its exchange cycles, minus pairs already
 /// handled.
 async fn queue(app: &AppState, event: &Event) -> Result<Lists, AppError> {
-    let loaded = market::for_event(&app.db, event.id).await?;
-    let proposal = loaded.market.propose();
-    let handled: HashSet<(i64, i64)> = matches::handled_pairs(&app.db, event.id)
-        .await?
-        .into_iter()
-        .collect();
-    let cycles = loaded
-        .market
-        .cycles(&|offer, request| handled.contains(&(offer, request)));
+    let Offered {
+        loaded,
+        proposal,
+        handled,
+        cycles,
+    } = offered(app, event).await?;
     let unmatched_ids: Vec<i64> = loaded
         .market
         .suggestions(1)
@@ -223,40 +248,29 @@ struct Choice<'a> {
     two_way: bool,
 }
 
-/// Everything the workspace offers for a decision, by form value; a value
-/// that is not here (made up, or from a stale page) is ignored.
-fn choices<'a>(proposal: &'a Proposal, cycles: &'a [Cycle]) -> HashMap<String, Choice<'a>> {
-    let value = |legs: &[&Suggestion]| pairs_value(legs.iter().map(|s| (s.offer, s.request)));
+/// Everything the workspace offers for a decision, by form value, without
+/// what is already handled; a value that is not here (made up, or from a
+/// stale page) is ignored.
+fn choices<'a>(offered: &'a Offered) -> HashMap<String, Choice<'a>> {
     let mut out = HashMap::new();
-    for m in &proposal.matches {
-        let legs = vec![m];
-        out.insert(
-            value(&legs),
-            Choice {
-                legs,
-                two_way: false,
-            },
-        );
+    let mut add = |legs: Vec<&'a Suggestion>, two_way: bool| {
+        if legs
+            .iter()
+            .any(|s| offered.handled.contains(&(s.offer, s.request)))
+        {
+            return;
+        }
+        let value = pairs_value(legs.iter().map(|s| (s.offer, s.request)));
+        out.insert(value, Choice { legs, two_way });
+    };
+    for m in &offered.proposal.matches {
+        add(vec![m], false);
     }
-    for t in &proposal.two_way {
-        let legs = vec![&t.give, &t.ret];
-        out.insert(
-            value(&legs),
-            Choice {
-                legs,
-                two_way: true,
-            },
-        );
+    for t in &offered.proposal.two_way {
+        add(vec![&t.give, &t.ret], true);
     }
-    for c in cycles {
-        let legs: Vec<&Suggestion> = c.legs.iter().collect();
-        out.insert(
-            value(&legs),
-            Choice {
-                legs,
-                two_way: false,
-            },
-        );
+    for c in &offered.cycles {
+        add(c.legs.iter().collect(), false);
     }
     out
 }
@@ -278,22 +292,14 @@ pub async fn decide(
         .map(|(_, v)| v.as_str());
     // Only what the workspace offers for this event's open items, with the
     // matcher's score and reasons.
-    let loaded = market::for_event(&app.db, event.id).await?;
-    let proposal = loaded.market.propose();
-    let handled: HashSet<(i64, i64)> = matches::handled_pairs(&app.db, event.id)
-        .await?
-        .into_iter()
-        .collect();
-    let cycles = loaded
-        .market
-        .cycles(&|offer, request| handled.contains(&(offer, request)));
-    let offered = choices(&proposal, &cycles);
+    let offered = offered(&app, &event).await?;
+    let choices = choices(&offered);
     let mut done = 0;
     let mut tx = app.db.begin().await?;
     for choice in fields
         .iter()
         .filter(|(k, _)| k == "pair")
-        .filter_map(|(_, v)| offered.get(v))
+        .filter_map(|(_, v)| choices.get(v))
     {
         match decision {
             Some("voorstellen") => {
@@ -332,7 +338,7 @@ pub async fn decide(
                 for (id, offer, request) in &ids {
                     let link = format!("{}/matches/{id}", app.config.base_url);
                     for item_id in [offer, request] {
-                        if let Some(&org) = loaded.organisations.get(item_id) {
+                        if let Some(&org) = offered.loaded.organisations.get(item_id) {
                             notifications::organisation(
                                 &mut one,
                                 org,
