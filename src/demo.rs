@@ -92,13 +92,18 @@ async fn demo_matches(db: &PgPool, event_key: &str) -> anyhow::Result<usize> {
         sqlx::query_scalar("SELECT id FROM users WHERE email = 'makelaar@demo.beursvloer.nl'")
             .fetch_one(db)
             .await?;
-    let proposal = store::market::for_event(db, event.id)
-        .await?
-        .market
-        .propose();
+    let market = store::market::for_event(db, event.id).await?.market;
+    let proposal = market.propose();
+    // The kringruil stays in the makelaar's workspace as well.
+    let cycle_legs: std::collections::HashSet<(i64, i64)> = market
+        .cycles(&|_, _| false)
+        .iter()
+        .flat_map(|c| c.legs.iter().map(|l| (l.offer, l.request)))
+        .collect();
     let mut created = 0;
     // Leave most proposals in the makelaar's queue; walk six through.
-    // One wederdienst is walked through separately below.
+    // One wederdienst is walked through separately below; the kringruil is
+    // left for the makelaar.
     let two_way = proposal.two_way.first();
     let in_two_way = |offer: i64, request: i64| {
         two_way.is_some_and(|t| {
@@ -110,7 +115,7 @@ async fn demo_matches(db: &PgPool, event_key: &str) -> anyhow::Result<usize> {
     let one_way = proposal
         .matches
         .iter()
-        .filter(|s| !in_two_way(s.offer, s.request));
+        .filter(|s| !in_two_way(s.offer, s.request) && !cycle_legs.contains(&(s.offer, s.request)));
     for (n, s) in one_way.take(6).enumerate() {
         let mut tx = db.begin().await?;
         let new = NewMatch {

@@ -77,6 +77,10 @@ async fn demo_data_fills_the_marketplace_once() {
             ] {
                 assert!(section.contains(org), "{org} in the kringruil");
             }
+            assert!(
+                section.contains("Kerstmaaltijd voor alleenstaanden"),
+                "the kringruil uses the best leg, not one the demo matches took"
+            );
         }
     }
 }
