@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 data="${1:-tests/data/dev.json}"
 gold="${2:-tests/data/dev.gold.json}"
 scorer="${SCORER:-../shared/eval/score.py}"
+for f in "$data" "$gold" "$scorer"; do
+  [ -r "$f" ] || { echo "eval-matching: cannot read $f" >&2; exit 2; }
+done
 event="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["event"]["key"])' "$data")"
 
 scripts/ensure-postgres.sh
