@@ -75,6 +75,14 @@ pub struct Proposal {
     pub two_way: Vec<TwoWay>,
 }
 
+/// What the makelaar's workspace shows (see `Market::overview`).
+pub struct Overview {
+    pub proposal: Proposal,
+    pub cycles: Vec<Cycle>,
+    /// Requests for which the matcher has no suggestion at all.
+    pub without_suggestion: Vec<i64>,
+}
+
 /// How many offers per request the global passes (two-way, propose) look at.
 const PAIRS_PER_REQUEST: usize = 15;
 /// How many index hits per item are scored exactly.
@@ -344,9 +352,40 @@ impl Market {
     /// Pairs for which `handled` is true (already matched or set aside) take
     /// no part, so the next-best cycle through their items can show.
     pub fn cycles(&self, handled: &dyn Fn(i64, i64) -> bool) -> Vec<Cycle> {
-        let mut pairs = self.all_pairs(self.weights.min_two_way);
-        pairs.retain(|p| !handled(p.offer, p.request));
+        self.cycles_among(&self.all_pairs(self.weights.min_two_way), handled)
+    }
+
+    /// `cycles` from candidate pairs already scored (those below the
+    /// two-way minimum are left out here).
+    fn cycles_among(&self, pairs: &[Suggestion], handled: &dyn Fn(i64, i64) -> bool) -> Vec<Cycle> {
+        let pairs: Vec<Suggestion> = pairs
+            .iter()
+            .filter(|p| p.score >= self.weights.min_two_way && !handled(p.offer, p.request))
+            .cloned()
+            .collect();
         cycles::candidates(&pairs, &|id| self.party_of(id))
+    }
+
+    /// What the makelaar's workspace shows, from one scoring pass over the
+    /// candidate pairs: the proposal, the exchange cycles without `handled`
+    /// pairs, and the requests without any suggestion (in market order).
+    pub fn overview(&self, handled: &dyn Fn(i64, i64) -> bool) -> Overview {
+        let all = self.all_pairs_with_parts(self.weights.min_suggestion);
+        let suggested: HashSet<i64> = all.iter().map(|(p, _)| p.request).collect();
+        let without_suggestion = self
+            .listings
+            .iter()
+            .filter(|l| l.direction == Direction::Request && !suggested.contains(&l.id))
+            .map(|l| l.id)
+            .collect();
+        let pairs: Vec<Suggestion> = all.iter().map(|(p, _)| p.clone()).collect();
+        let cycles = self.cycles_among(&pairs, handled);
+        let proposal = self.proposal_from(all, &accept::COEF, accept::THRESHOLD);
+        Overview {
+            proposal,
+            cycles,
+            without_suggestion,
+        }
     }
 
     /// Global assignment maximising the total acceptance probability above
@@ -369,11 +408,13 @@ impl Market {
     /// Candidate pairs of the assignment with their acceptance features.
     #[doc(hidden)]
     pub fn candidate_features(&self) -> Vec<(Suggestion, Vec<f64>)> {
+        self.features_of(self.all_pairs_with_parts(self.weights.min_suggestion))
+    }
+
+    /// The acceptance features of scored candidate pairs.
+    fn features_of(&self, scored: Vec<(Suggestion, Parts)>) -> Vec<(Suggestion, Vec<f64>)> {
         let w = &self.weights;
-        let (all, parts): (Vec<Suggestion>, Vec<Parts>) = self
-            .all_pairs_with_parts(w.min_suggestion)
-            .into_iter()
-            .unzip();
+        let (all, parts): (Vec<Suggestion>, Vec<Parts>) = scored.into_iter().unzip();
         let reciprocal: HashSet<(i64, i64)> = two_way::candidates(
             &all.iter()
                 .filter(|p| p.score >= w.min_two_way)
@@ -423,10 +464,24 @@ impl Market {
     /// threshold (for fitting).
     #[doc(hidden)]
     pub fn propose_with(&self, coef: &[f64], threshold: f64) -> Proposal {
+        self.proposal_from(
+            self.all_pairs_with_parts(self.weights.min_suggestion),
+            coef,
+            threshold,
+        )
+    }
+
+    /// The proposal from scored candidate pairs.
+    fn proposal_from(
+        &self,
+        scored: Vec<(Suggestion, Parts)>,
+        coef: &[f64],
+        threshold: f64,
+    ) -> Proposal {
         let mut pairs = Vec::new();
         let mut gains = Vec::new();
         let mut likely: HashMap<(i64, i64), (Suggestion, f64)> = HashMap::new();
-        for (p, x) in self.candidate_features() {
+        for (p, x) in self.features_of(scored) {
             let mut v = [0.0; accept::N];
             for (a, b) in v.iter_mut().zip(&x) {
                 *a = *b;

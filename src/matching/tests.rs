@@ -313,3 +313,40 @@ fn search_terms_put_every_word_of_the_text_before_its_relatives() {
     // comes before "laptops" (computer) in the text.
     assert!(at("computer") < at("vervoeren"), "{terms:?}");
 }
+
+#[test]
+fn the_workspace_overview_equals_the_separate_passes() {
+    let (parties, mut listings) = crate::bench::generate(400, 42);
+    // A request nothing in the market answers.
+    let mut lonely = listings
+        .iter()
+        .find(|l| l.direction == Direction::Request)
+        .cloned()
+        .expect("a request");
+    lonely.id = 1_000_000;
+    lonely.title = "Zeldzame postzegels uit Suriname".into();
+    lonely.description = "Voor ons filatelistisch archief.".into();
+    listings.push(lonely);
+    let m = Market::new(parties, listings);
+    let handled = |offer: i64, _: i64| offer % 7 == 0;
+    let o = m.overview(&handled);
+    let pairs = |list: &[Suggestion]| {
+        list.iter()
+            .map(|s| (s.offer, s.request))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(pairs(&o.proposal.matches), pairs(&m.propose().matches));
+    let legs = |cycles: &[crate::matching::Cycle]| {
+        cycles.iter().map(|c| pairs(&c.legs)).collect::<Vec<_>>()
+    };
+    assert!(!o.cycles.is_empty());
+    assert_eq!(legs(&o.cycles), legs(&m.cycles(&handled)));
+    let without: Vec<i64> = m
+        .suggestions(1)
+        .into_iter()
+        .filter(|(_, offers)| offers.is_empty())
+        .map(|(request, _)| request)
+        .collect();
+    assert!(!without.is_empty());
+    assert_eq!(o.without_suggestion, without);
+}

@@ -76,23 +76,26 @@ struct Offered {
     proposal: Proposal,
     handled: HashSet<(i64, i64)>,
     cycles: Vec<Cycle>,
+    /// Open requests the matcher has no suggestion for.
+    without_suggestion: Vec<i64>,
 }
 
+/// One scoring pass of the event's market (`Market::overview`).
 async fn offered(app: &AppState, event: &Event) -> Result<Offered, AppError> {
     let loaded = market::for_event(&app.db, event.id).await?;
-    let proposal = loaded.market.propose();
     let handled: HashSet<(i64, i64)> = matches::handled_pairs(&app.db, event.id)
         .await?
         .into_iter()
         .collect();
-    let cycles = loaded
+    let overview = loaded
         .market
-        .cycles(&|offer, request| handled.contains(&(offer, request)));
+        .overview(&|offer, request| handled.contains(&(offer, request)));
     Ok(Offered {
         loaded,
-        proposal,
+        proposal: overview.proposal,
         handled,
-        cycles,
+        cycles: overview.cycles,
+        without_suggestion: overview.without_suggestion,
     })
 }
 
@@ -108,18 +111,12 @@ struct Lists {
 /// handled.
 async fn queue(app: &AppState, event: &Event) -> Result<Lists, AppError> {
     let Offered {
-        loaded,
         proposal,
         handled,
         cycles,
+        without_suggestion: unmatched_ids,
+        ..
     } = offered(app, event).await?;
-    let unmatched_ids: Vec<i64> = loaded
-        .market
-        .suggestions(1)
-        .into_iter()
-        .filter(|(_, offers)| offers.is_empty())
-        .map(|(request, _)| request)
-        .collect();
     let mut ids: Vec<i64> = proposal
         .matches
         .iter()
