@@ -4,6 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The mail tests deliver over SMTP to a real server on localhost: aiosmtpd.
+if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+  python3 -m pip --version >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq python3-pip >/dev/null; }
+  python3 -m pip install --quiet --disable-pip-version-check aiosmtpd \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages aiosmtpd
+fi
+
 if [ -z "${DATABASE_URL:-}" ]; then
   scripts/ensure-postgres.sh
   cargo build --quiet --bin beursvloer

@@ -157,7 +157,7 @@ async fn demo_matches(db: &PgPool, event_key: &str) -> anyhow::Result<usize> {
         };
         for (action, actor) in steps {
             let by = (*actor == Actor::Makelaar).then_some(makelaar);
-            matches::apply(db, id, *action, *actor, by, None).await?;
+            step(db, id, *action, *actor, by).await?;
         }
     }
     // And one wederdienst, confirmed both ways.
@@ -188,13 +188,29 @@ async fn demo_matches(db: &PgPool, event_key: &str) -> anyhow::Result<usize> {
                     (Action::Confirm, Actor::Makelaar),
                 ] {
                     let by = (actor == Actor::Makelaar).then_some(makelaar);
-                    matches::apply(db, id, action, actor, by, None).await?;
+                    step(db, id, action, actor, by).await?;
                 }
             }
             created += 2;
         }
     }
     Ok(created)
+}
+
+/// One step of the demo's walk through the life cycle, quietly: the demo's
+/// history needs no mail.
+async fn step(
+    db: &PgPool,
+    id: i64,
+    action: crate::domain::match_status::Action,
+    actor: crate::domain::match_status::Actor,
+    user: Option<i64>,
+) -> anyhow::Result<()> {
+    let mut tx = db.begin().await?;
+    let by = store::matches::Step::account(actor.code(), user);
+    store::matches::apply(&mut tx, id, action, actor, &by, None).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 const ACCEPT: crate::domain::match_status::Action = crate::domain::match_status::Action::Accept {

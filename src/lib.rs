@@ -15,6 +15,7 @@ pub mod search;
 pub mod store;
 pub mod telemetry;
 pub mod web;
+pub mod workflow;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use lettre::message::header::ContentType;
-use lettre::message::Mailbox;
+use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::PgPool;
 
@@ -31,21 +31,28 @@ impl Mailer {
     /// (default `data/mail`).
     pub fn from_env(data_dir: &std::path::Path) -> anyhow::Result<Mailer> {
         if let Ok(url) = std::env::var("SMTP_URL") {
-            let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&url)
-                .map_err(|e| anyhow::anyhow!("SMTP_URL is not usable: {e}"))?
-                .build();
             let from = std::env::var("MAIL_FROM")
-                .unwrap_or_else(|_| "Beursvloer <noreply@beursvloer.nl>".into())
-                .parse()
-                .map_err(|e| anyhow::anyhow!("MAIL_FROM is not an address: {e}"))?;
-            return Ok(Mailer::Smtp {
-                transport: Box::new(transport),
-                from,
-            });
+                .unwrap_or_else(|_| "Beursvloer <noreply@beursvloer.nl>".into());
+            return Mailer::smtp(&url, &from);
         }
         Ok(match std::env::var_os("MAIL_DIR") {
             Some(dir) => Mailer::Dir(PathBuf::from(dir)),
             None => Mailer::Dir(data_dir.join("mail")),
+        })
+    }
+
+    /// Delivery by SMTP: `smtp://host:port` (plain, for a relay on
+    /// localhost), `smtp://...?tls=required` or `smtps://user:pass@host`.
+    pub fn smtp(url: &str, from: &str) -> anyhow::Result<Mailer> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| anyhow::anyhow!("SMTP_URL is not usable: {e}"))?
+            .build();
+        let from = from
+            .parse()
+            .map_err(|e| anyhow::anyhow!("MAIL_FROM is not an address: {e}"))?;
+        Ok(Mailer::Smtp {
+            transport: Box::new(transport),
+            from,
         })
     }
 
@@ -58,15 +65,29 @@ impl Mailer {
         }
     }
 
-    async fn send(&self, id: i64, to: &str, subject: &str, body: &str) -> anyhow::Result<()> {
+    async fn send(
+        &self,
+        id: i64,
+        to: &str,
+        subject: &str,
+        body: &str,
+        html: Option<&str>,
+    ) -> anyhow::Result<()> {
         match self {
             Mailer::Smtp { transport, from } => {
-                let message = Message::builder()
+                let builder = Message::builder()
                     .from(from.clone())
                     .to(to.parse()?)
-                    .subject(subject)
-                    .header(ContentType::TEXT_PLAIN)
-                    .body(body.to_string())?;
+                    .subject(subject);
+                let message = match html {
+                    Some(html) => builder.multipart(MultiPart::alternative_plain_html(
+                        body.to_string(),
+                        html.to_string(),
+                    ))?,
+                    None => builder
+                        .header(ContentType::TEXT_PLAIN)
+                        .body(body.to_string())?,
+                };
                 transport.send(message).await?;
                 tracing::info!(id, subject, "mail sent");
                 Ok(())
@@ -89,6 +110,7 @@ struct Pending {
     to_address: String,
     subject: String,
     body: String,
+    html_body: Option<String>,
     attempts: i32,
 }
 
@@ -97,7 +119,7 @@ struct Pending {
 pub async fn deliver_pending(db: &PgPool, mailer: &Mailer) -> sqlx::Result<usize> {
     let mut tx = db.begin().await?;
     let pending: Vec<Pending> = sqlx::query_as(
-        "SELECT id, to_address, subject, body, attempts FROM outbox
+        "SELECT id, to_address, subject, body, html_body, attempts FROM outbox
          WHERE sent_at IS NULL AND next_attempt <= now() AND attempts < 10
          ORDER BY id LIMIT 50 FOR UPDATE SKIP LOCKED",
     )
@@ -105,7 +127,16 @@ pub async fn deliver_pending(db: &PgPool, mailer: &Mailer) -> sqlx::Result<usize
     .await?;
     let mut sent = 0;
     for m in pending {
-        match mailer.send(m.id, &m.to_address, &m.subject, &m.body).await {
+        match mailer
+            .send(
+                m.id,
+                &m.to_address,
+                &m.subject,
+                &m.body,
+                m.html_body.as_deref(),
+            )
+            .await
+        {
             Ok(()) => {
                 sqlx::query(
                     "UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = $1",
@@ -135,38 +166,19 @@ pub async fn deliver_pending(db: &PgPool, mailer: &Mailer) -> sqlx::Result<usize
     Ok(sent)
 }
 
-/// Remind both parties of confirmed matches whose agreed date has passed.
-pub async fn send_reminders(db: &PgPool, base_url: &str) -> sqlx::Result<usize> {
-    let due = crate::store::matches::take_due_reminders(db).await?;
-    let mut tx = db.begin().await?;
-    for (match_id, offer_org, request_org) in &due {
-        let link = format!("{base_url}/matches/{match_id}");
-        for org in [offer_org, request_org] {
-            crate::store::notifications::organisation(
-                &mut tx,
-                *org,
-                "De afgesproken datum van jullie match is voorbij. Is het gelukt? Laat het weten.",
-                &link,
-            )
-            .await?;
-        }
-    }
-    tx.commit().await?;
-    Ok(due.len())
-}
-
 /// Run the background work until the process ends.
 pub fn spawn(db: PgPool, mailer: Mailer, base_url: String) {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(5));
+        // Every two seconds: a proposal's mail is out well within ten.
+        let mut tick = tokio::time::interval(Duration::from_secs(2));
         let mut n: u64 = 0;
         loop {
             tick.tick().await;
             if let Err(e) = deliver_pending(&db, &mailer).await {
                 tracing::warn!(error = %e, "outbox delivery failed");
             }
-            if n.is_multiple_of(60) {
-                if let Err(e) = send_reminders(&db, &base_url).await {
+            if n.is_multiple_of(150) {
+                if let Err(e) = crate::workflow::remind::send_due(&db, &base_url).await {
                     tracing::warn!(error = %e, "reminders failed");
                 }
             }

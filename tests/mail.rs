@@ -3,7 +3,8 @@
 
 mod common;
 
-use beursvloer::mail::{deliver_pending, send_reminders, Mailer};
+use beursvloer::mail::{deliver_pending, Mailer};
+use beursvloer::workflow::remind::send_due as send_reminders;
 use common::TestApp;
 
 async fn queue(app: &TestApp, n: usize) {
@@ -121,7 +122,7 @@ async fn parties_are_reminded_once_when_the_agreed_date_has_passed() {
     .unwrap();
     assert_eq!(send_reminders(&app.db, "http://beurs").await.unwrap(), 1);
     assert_eq!(
-        app.count("SELECT count(*) FROM notifications WHERE message LIKE '%Is het gelukt%'")
+        app.count("SELECT count(*) FROM notifications WHERE message LIKE '%Laptops: De afgesproken datum%voorbij%'")
             .await,
         2,
         "both members"

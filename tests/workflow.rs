@@ -309,10 +309,22 @@ async fn from_proposal_to_a_carried_out_match_with_every_wrong_role_refused() {
         .await
         .unwrap()
         .contains("Geef kort aan waarom"));
-    assert_eq!(
-        f.act(&f.school, id, "uitgevoerd", "").await.status(),
-        StatusCode::SEE_OTHER
+    let unasked = f.act(&f.school, id, "uitgevoerd", "").await;
+    assert_eq!(unasked.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        unasked.text().await.unwrap().contains("echt is uitgevoerd"),
+        "marking carried out asks first"
     );
+    assert_eq!(f.status(id).await, "confirmed");
+    let token = f.school.token_from(&format!("/matches/{id}")).await;
+    let sure = f
+        .school
+        .post(
+            &format!("/matches/{id}/actie"),
+            &[("csrf", &token), ("action", "uitgevoerd"), ("zeker", "ja")],
+        )
+        .await;
+    assert_eq!(sure.status(), StatusCode::SEE_OTHER);
     assert_eq!(f.status(id).await, "carried_out");
     assert_eq!(
         f.act(&f.makelaar, id, "annuleren", "toch niet")

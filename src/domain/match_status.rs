@@ -101,8 +101,69 @@ impl Actor {
         }
     }
 
-    fn is_party(self) -> bool {
+    /// The other party of a match; the makelaar has none.
+    pub fn other_party(self) -> Option<Actor> {
+        match self {
+            Actor::OfferParty => Some(Actor::RequestParty),
+            Actor::RequestParty => Some(Actor::OfferParty),
+            Actor::Makelaar => None,
+        }
+    }
+
+    pub fn is_party(self) -> bool {
         matches!(self, Actor::OfferParty | Actor::RequestParty)
+    }
+}
+
+/// How a step reached the product: through an account, a personal link, or
+/// recorded by the makelaar on a party's behalf.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    Account,
+    Link,
+    Phone,
+    Email,
+    InPerson,
+}
+
+impl Channel {
+    pub const ON_BEHALF: [Channel; 3] = [Channel::Phone, Channel::Email, Channel::InPerson];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Channel::Account => "account",
+            Channel::Link => "link",
+            Channel::Phone => "telefoon",
+            Channel::Email => "email",
+            Channel::InPerson => "persoonlijk",
+        }
+    }
+
+    /// How the history says it: "akkoord (telefonisch)".
+    pub fn label(self) -> &'static str {
+        match self {
+            Channel::Account => "via het account",
+            Channel::Link => "via de persoonlijke link",
+            Channel::Phone => "telefonisch",
+            Channel::Email => "per e-mail",
+            Channel::InPerson => "persoonlijk",
+        }
+    }
+}
+
+impl FromStr for Channel {
+    type Err = UnknownValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [
+            Channel::Account,
+            Channel::Link,
+            Channel::Phone,
+            Channel::Email,
+            Channel::InPerson,
+        ]
+        .into_iter()
+        .find(|c| c.code() == s)
+        .ok_or_else(|| UnknownValue(s.to_string()))
     }
 }
 

@@ -1,5 +1,6 @@
 //! Plain domain types and rules, no I/O.
 
+pub mod dates;
 pub mod forms;
 mod kinds;
 pub mod match_status;

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::{ImportError, RawDocument, RawEvent, RawItem, RawOrganisation, FORMAT};
 
-const COLUMNS: [&str; 18] = [
+const COLUMNS: [&str; 21] = [
     "event_key",
     "event_name",
     "event_municipality",
@@ -16,6 +16,9 @@ const COLUMNS: [&str; 18] = [
     "org_municipality",
     "org_postcode",
     "org_description",
+    "org_contact_name",
+    "org_contact_email",
+    "org_contact_phone",
     "key",
     "direction",
     "category",
@@ -25,6 +28,74 @@ const COLUMNS: [&str; 18] = [
     "hours",
     "quantity",
 ];
+
+/// The headings a makelaar's own spreadsheet tends to use, for our columns.
+const ALIASES: [(&str, &str); 27] = [
+    ("organisatie", "org_name"),
+    ("naam organisatie", "org_name"),
+    ("organisatienaam", "org_name"),
+    ("soort organisatie", "org_kind"),
+    ("soort", "org_kind"),
+    ("gemeente", "org_municipality"),
+    ("postcode", "org_postcode"),
+    ("over de organisatie", "org_description"),
+    ("contactpersoon", "org_contact_name"),
+    ("e-mail", "org_contact_email"),
+    ("email", "org_contact_email"),
+    ("e-mailadres", "org_contact_email"),
+    ("telefoon", "org_contact_phone"),
+    ("telefoonnummer", "org_contact_phone"),
+    ("vraag of aanbod", "direction"),
+    ("vraag/aanbod", "direction"),
+    ("categorie", "category"),
+    ("titel", "title"),
+    ("wat", "title"),
+    ("omschrijving", "description"),
+    ("toelichting", "description"),
+    ("thema", "theme"),
+    ("uren", "hours"),
+    ("aantal", "quantity"),
+    ("hoeveelheid", "quantity"),
+    ("kvk", "org_kvk"),
+    ("kvk-nummer", "org_kvk"),
+];
+
+/// Our column for a heading: our own name, or a Dutch heading we know.
+fn column_for(heading: &str) -> String {
+    let h = heading.trim().to_lowercase();
+    ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == h)
+        .map(|(_, column)| column.to_string())
+        .unwrap_or(h)
+}
+
+/// A key from words: "ICT-Huis Raalte" -> "ict-huis-raalte".
+fn key_from(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').chars().take(60).collect()
+}
+
+/// Dutch words for a direction and for kinds, as a spreadsheet writes them.
+fn normalise(column: &str, value: String) -> String {
+    let lower = value.trim().to_lowercase();
+    match column {
+        "direction" => match lower.as_str() {
+            "vraag" => "request".into(),
+            "aanbod" => "offer".into(),
+            _ => value,
+        },
+        "org_kind" | "category" => lower.replace(' ', "_"),
+        _ => value,
+    }
+}
 
 fn error(line: usize, field: &str, message: impl Into<String>) -> ImportError {
     ImportError {
@@ -51,23 +122,24 @@ pub fn read(text: &str) -> Result<RawDocument, Vec<ImportError>> {
         .headers()
         .map_err(|e| vec![error(1, "", format!("kopregel onleesbaar: {e}"))])?
         .clone();
-    let index: HashMap<&str, usize> = headers
+    let index: HashMap<String, usize> = headers
         .iter()
         .enumerate()
-        .map(|(i, h)| (h.trim(), i))
+        .map(|(i, h)| (column_for(h), i))
         .collect();
+    // A makelaar's own list has no keys: they follow from the names, so the
+    // same list imported again updates rather than doubles.
+    let derived_keys = !index.contains_key("org_key");
     let missing: Vec<&str> = [
-        "org_key",
         "org_name",
         "org_kind",
         "org_municipality",
-        "key",
         "direction",
         "category",
         "title",
     ]
     .into_iter()
-    .filter(|c| !index.contains_key(c))
+    .filter(|c| !index.contains_key(*c))
     .collect();
     if !missing.is_empty() {
         return Err(vec![error(
@@ -92,13 +164,17 @@ pub fn read(text: &str) -> Result<RawDocument, Vec<ImportError>> {
             }
         };
         let get = |c: &str| {
-            index
+            let value = index
                 .get(c)
                 .and_then(|&i| record.get(i))
                 .unwrap_or("")
                 .trim()
-                .to_string()
+                .to_string();
+            normalise(c, value)
         };
+        if record.iter().all(|v| v.trim().is_empty()) {
+            continue;
+        }
         let opt = |c: &str| Some(get(c)).filter(|v| !v.is_empty());
         if doc.event.is_none() && !get("event_key").is_empty() {
             doc.event = Some(RawEvent {
@@ -109,7 +185,11 @@ pub fn read(text: &str) -> Result<RawDocument, Vec<ImportError>> {
                 place: None,
             });
         }
-        let org_key = get("org_key");
+        let org_key = if derived_keys {
+            key_from(&get("org_name"))
+        } else {
+            get("org_key")
+        };
         match orgs.get(&org_key) {
             Some(&i) if doc.organisations[i].name != get("org_name") => errors.push(error(
                 line,
@@ -126,6 +206,9 @@ pub fn read(text: &str) -> Result<RawDocument, Vec<ImportError>> {
                     municipality: get("org_municipality"),
                     postcode: opt("org_postcode"),
                     description: opt("org_description"),
+                    contact_name: opt("org_contact_name"),
+                    contact_email: opt("org_contact_email"),
+                    contact_phone: opt("org_contact_phone"),
                 });
             }
         }
@@ -141,8 +224,16 @@ pub fn read(text: &str) -> Result<RawDocument, Vec<ImportError>> {
                 None
             }
         };
+        let key = match opt("key") {
+            Some(key) => key,
+            None if derived_keys => {
+                let title: String = key_from(&get("title")).chars().take(40).collect();
+                format!("{org_key}-{}-{title}", get("direction"))
+            }
+            None => String::new(),
+        };
         doc.items.push(RawItem {
-            key: get("key"),
+            key,
             org: org_key,
             direction: get("direction"),
             category: get("category"),
@@ -184,6 +275,9 @@ pub fn write(doc: &RawDocument) -> anyhow::Result<String> {
             field(|o| o.municipality.clone()),
             field(|o| o.postcode.clone().unwrap_or_default()),
             field(|o| o.description.clone().unwrap_or_default()),
+            field(|o| o.contact_name.clone().unwrap_or_default()),
+            field(|o| o.contact_email.clone().unwrap_or_default()),
+            field(|o| o.contact_phone.clone().unwrap_or_default()),
             item.key.clone(),
             item.direction.clone(),
             item.category.clone(),

@@ -48,6 +48,13 @@ pub struct RawOrganisation {
     pub postcode: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The contact person, who is mailed with a personal link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_phone: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -205,6 +212,9 @@ pub fn validate(raw: &RawDocument) -> Result<Document, Vec<ImportError>> {
             municipality: o.municipality.clone(),
             postcode: o.postcode.clone().unwrap_or_default(),
             description: o.description.clone().unwrap_or_default(),
+            contact_name: o.contact_name.clone().unwrap_or_default(),
+            contact_email: o.contact_email.clone().unwrap_or_default(),
+            contact_phone: o.contact_phone.clone().unwrap_or_default(),
             ..OrganisationInput::default()
         };
         match input.validate() {

@@ -13,6 +13,9 @@ struct OrgRow {
     municipality: String,
     postcode: Option<String>,
     description: Option<String>,
+    contact_name: Option<String>,
+    contact_email: Option<String>,
+    contact_phone: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -36,7 +39,8 @@ const ORG_KEY: &str = "coalesce(o.key, 'org-' || o.id)";
 pub async fn event(db: &PgPool, event: &Event) -> sqlx::Result<RawDocument> {
     let organisations: Vec<OrgRow> = sqlx::query_as(&format!(
         "SELECT {ORG_KEY} AS key, o.name, o.kind, m.name AS municipality, o.postcode,
-                nullif(o.description, '') AS description
+                nullif(o.description, '') AS description, o.contact_name, o.contact_email,
+                o.contact_phone
          FROM organisations o JOIN municipalities m ON m.id = o.municipality_id
          WHERE o.id IN (SELECT organisation_id FROM items
                         WHERE event_id = $1 AND status <> 'withdrawn')
@@ -74,6 +78,9 @@ pub async fn event(db: &PgPool, event: &Event) -> sqlx::Result<RawDocument> {
                 municipality: o.municipality,
                 postcode: o.postcode,
                 description: o.description,
+                contact_name: o.contact_name,
+                contact_email: o.contact_email,
+                contact_phone: o.contact_phone,
             })
             .collect(),
         items: items

@@ -57,11 +57,15 @@ pub async fn import(db: &PgPool, doc: &Document) -> sqlx::Result<Summary> {
     for (key, org) in &doc.organisations {
         let municipality_id = municipalities::ensure(&mut tx, &org.municipality).await?;
         let (id, inserted): (i64, bool) = sqlx::query_as(
-            "INSERT INTO organisations (key, name, kind, municipality_id, postcode, description)
-             VALUES ($1, $2, $3, $4, $5, $6)
+            "INSERT INTO organisations (key, name, kind, municipality_id, postcode, description,
+                                        contact_name, contact_email, contact_phone)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
              ON CONFLICT (key) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind,
                  municipality_id = EXCLUDED.municipality_id, postcode = EXCLUDED.postcode,
-                 description = EXCLUDED.description
+                 description = EXCLUDED.description,
+                 contact_name = coalesce(EXCLUDED.contact_name, organisations.contact_name),
+                 contact_email = coalesce(EXCLUDED.contact_email, organisations.contact_email),
+                 contact_phone = coalesce(EXCLUDED.contact_phone, organisations.contact_phone)
              RETURNING id, (xmax = 0)",
         )
         .bind(key)
@@ -70,6 +74,9 @@ pub async fn import(db: &PgPool, doc: &Document) -> sqlx::Result<Summary> {
         .bind(municipality_id)
         .bind(&org.postcode)
         .bind(&org.description)
+        .bind(&org.contact_name)
+        .bind(&org.contact_email)
+        .bind(&org.contact_phone)
         .fetch_one(&mut *tx)
         .await?;
         org_ids.insert(key, id);

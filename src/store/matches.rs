@@ -2,11 +2,11 @@
 //! transaction with its audit row, guarded by the status it started from, so
 //! two makelaars confirming at once produce one confirmation.
 
-use sqlx::{PgConnection, PgPool};
+use sqlx::{PgConnection, PgExecutor, PgPool};
 use time::{Date, OffsetDateTime};
 
 use super::is_unique_violation;
-use crate::domain::match_status::{Action, Actor, MatchStatus, NotAllowed};
+use crate::domain::match_status::{Action, Actor, Channel, MatchStatus, NotAllowed};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Match {
@@ -14,6 +14,8 @@ pub struct Match {
     pub status: String,
     pub event_id: Option<i64>,
     pub event_key: Option<String>,
+    pub event_name: Option<String>,
+    pub event_date: Option<Date>,
     pub municipality_id: i64,
     pub proposed_by: String,
     pub score: Option<f32>,
@@ -23,11 +25,15 @@ pub struct Match {
     pub offer_org_id: i64,
     pub offer_org: String,
     pub offer_org_kind: String,
+    pub offer_hours: Option<i32>,
+    pub offer_quantity: Option<String>,
     pub request_id: i64,
     pub request_title: String,
     pub request_org_id: i64,
     pub request_org: String,
     pub request_org_kind: String,
+    pub request_hours: Option<i32>,
+    pub request_quantity: Option<String>,
     pub offer_accepted_at: Option<OffsetDateTime>,
     pub request_accepted_at: Option<OffsetDateTime>,
     pub terms_what: Option<String>,
@@ -41,24 +47,89 @@ pub struct Match {
     pub request_shows_name: bool,
     pub reason: Option<String>,
     pub created_at: OffsetDateTime,
+    pub confirmed_at: Option<OffsetDateTime>,
+    /// The makelaar who proposed it, and the one who confirmed it (notaris).
+    pub makelaar: Option<String>,
+    pub notaris: Option<String>,
+    /// The digital matchformulier: who confirmed it for each side, and when.
+    pub offer_signed_at: Option<OffsetDateTime>,
+    pub offer_signed_by: Option<String>,
+    pub request_signed_at: Option<OffsetDateTime>,
+    pub request_signed_by: Option<String>,
 }
 
 impl Match {
     pub fn status(&self) -> MatchStatus {
         self.status.parse().unwrap_or(MatchStatus::Suggested)
     }
+
+    /// How notifications and mail name a match: "ICT-Huis → Taalmaatjes: 5 laptops".
+    pub fn title(&self) -> String {
+        format!(
+            "{} → {}: {}",
+            self.offer_org, self.request_org, self.offer_title
+        )
+    }
+
+    /// The organisation on one side.
+    pub fn organisation_of(&self, side: Actor) -> Option<i64> {
+        match side {
+            Actor::OfferParty => Some(self.offer_org_id),
+            Actor::RequestParty => Some(self.request_org_id),
+            Actor::Makelaar => None,
+        }
+    }
+
+    /// The side an organisation is on (the offering side first).
+    pub fn side_of(&self, organisation_id: i64) -> Option<Actor> {
+        if organisation_id == self.offer_org_id {
+            Some(Actor::OfferParty)
+        } else if organisation_id == self.request_org_id {
+            Some(Actor::RequestParty)
+        } else {
+            None
+        }
+    }
+
+    /// Both parties agreed: from here on each may see the other's contact.
+    pub fn both_accepted(&self) -> bool {
+        self.offer_accepted_at.is_some() && self.request_accepted_at.is_some()
+    }
+
+    /// Both parties confirmed the matchformulier: the match counts as signed.
+    pub fn is_signed(&self) -> bool {
+        self.offer_signed_at.is_some() && self.request_signed_at.is_some()
+    }
+
+    /// Whether a side may confirm the matchformulier now.
+    pub fn can_sign(&self, side: Actor) -> bool {
+        let open = match side {
+            Actor::OfferParty => self.offer_signed_at.is_none(),
+            Actor::RequestParty => self.request_signed_at.is_none(),
+            Actor::Makelaar => false,
+        };
+        open && matches!(
+            self.status(),
+            MatchStatus::Confirmed | MatchStatus::CarriedOut
+        )
+    }
 }
 
 const SELECT: &str = "SELECT mt.id, mt.status, mt.event_id, e.key AS event_key,
+        e.name AS event_name, e.date AS event_date,
         coalesce(e.municipality_id, ro.municipality_id) AS municipality_id,
         mt.proposed_by, mt.score, mt.reasons,
         mt.offer_id, oi.title AS offer_title, oo.id AS offer_org_id, oo.name AS offer_org,
-        oo.kind AS offer_org_kind,
+        oo.kind AS offer_org_kind, oi.hours AS offer_hours, oi.quantity AS offer_quantity,
         mt.request_id, ri.title AS request_title, ro.id AS request_org_id, ro.name AS request_org,
-        ro.kind AS request_org_kind,
+        ro.kind AS request_org_kind, ri.hours AS request_hours, ri.quantity AS request_quantity,
         mt.offer_accepted_at, mt.request_accepted_at, mt.terms_what, mt.terms_when,
         mt.terms_hours, mt.value_euros::float8 AS value_euros, mt.return_match_id,
-        mt.cycle_id, mt.offer_shows_name, mt.request_shows_name, mt.reason, mt.created_at
+        mt.cycle_id, mt.offer_shows_name, mt.request_shows_name, mt.reason, mt.created_at,
+        mt.confirmed_at,
+        (SELECT name FROM users WHERE id = mt.proposed_by_user) AS makelaar,
+        (SELECT name FROM users WHERE id = mt.confirmed_by) AS notaris,
+        mt.offer_signed_at, mt.offer_signed_by, mt.request_signed_at, mt.request_signed_by
     FROM matches mt
     JOIN items oi ON oi.id = mt.offer_id
     JOIN organisations oo ON oo.id = oi.organisation_id
@@ -66,7 +137,7 @@ const SELECT: &str = "SELECT mt.id, mt.status, mt.event_id, e.key AS event_key,
     JOIN organisations ro ON ro.id = ri.organisation_id
     LEFT JOIN events e ON e.id = mt.event_id";
 
-pub async fn get(db: &PgPool, id: i64) -> sqlx::Result<Option<Match>> {
+pub async fn get<'e>(db: impl PgExecutor<'e>, id: i64) -> sqlx::Result<Option<Match>> {
     sqlx::query_as(&format!("{SELECT} WHERE mt.id = $1"))
         .bind(id)
         .fetch_optional(db)
@@ -118,6 +189,9 @@ pub enum MatchError {
     NotAllowed(#[from] NotAllowed),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
+    /// Something around the step failed (composing its mail).
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
 }
 
 fn map_unique(e: sqlx::Error) -> MatchError {
@@ -154,20 +228,13 @@ pub async fn propose(
     .fetch_one(&mut *conn)
     .await
     .map_err(map_unique)?;
-    record(
-        conn,
-        id,
-        by_user,
-        if proposed_by == "matcher" {
-            "matcher"
-        } else {
-            "makelaar"
-        },
-        None,
-        MatchStatus::Suggested,
-        None,
-    )
-    .await?;
+    let role = if proposed_by == "matcher" {
+        "matcher"
+    } else {
+        "makelaar"
+    };
+    let by = Step::account(role, by_user);
+    record(conn, id, &by, None, MatchStatus::Suggested, None).await?;
     Ok(id)
 }
 
@@ -181,8 +248,12 @@ pub async fn register_confirmed(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO matches (offer_id, request_id, event_id, proposed_by, proposed_by_user,
                               status, offer_accepted_at, request_accepted_at, confirmed_at,
+                              confirmed_by, offer_signed_at, offer_signed_by,
+                              request_signed_at, request_signed_by,
                               terms_what, terms_when, terms_hours, value_euros)
-         VALUES ($1, $2, $3, 'makelaar', $4, 'confirmed', now(), now(), now(), $5, $6, $7, $8)
+         VALUES ($1, $2, $3, 'makelaar', $4, 'confirmed', now(), now(), now(), $4,
+                 now(), 'op papier, bij de notaris', now(), 'op papier, bij de notaris',
+                 $5, $6, $7, $8)
          RETURNING id",
     )
     .bind(new.offer_id)
@@ -199,8 +270,7 @@ pub async fn register_confirmed(
     record(
         conn,
         id,
-        Some(makelaar),
-        "makelaar",
+        &Step::account("makelaar", Some(makelaar)),
         None,
         MatchStatus::Confirmed,
         Some("geregistreerd op de beursvloer"),
@@ -210,25 +280,50 @@ pub async fn register_confirmed(
     Ok(id)
 }
 
+/// Who takes a step and how: the history keeps all of it.
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// `offer_party`, `request_party`, `makelaar`, `matcher` or `system`.
+    pub role: &'static str,
+    /// The account that acted (the makelaar, when recorded on a party's behalf).
+    pub user_id: Option<i64>,
+    pub channel: Channel,
+    /// A name for a step without an account (the contact person of a link).
+    pub name: Option<String>,
+}
+
+impl Step {
+    pub fn account(role: &'static str, user_id: Option<i64>) -> Step {
+        Step {
+            role,
+            user_id,
+            channel: Channel::Account,
+            name: None,
+        }
+    }
+}
+
 async fn record(
     conn: &mut PgConnection,
     match_id: i64,
-    actor_id: Option<i64>,
-    actor_role: &str,
+    by: &Step,
     from: Option<MatchStatus>,
     to: MatchStatus,
     note: Option<&str>,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO match_transitions (match_id, actor_id, actor_role, from_status, to_status, note)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO match_transitions (match_id, actor_id, actor_role, from_status, to_status,
+                                        note, channel, actor_name)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(match_id)
-    .bind(actor_id)
-    .bind(actor_role)
+    .bind(by.user_id)
+    .bind(by.role)
     .bind(from.map(MatchStatus::code))
     .bind(to.code())
     .bind(note)
+    .bind(by.channel.code())
+    .bind(&by.name)
     .execute(conn)
     .await?;
     Ok(())
@@ -255,17 +350,16 @@ pub enum Outcome {
     AlreadyDone(MatchStatus),
 }
 
-/// Apply an action by an actor in one transaction: row lock, state machine,
-/// update, audit row.
+/// Apply an action by an actor inside the caller's transaction: row lock,
+/// state machine, update, audit row.
 pub async fn apply(
-    db: &PgPool,
+    tx: &mut PgConnection,
     match_id: i64,
     action: Action,
     actor: Actor,
-    user_id: Option<i64>,
+    by: &Step,
     reason: Option<&str>,
 ) -> Result<Outcome, MatchError> {
-    let mut tx = db.begin().await?;
     let row: Option<(String, Option<OffsetDateTime>, Option<OffsetDateTime>, i64)> =
         sqlx::query_as(
             "SELECT status, offer_accepted_at, request_accepted_at, request_id FROM matches
@@ -316,7 +410,7 @@ pub async fn apply(
         _ => "",
     };
     let confirmed = if to == MatchStatus::Confirmed {
-        ", confirmed_at = now()"
+        ", confirmed_at = now(), confirmed_by = $4"
     } else {
         ""
     };
@@ -327,6 +421,7 @@ pub async fn apply(
     .bind(match_id)
     .bind(to.code())
     .bind(reason)
+    .bind(by.user_id)
     .execute(&mut *tx)
     .await?;
     if from != to || matches!(action, Action::Accept { .. }) {
@@ -334,25 +429,15 @@ pub async fn apply(
             Action::Accept { .. } if to == MatchStatus::Suggested => Some("akkoord van één partij"),
             _ => reason,
         };
-        record(
-            &mut tx,
-            match_id,
-            user_id,
-            actor.code(),
-            Some(from),
-            to,
-            note,
-        )
-        .await?;
+        record(tx, match_id, by, Some(from), to, note).await?;
     }
     match to {
-        MatchStatus::Confirmed => set_request_status(&mut tx, request_id, "matched").await?,
+        MatchStatus::Confirmed => set_request_status(tx, request_id, "matched").await?,
         MatchStatus::Cancelled | MatchStatus::NotCarriedOut if from == MatchStatus::Confirmed => {
-            set_request_status(&mut tx, request_id, "open").await?
+            set_request_status(tx, request_id, "open").await?
         }
         _ => {}
     }
-    tx.commit().await?;
     Ok(Outcome::Done(to))
 }
 
@@ -373,6 +458,41 @@ fn is_repeat(
         },
         _ => false,
     }
+}
+
+/// One side confirms the digital matchformulier, by name. False when that
+/// side already did or the match is not confirmed (then nothing changes).
+pub async fn sign_form(
+    tx: &mut PgConnection,
+    match_id: i64,
+    side: Actor,
+    by: &Step,
+    signer: &str,
+) -> sqlx::Result<bool> {
+    let (at, name) = match side {
+        Actor::OfferParty => ("offer_signed_at", "offer_signed_by"),
+        Actor::RequestParty => ("request_signed_at", "request_signed_by"),
+        Actor::Makelaar => return Ok(false),
+    };
+    let done = sqlx::query(&format!(
+        "UPDATE matches SET {at} = now(), {name} = $2, updated_at = now()
+         WHERE id = $1 AND {at} IS NULL AND status IN ('confirmed', 'carried_out')"
+    ))
+    .bind(match_id)
+    .bind(signer)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    let status: String = sqlx::query_scalar("SELECT status FROM matches WHERE id = $1")
+        .bind(match_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let status = status.parse().unwrap_or(MatchStatus::Confirmed);
+    let note = format!("matchformulier bevestigd door {signer}");
+    record(tx, match_id, by, Some(status), status, Some(&note)).await?;
+    Ok(true)
 }
 
 /// Agreed terms; only while the match is not final.
@@ -437,6 +557,8 @@ pub async fn link_two_way(conn: &mut PgConnection, a: i64, b: i64) -> sqlx::Resu
 pub struct Transition {
     pub at: OffsetDateTime,
     pub actor: Option<String>,
+    pub actor_name: Option<String>,
+    pub channel: String,
     pub actor_role: String,
     pub from_status: Option<String>,
     pub to_status: String,
@@ -445,7 +567,8 @@ pub struct Transition {
 
 pub async fn history(db: &PgPool, match_id: i64) -> sqlx::Result<Vec<Transition>> {
     sqlx::query_as(
-        "SELECT t.at, u.name AS actor, t.actor_role, t.from_status, t.to_status, t.note
+        "SELECT t.at, u.name AS actor, t.actor_name, t.channel, t.actor_role, t.from_status,
+                t.to_status, t.note
          FROM match_transitions t LEFT JOIN users u ON u.id = t.actor_id
          WHERE t.match_id = $1 ORDER BY t.at, t.id",
     )
@@ -457,7 +580,7 @@ pub async fn history(db: &PgPool, match_id: i64) -> sqlx::Result<Vec<Transition>
 /// Confirmed matches whose agreed date has passed and that nobody followed
 /// up yet; marks them reminded and returns them, in one statement so two
 /// app instances never remind twice.
-pub async fn take_due_reminders(db: &PgPool) -> sqlx::Result<Vec<(i64, i64, i64)>> {
+pub async fn take_due_reminders(conn: &mut PgConnection) -> sqlx::Result<Vec<(i64, i64, i64)>> {
     sqlx::query_as(
         "UPDATE matches mt SET reminder_sent_at = now()
          FROM items oi, items ri
@@ -466,7 +589,7 @@ pub async fn take_due_reminders(db: &PgPool) -> sqlx::Result<Vec<(i64, i64, i64)
            AND mt.reminder_sent_at IS NULL
          RETURNING mt.id, oi.organisation_id, ri.organisation_id",
     )
-    .fetch_all(db)
+    .fetch_all(conn)
     .await
 }
 
@@ -501,4 +624,22 @@ pub async fn reject_proposal(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// A pair set aside returns to the proposal queue.
+pub async fn unreject_proposal(
+    conn: &mut PgConnection,
+    event_id: i64,
+    offer_id: i64,
+    request_id: i64,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "DELETE FROM proposal_rejections WHERE event_id = $1 AND offer_id = $2 AND request_id = $3",
+    )
+    .bind(event_id)
+    .bind(offer_id)
+    .bind(request_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
 }

@@ -8,6 +8,7 @@ pub mod exports;
 pub mod imports;
 pub mod items;
 pub mod limits;
+pub mod links;
 pub mod market;
 pub mod matches;
 pub mod municipalities;

@@ -3,31 +3,65 @@
 use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 
-/// Notify every member of an organisation, in the app and by mail.
-pub async fn organisation(
+/// Notify every member of an organisation in the app; returns their
+/// addresses for the mail that goes with it.
+pub async fn members(
     conn: &mut PgConnection,
     organisation_id: i64,
     message: &str,
     link: &str,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO notifications (user_id, message, link)
-         SELECT user_id, $2, $3 FROM memberships WHERE organisation_id = $1",
+    match_id: Option<i64>,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "WITH added AS (
+             INSERT INTO notifications (user_id, message, link, match_id)
+             SELECT user_id, $2, $3, $4 FROM memberships WHERE organisation_id = $1
+             RETURNING user_id)
+         SELECT u.email FROM added JOIN users u ON u.id = added.user_id
+         WHERE u.deleted_at IS NULL",
     )
     .bind(organisation_id)
     .bind(message)
     .bind(link)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
-        "INSERT INTO outbox (to_address, subject, body)
-         SELECT u.email, $2, $2 || E'\\n\\nBekijk het op Beursvloer: ' || $3
-         FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organisation_id = $1",
+    .bind(match_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// Notify the makelaars of a municipality in the app; returns their addresses.
+pub async fn makelaars(
+    conn: &mut PgConnection,
+    municipality_id: i64,
+    message: &str,
+    link: &str,
+    match_id: Option<i64>,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "WITH added AS (
+             INSERT INTO notifications (user_id, message, link, match_id)
+             SELECT DISTINCT user_id, $2, $3, $4 FROM role_grants
+             WHERE role = 'makelaar' AND municipality_id = $1
+             RETURNING user_id)
+         SELECT u.email FROM added JOIN users u ON u.id = added.user_id
+         WHERE u.deleted_at IS NULL",
     )
-    .bind(organisation_id)
+    .bind(municipality_id)
     .bind(message)
     .bind(link)
-    .execute(&mut *conn)
+    .bind(match_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// Opening a match reads its notifications.
+pub async fn mark_match_read(db: &PgPool, user_id: i64, match_id: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE notifications SET read_at = now()
+         WHERE user_id = $1 AND match_id = $2 AND read_at IS NULL",
+    )
+    .bind(user_id)
+    .bind(match_id)
+    .execute(db)
     .await?;
     Ok(())
 }
@@ -57,4 +91,11 @@ pub async fn mark_all_read(db: &PgPool, user_id: i64) -> sqlx::Result<()> {
         .execute(db)
         .await?;
     Ok(())
+}
+
+pub async fn unread(db: &PgPool, user_id: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
+        .bind(user_id)
+        .fetch_one(db)
+        .await
 }

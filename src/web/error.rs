@@ -17,6 +17,9 @@ pub enum AppError {
     BadRequest(String),
     #[error("formulier verlopen")]
     CsrfFailed,
+    /// A personal link that is unknown, expired or revoked.
+    #[error("link werkt niet meer")]
+    LinkInvalid,
     #[error("te groot")]
     PayloadTooLarge,
     #[error("verkeerd soort inhoud")]
@@ -49,6 +52,19 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+impl From<crate::store::matches::MatchError> for AppError {
+    fn from(err: crate::store::matches::MatchError) -> Self {
+        use crate::store::matches::MatchError;
+        match err {
+            MatchError::Db(e) => e.into(),
+            MatchError::Internal(e) => AppError::Internal(e),
+            MatchError::NotAllowed(e) => AppError::BadRequest(e.to_string()),
+            MatchError::Changed => AppError::BadRequest("de match is intussen veranderd".into()),
+            MatchError::AlreadyMatched => AppError::BadRequest("dubbele match".into()),
+        }
+    }
+}
+
 impl From<askama::Error> for AppError {
     fn from(err: askama::Error) -> Self {
         AppError::Internal(err.into())
@@ -77,6 +93,7 @@ impl ErrorPage {
             403 => ("Geen toegang", "Je hebt geen toegang tot deze pagina of actie."),
             404 => ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Misschien is het adres verkeerd overgenomen."),
             405 => ("Niet toegestaan", "Deze actie kan niet op deze manier worden uitgevoerd."),
+            410 => ("Deze link werkt niet (meer)", "Een persoonlijke link werkt tot een jaar na de beursvloer, en niet meer als de makelaar hem heeft ingetrokken. Vraag de makelaar om een nieuwe link; elk nieuw bericht brengt er ook een."),
             413 => ("Te veel gegevens", "Wat je verstuurde is te groot. Maak de tekst korter en probeer het opnieuw."),
             415 => ("Verkeerd formaat", "Dit formulier verwacht gewone formuliergegevens."),
             419 => ("Formulier verlopen", "Het formulier is verlopen of kwam niet van deze site. Laad de pagina opnieuw en probeer het nog eens."),
@@ -115,6 +132,7 @@ impl IntoResponse for AppError {
                 StatusCode::BAD_REQUEST
             }
             AppError::CsrfFailed => StatusCode::FORBIDDEN,
+            AppError::LinkInvalid => StatusCode::GONE,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,

@@ -10,10 +10,12 @@ use super::auth::{CsrfForm, Ctx};
 use super::error::AppError;
 use super::page::{form_status, render, Layout};
 use super::{parse_id, policy, AppState};
-use crate::domain::match_status::{Action, Actor, MatchStatus};
+use crate::domain::match_status::{Action, Actor, Channel, MatchStatus};
 use crate::domain::validation::{self as v, FieldErrors};
-use crate::store::matches::{self, Match, MatchError, NewMatch, Outcome, Transition};
+use crate::store::matches::{self, Match, MatchError, NewMatch, Outcome, Step as By, Transition};
 use crate::store::notifications;
+use crate::store::organisations::{self, Organisation};
+use crate::workflow::answer::{self, Acting};
 
 /// A button on the match page.
 pub struct Step {
@@ -22,7 +24,7 @@ pub struct Step {
     pub needs_reason: bool,
 }
 
-fn step(action: Action) -> Step {
+pub fn step(action: Action) -> Step {
     let (code, label) = match action {
         Action::Accept { .. } => ("accepteren", "Accepteren"),
         Action::Decline => ("afwijzen", "Afwijzen"),
@@ -38,7 +40,7 @@ fn step(action: Action) -> Step {
     }
 }
 
-fn parse_action(code: &str) -> Option<Action> {
+pub fn parse_action(code: &str) -> Option<Action> {
     Some(match code {
         "accepteren" => Action::Accept {
             other_side_accepted: false,
@@ -53,7 +55,7 @@ fn parse_action(code: &str) -> Option<Action> {
 }
 
 /// The first capacity in which the user may take this action now.
-fn actor_for(m: &Match, actors: &[Actor], action: Action) -> Option<Actor> {
+pub fn actor_for(m: &Match, actors: &[Actor], action: Action) -> Option<Actor> {
     let status = m.status();
     actors.iter().copied().find(|a| {
         // A party that already accepted has nothing left to accept.
@@ -64,6 +66,30 @@ fn actor_for(m: &Match, actors: &[Actor], action: Action) -> Option<Actor> {
         };
         !already && status.transition(action, *a).is_ok()
     })
+}
+
+/// The contact persons a viewer may see: both once both parties agreed, and
+/// always for the makelaar; never for anyone else.
+pub struct Contacts {
+    pub offer: Organisation,
+    pub request: Organisation,
+}
+
+pub async fn contacts_for(
+    app: &AppState,
+    m: &Match,
+    is_makelaar: bool,
+) -> Result<Option<Contacts>, AppError> {
+    if !policy::sees_match_contacts(m, is_makelaar) {
+        return Ok(None);
+    }
+    let (Some(offer), Some(request)) = (
+        organisations::get(&app.db, m.offer_org_id).await?,
+        organisations::get(&app.db, m.request_org_id).await?,
+    ) else {
+        return Ok(None);
+    };
+    Ok(Some(Contacts { offer, request }))
 }
 
 #[derive(Template)]
@@ -81,6 +107,11 @@ struct ShowPage {
     notice: Option<&'static str>,
     /// The step whose reason was missing, to show the message at its field.
     failed_step: String,
+    contacts: Option<Contacts>,
+    /// For the makelaar: the parties whose answer can be recorded on their behalf.
+    on_behalf: Vec<(&'static str, String)>,
+    /// The side whose matchformulier this user may confirm now.
+    can_sign: Option<Actor>,
 }
 
 impl ShowPage {
@@ -93,6 +124,21 @@ impl ShowPage {
     }
     fn status_label(&self, code: &str) -> &'static str {
         code.parse::<MatchStatus>().map(|s| s.label()).unwrap_or("")
+    }
+    fn channel_label(&self, code: &str) -> &'static str {
+        match code.parse::<Channel>() {
+            Ok(Channel::Account) | Err(_) => "",
+            Ok(c) => c.label(),
+        }
+    }
+    fn contact_list(&self) -> Vec<&Organisation> {
+        self.contacts
+            .iter()
+            .flat_map(|c| [&c.offer, &c.request])
+            .collect()
+    }
+    fn channels(&self) -> [Channel; 3] {
+        Channel::ON_BEHALF
     }
 }
 
@@ -113,6 +159,22 @@ struct Feedback {
     terms: Option<TermsInput>,
     notice: Option<&'static str>,
     failed_step: String,
+}
+
+/// The parties whose answer is still open, for the makelaar's "record on
+/// behalf" form: (side code, organisation name).
+fn open_answers(m: &Match) -> Vec<(&'static str, String)> {
+    if m.status() != MatchStatus::Suggested {
+        return Vec::new();
+    }
+    let mut open = Vec::new();
+    if m.offer_accepted_at.is_none() {
+        open.push(("aanbieder", m.offer_org.clone()));
+    }
+    if m.request_accepted_at.is_none() {
+        open.push(("vrager", m.request_org.clone()));
+    }
+    open
 }
 
 async fn show_page(
@@ -138,6 +200,17 @@ async fn show_page(
     let status = m.status();
     let terms = terms.unwrap_or_else(|| TermsInput::from_match(&m));
     let status_code = form_status(&errors);
+    let is_makelaar = actors.contains(&Actor::Makelaar);
+    let contacts = contacts_for(app, &m, is_makelaar).await?;
+    let on_behalf = if is_makelaar {
+        open_answers(&m)
+    } else {
+        Vec::new()
+    };
+    let can_sign = actors
+        .iter()
+        .copied()
+        .find(|a| *a != Actor::Makelaar && m.can_sign(*a));
     let page = render(&ShowPage {
         layout: ctx.layout().await?,
         can_edit_terms: !status.is_final(),
@@ -150,6 +223,9 @@ async fn show_page(
         terms,
         notice,
         failed_step,
+        contacts,
+        on_behalf,
+        can_sign,
     })?;
     Ok((status_code, page).into_response())
 }
@@ -160,6 +236,11 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let (m, actors) = viewable(&app, &ctx, &id).await?;
+    let user_id = ctx.user()?.id;
+    notifications::mark_match_read(&app.db, user_id, m.id).await?;
+    if let Some(user) = ctx.user.as_mut() {
+        user.unread = notifications::unread(&app.db, user_id).await?;
+    }
     show_page(&app, &mut ctx, m, actors, Feedback::default()).await
 }
 
@@ -168,6 +249,51 @@ pub async fn show(
 pub struct ActionInput {
     action: String,
     reason: String,
+    /// "Ja, de afspraak is uitgevoerd": asked before marking carried out.
+    zeker: String,
+}
+
+/// What the page says after a step.
+pub fn done_message(to: MatchStatus, actor: Actor) -> &'static str {
+    match (to, actor) {
+        (MatchStatus::Suggested, _) => {
+            "Je akkoord is doorgegeven. Zodra de andere partij ook akkoord is, bevestigt de makelaar de match."
+        }
+        (MatchStatus::Accepted, _) => {
+            "Beide partijen zijn akkoord. De makelaar bevestigt de match; jullie zien nu elkaars contactpersoon."
+        }
+        (MatchStatus::Confirmed, _) => {
+            "De match is bevestigd. Beide partijen krijgen bericht en kunnen het matchformulier bevestigen."
+        }
+        (MatchStatus::CarriedOut, _) => "De match staat op uitgevoerd. Dank je wel!",
+        (MatchStatus::NotCarriedOut, _) => "De match staat op niet uitgevoerd.",
+        (MatchStatus::Declined, _) => "Je hebt de match afgewezen. De andere partij krijgt bericht.",
+        (MatchStatus::Cancelled, _) => "De match is geannuleerd. De andere partij krijgt bericht.",
+    }
+}
+
+/// Check a step's input: a reason where one is needed, and "are you sure"
+/// before marking a match carried out (that cannot be undone).
+pub fn check_step(
+    action: Action,
+    input_reason: &str,
+    sure: &str,
+) -> Result<Option<String>, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let reason = v::optional_text(&mut errors, "reason", "De reden", input_reason, 1000);
+    if action.needs_reason() && reason.is_none() {
+        errors.add(
+            "reason",
+            "Geef kort aan waarom, zodat de andere partij en de makelaar het begrijpen.",
+        );
+    }
+    if action == Action::MarkCarriedOut && sure != "ja" {
+        errors.add(
+            "zeker",
+            "Vink aan dat de afspraak echt is uitgevoerd; dit kun je daarna niet meer terugdraaien.",
+        );
+    }
+    errors.into_result(reason)
 }
 
 pub async fn act(
@@ -180,22 +306,17 @@ pub async fn act(
     let user_id = ctx.user()?.id;
     let action =
         parse_action(&input.action).ok_or(AppError::BadRequest("onbekende actie".into()))?;
-    let mut errors = FieldErrors::new();
-    let reason = v::optional_text(&mut errors, "reason", "De reden", &input.reason, 1000);
-    if action.needs_reason() && reason.is_none() {
-        errors.add(
-            "reason",
-            "Geef kort aan waarom, zodat de andere partij en de makelaar het begrijpen.",
-        );
-    }
-    if !errors.is_empty() {
-        let feedback = Feedback {
-            errors,
-            failed_step: input.action,
-            ..Feedback::default()
-        };
-        return show_page(&app, &mut ctx, m, actors, feedback).await;
-    }
+    let reason = match check_step(action, &input.reason, &input.zeker) {
+        Ok(reason) => reason,
+        Err(errors) => {
+            let feedback = Feedback {
+                errors,
+                failed_step: input.action,
+                ..Feedback::default()
+            };
+            return show_page(&app, &mut ctx, m, actors, feedback).await;
+        }
+    };
     // A confirmation by a second makelaar at the same moment is not an error.
     let Some(actor) = actor_for(&m, &actors, action).or_else(|| {
         (action == Action::Confirm && m.status() == MatchStatus::Confirmed)
@@ -204,17 +325,23 @@ pub async fn act(
     }) else {
         return Err(AppError::Forbidden);
     };
-    let outcome = match matches::apply(
+    let by = Acting {
+        actor,
+        step: By::account(actor.code(), Some(user_id)),
+        link_id: None,
+    };
+    match answer::act(
         &app.db,
+        &app.config.base_url,
         m.id,
         action,
-        actor,
-        Some(user_id),
+        &by,
         reason.as_deref(),
     )
     .await
     {
-        Ok(outcome) => outcome,
+        Ok(Outcome::Done(to)) => ctx.flash(done_message(to, actor)).await?,
+        Ok(Outcome::AlreadyDone(_)) => ctx.flash("Dat was al gebeurd.").await?,
         Err(MatchError::NotAllowed(_)) | Err(MatchError::Changed) => {
             let m = matches::get(&app.db, m.id)
                 .await?
@@ -227,40 +354,173 @@ pub async fn act(
             };
             return show_page(&app, &mut ctx, m, actors, feedback).await;
         }
-        Err(MatchError::Db(e)) => return Err(e.into()),
         Err(MatchError::AlreadyMatched) => {
             return Err(AppError::BadRequest("dubbele match".into()))
         }
-    };
-    if let Outcome::Done(to) = outcome {
-        notify_parties(&app, &m, actor, to).await?;
+        Err(MatchError::Db(e)) => return Err(e.into()),
+        Err(MatchError::Internal(e)) => return Err(AppError::Internal(e)),
     }
     Ok(Redirect::to(&format!("/matches/{}", m.id)).into_response())
 }
 
-/// Tell the other side(s) what changed.
-async fn notify_parties(
-    app: &AppState,
-    m: &Match,
-    actor: Actor,
-    to: MatchStatus,
-) -> Result<(), AppError> {
-    let message = format!(
-        "Match ‘{}’ → ‘{}’: {}",
-        m.offer_title,
-        m.request_title,
-        to.label().to_lowercase()
-    );
-    let link = format!("{}/matches/{}", app.config.base_url, m.id);
-    let mut tx = app.db.begin().await?;
-    if actor != Actor::OfferParty {
-        notifications::organisation(&mut tx, m.offer_org_id, &message, &link).await?;
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct OnBehalfInput {
+    /// "aanbieder" or "vrager".
+    side: String,
+    /// "akkoord" or "afgewezen".
+    answer: String,
+    /// How the party answered: telefoon, email, persoonlijk.
+    channel: String,
+    /// Who answered, for the history.
+    person: String,
+    reason: String,
+}
+
+/// The makelaar records a party's answer given by phone, mail or in person.
+pub async fn on_behalf(
+    State(app): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm(input): CsrfForm<OnBehalfInput>,
+) -> Result<Response, AppError> {
+    let (m, actors) = viewable(&app, &ctx, &id).await?;
+    if !actors.contains(&Actor::Makelaar) {
+        return Err(AppError::Forbidden);
     }
-    if actor != Actor::RequestParty {
-        notifications::organisation(&mut tx, m.request_org_id, &message, &link).await?;
+    let user_id = ctx.user()?.id;
+    let mut errors = FieldErrors::new();
+    let side = match input.side.as_str() {
+        "aanbieder" => Some(Actor::OfferParty),
+        "vrager" => Some(Actor::RequestParty),
+        _ => {
+            errors.add("side", "Kies voor welke partij je het antwoord vastlegt.");
+            None
+        }
+    };
+    let action = match input.answer.as_str() {
+        "akkoord" => Some(Action::Accept {
+            other_side_accepted: false,
+        }),
+        "afgewezen" => Some(Action::Decline),
+        _ => {
+            errors.add("answer", "Kies het antwoord: akkoord of afgewezen.");
+            None
+        }
+    };
+    let channel = input
+        .channel
+        .parse::<Channel>()
+        .ok()
+        .filter(|c| Channel::ON_BEHALF.contains(c));
+    if channel.is_none() {
+        errors.add("channel", "Kies hoe de partij antwoordde.");
     }
-    tx.commit().await?;
-    Ok(())
+    let person = v::optional_text(&mut errors, "person", "De naam", &input.person, 120);
+    let reason = v::optional_text(&mut errors, "reason", "De reden", &input.reason, 1000);
+    if action == Some(Action::Decline) && reason.is_none() {
+        errors.add("reason", "Geef de reden die de partij noemde.");
+    }
+    let (Some(side), Some(action), Some(channel), true) =
+        (side, action, channel, errors.is_empty())
+    else {
+        let feedback = Feedback {
+            errors,
+            failed_step: "namens".into(),
+            ..Feedback::default()
+        };
+        return show_page(&app, &mut ctx, m, actors, feedback).await;
+    };
+    let by = Acting {
+        actor: side,
+        step: By {
+            role: side.code(),
+            user_id: Some(user_id),
+            channel,
+            name: person,
+        },
+        link_id: None,
+    };
+    match answer::act(
+        &app.db,
+        &app.config.base_url,
+        m.id,
+        action,
+        &by,
+        reason.as_deref(),
+    )
+    .await
+    {
+        Ok(_) => {
+            let org = if side == Actor::OfferParty {
+                &m.offer_org
+            } else {
+                &m.request_org
+            };
+            ctx.flash(format!(
+                "Het antwoord van {org} is vastgelegd ({}).",
+                channel.label()
+            ))
+            .await?;
+            Ok(Redirect::to(&format!("/matches/{}", m.id)).into_response())
+        }
+        Err(MatchError::NotAllowed(_) | MatchError::Changed) => {
+            let m = matches::get(&app.db, m.id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let feedback = Feedback {
+                notice: Some("De match is intussen veranderd. Bekijk de nieuwe stand."),
+                ..Feedback::default()
+            };
+            show_page(&app, &mut ctx, m, actors, feedback).await
+        }
+        Err(MatchError::Db(e)) => Err(e.into()),
+        Err(MatchError::Internal(e)) => Err(AppError::Internal(e)),
+        Err(MatchError::AlreadyMatched) => Err(AppError::BadRequest("dubbele match".into())),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SignInput {
+    name: String,
+}
+
+/// A party confirms the digital matchformulier through its account.
+pub async fn sign(
+    State(app): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm(input): CsrfForm<SignInput>,
+) -> Result<Response, AppError> {
+    let (m, actors) = viewable(&app, &ctx, &id).await?;
+    let user_id = ctx.user()?.id;
+    let Some(side) = actors
+        .iter()
+        .copied()
+        .find(|a| *a != Actor::Makelaar && m.can_sign(*a))
+    else {
+        return Err(AppError::Forbidden);
+    };
+    let mut errors = FieldErrors::new();
+    let name = v::text(&mut errors, "name", "je naam", &input.name, 2, 120);
+    if !errors.is_empty() {
+        let feedback = Feedback {
+            errors,
+            failed_step: "formulier".into(),
+            ..Feedback::default()
+        };
+        return show_page(&app, &mut ctx, m, actors, feedback).await;
+    }
+    let by = Acting {
+        actor: side,
+        step: By::account(side.code(), Some(user_id)),
+        link_id: None,
+    };
+    if answer::sign_form(&app.db, &app.config.base_url, m.id, &by, &name).await? {
+        ctx.flash("Je hebt het matchformulier bevestigd.").await?;
+    }
+    Ok(Redirect::to(&format!("/matches/{}/formulier", m.id)).into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -385,20 +645,38 @@ pub fn euros(v: f64) -> String {
 
 #[derive(Template)]
 #[template(path = "matches/form.html")]
-struct PrintForm {
-    layout: Layout,
-    m: Match,
+pub struct PrintForm {
+    pub layout: Layout,
+    pub m: Match,
+    pub contacts: Option<Contacts>,
+    /// The side that may confirm the form now, and where that form posts.
+    pub can_sign: Option<Actor>,
+    pub sign_action: String,
+    pub signer: String,
+    pub back: String,
 }
 
-/// The matchformulier both parties sign.
+/// The matchformulier both parties confirm, and can print and sign.
 pub async fn print_form(
     State(app): State<AppState>,
     mut ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let (m, _) = viewable(&app, &ctx, &id).await?;
+    let (m, actors) = viewable(&app, &ctx, &id).await?;
+    let contacts = contacts_for(&app, &m, actors.contains(&Actor::Makelaar)).await?;
+    let can_sign = actors
+        .iter()
+        .copied()
+        .find(|a| *a != Actor::Makelaar && m.can_sign(*a));
+    ctx.form_token().await?;
+    let signer = ctx.user()?.name.clone();
     render(&PrintForm {
         layout: ctx.layout().await?,
+        sign_action: format!("/matches/{}/formulier", m.id),
+        back: format!("/matches/{}", m.id),
         m,
+        contacts,
+        can_sign,
+        signer,
     })
 }

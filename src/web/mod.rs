@@ -11,6 +11,7 @@ mod events;
 mod figures;
 mod items;
 mod limits;
+mod links;
 pub mod live;
 mod matches;
 mod notaris;
@@ -73,6 +74,10 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
         .route("/items/{id}/intrekken", post(items::withdraw))
         .route("/organisaties/{id}", get(organisations::show))
         .route(
+            "/organisaties/{id}/links-intrekken",
+            post(organisations::revoke_links),
+        )
+        .route(
             "/organisaties/{id}/bewerken",
             get(organisations::edit_form).post(organisations::update),
         )
@@ -98,6 +103,7 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
             "/beursvloeren/{key}/bevestigen",
             post(workspace::confirm_selected),
         )
+        .route("/beursvloeren/{key}/terugzetten", post(workspace::restore))
         .route(
             "/beursvloeren/{key}/notaris",
             get(notaris::form).post(notaris::register),
@@ -106,7 +112,18 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
         .route("/matches/{id}/actie", post(matches::act))
         .route("/matches/{id}/afspraken", post(matches::terms))
         .route("/matches/{id}/naam-tonen", post(matches::show_name))
-        .route("/matches/{id}/formulier", get(matches::print_form))
+        .route(
+            "/matches/{id}/formulier",
+            get(matches::print_form).post(matches::sign),
+        )
+        .route("/matches/{id}/namens", post(matches::on_behalf))
+        .route("/link/{token}", get(links::index))
+        .route("/link/{token}/matches/{id}", get(links::show))
+        .route("/link/{token}/matches/{id}/actie", post(links::act))
+        .route(
+            "/link/{token}/matches/{id}/formulier",
+            get(links::form).post(links::sign),
+        )
         .route("/mijn", get(pages::mine))
         .route("/meldingen", get(notifications::list))
         .route("/meldingen/gelezen", post(notifications::mark_read))
@@ -126,6 +143,7 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
         )
         .route("/toegankelijkheid", get(pages::accessibility))
         .route("/static/style.css", get(pages::stylesheet))
+        .route("/static/print.js", get(pages::print_script))
         .route("/healthz", get(pages::healthz))
         .route("/readyz", get(pages::readyz))
         .merge(dashboard::routes())

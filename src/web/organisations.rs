@@ -15,6 +15,7 @@ use crate::domain::validation::FieldErrors;
 use crate::domain::OrganisationKind;
 use crate::store::accounts;
 use crate::store::items::{self, Item};
+use crate::store::links::{self, LinkSummary};
 use crate::store::organisations::{self, Organisation};
 
 #[derive(Template)]
@@ -27,6 +28,14 @@ struct ShowPage {
     is_member: bool,
     show_contact: bool,
     invitation_link: Option<String>,
+    /// For the makelaar: the organisation's personal links.
+    links: Option<LinkSummary>,
+}
+
+impl ShowPage {
+    fn moment(&self, at: &time::OffsetDateTime) -> String {
+        crate::domain::dates::moment(at)
+    }
 }
 
 async fn show_page(
@@ -47,7 +56,16 @@ async fn show_page(
         .into_iter()
         .filter(|i| is_member || i.is_open())
         .collect();
-    if is_member {
+    let is_makelaar = ctx
+        .user
+        .as_ref()
+        .is_some_and(|u| policy::is_makelaar_of(u, organisation.municipality_id));
+    let links = if is_makelaar {
+        Some(links::summary(&app.db, id).await?)
+    } else {
+        None
+    };
+    if is_member || is_makelaar {
         ctx.form_token().await?;
     }
     render(&ShowPage {
@@ -56,7 +74,12 @@ async fn show_page(
             .parse::<OrganisationKind>()
             .map(|k| k.label())
             .unwrap_or(""),
-        show_contact: policy::can_see_contact_details(ctx.user.as_ref()),
+        show_contact: policy::can_see_contact_details(
+            ctx.user.as_ref(),
+            organisation.id,
+            organisation.municipality_id,
+        ),
+        links,
         layout: ctx.layout().await?,
         organisation,
         items,
@@ -162,4 +185,26 @@ pub async fn invite(
     let token = accounts::create_invitation(&app.db, org.id, user_id).await?;
     let link = format!("{}/registreren?uitnodiging={token}", app.config.base_url);
     show_page(&app, &mut ctx, org.id, Some(link)).await
+}
+
+/// The makelaar revokes every personal link of an organisation (a lost
+/// phone, a contact who left); a new proposal mails a new one.
+pub async fn revoke_links(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?;
+    let organisation = organisations::get(&app.db, parse_id(&id)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    policy::manage_event(user, organisation.municipality_id)?;
+    let revoked = links::revoke_all(&app.db, organisation.id, user.id).await?;
+    ctx.flash(format!(
+        "{revoked} persoonlijke link(s) van {} ingetrokken. Een nieuw bericht brengt een nieuwe link.",
+        organisation.name
+    ))
+    .await?;
+    Ok(Redirect::to(&format!("/organisaties/{}", organisation.id)).into_response())
 }

@@ -14,7 +14,26 @@ pub struct Layout {
     pub user: Option<SessionUser>,
     pub csrf: String,
     pub path: String,
+    /// What the last action did, shown once at the top of the next page.
+    pub flash: Option<Flash>,
 }
+
+/// A short message after an action, with a way back where there is one.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Flash {
+    pub message: String,
+    pub undo: Option<Undo>,
+}
+
+/// A button that undoes the action: a form posting `fields` to `action`.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Undo {
+    pub action: String,
+    pub label: String,
+    pub fields: Vec<(String, String)>,
+}
+
+const FLASH_KEY: &str = "melding";
 
 impl Layout {
     pub fn is_current(&self, path: &str) -> bool {
@@ -25,14 +44,35 @@ impl Layout {
 impl Ctx {
     /// The layout for a page; a signed-in user gets a token for the logout form.
     pub async fn layout(&mut self) -> Result<Layout, AppError> {
-        if self.user.is_some() {
+        let flash: Option<Flash> = self.session.remove(FLASH_KEY).await?;
+        if self.user.is_some() || flash.as_ref().is_some_and(|f| f.undo.is_some()) {
             self.form_token().await?;
         }
         Ok(Layout {
             user: self.user.clone(),
             csrf: self.csrf.clone(),
             path: self.path.clone(),
+            flash,
         })
+    }
+
+    /// Say on the next page what an action did.
+    pub async fn flash(&self, message: impl Into<String>) -> Result<(), AppError> {
+        self.flash_with_undo(message, None).await
+    }
+
+    /// The same, with a button that undoes it.
+    pub async fn flash_with_undo(
+        &self,
+        message: impl Into<String>,
+        undo: Option<Undo>,
+    ) -> Result<(), AppError> {
+        let flash = Flash {
+            message: message.into(),
+            undo,
+        };
+        self.session.insert(FLASH_KEY, flash).await?;
+        Ok(())
     }
 }
 

@@ -105,6 +105,18 @@ pub async fn stylesheet() -> Response {
         .into_response()
 }
 
+/// The matchformulier's print button.
+pub async fn print_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../../static/print.js"),
+    )
+        .into_response()
+}
+
 /// The process is up.
 pub async fn healthz() -> &'static str {
     "ok"

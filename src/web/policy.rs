@@ -4,6 +4,7 @@
 use super::error::AppError;
 use crate::domain::match_status::Actor;
 use crate::store::accounts::SessionUser;
+use crate::store::links::AccessLink;
 use crate::store::matches::Match;
 
 /// Members of an organisation may change it and its offers and requests.
@@ -20,10 +21,23 @@ pub fn manage_organisation(user: &SessionUser, organisation_id: i64) -> Result<(
     }
 }
 
-/// Contact details are for signed-in participants, makelaars and admins; a
-/// visitor and a gemeente viewer (who reads no personal data) do not see them.
-pub fn can_see_contact_details(user: Option<&SessionUser>) -> bool {
-    user.is_some_and(|u| !u.organisation_ids.is_empty() || u.is_admin || !u.makelaar_of.is_empty())
+/// An organisation's contact person is for its own members, the makelaars
+/// of its municipality and admins; never public, never for other accounts
+/// (they meet the contact on a match both parties agreed to).
+pub fn can_see_contact_details(
+    user: Option<&SessionUser>,
+    organisation_id: i64,
+    municipality_id: i64,
+) -> bool {
+    user.is_some_and(|u| {
+        can_manage_organisation(u, organisation_id) || is_makelaar_of(u, municipality_id)
+    })
+}
+
+/// On a match, the parties see each other's contact person once both
+/// agreed; the makelaar always does.
+pub fn sees_match_contacts(m: &Match, is_makelaar: bool) -> bool {
+    is_makelaar || m.both_accepted()
 }
 
 /// Makelaars work in their municipalities; admins everywhere.
@@ -63,6 +77,16 @@ pub fn view_match(user: &SessionUser, m: &Match) -> Result<Vec<Actor>, AppError>
     }
 }
 
+/// What the holder of a personal link may act on: a match of its own
+/// organisation (in the link's edition, when it has one), on that
+/// organisation's side. Anything else does not exist for it.
+pub fn link_side(link: &AccessLink, m: &Match) -> Result<Actor, AppError> {
+    if link.event_id.is_some() && link.event_id != m.event_id {
+        return Err(AppError::NotFound);
+    }
+    m.side_of(link.organisation_id).ok_or(AppError::NotFound)
+}
+
 /// Makelaars run the events of their municipalities.
 pub fn manage_event(user: &SessionUser, municipality_id: i64) -> Result<(), AppError> {
     if is_makelaar_of(user, municipality_id) {
@@ -97,11 +121,16 @@ mod tests {
     }
 
     #[test]
-    fn visitors_and_gemeente_viewers_see_no_contact_details() {
-        assert!(!can_see_contact_details(None));
+    fn only_members_and_the_makelaar_see_contact_details() {
+        assert!(!can_see_contact_details(None, 3, 1));
         let mut gemeente = user(&[]);
         gemeente.gemeente_of = vec![1];
-        assert!(!can_see_contact_details(Some(&gemeente)));
-        assert!(can_see_contact_details(Some(&user(&[3]))));
+        assert!(!can_see_contact_details(Some(&gemeente), 3, 1));
+        assert!(can_see_contact_details(Some(&user(&[3])), 3, 1));
+        assert!(!can_see_contact_details(Some(&user(&[4])), 3, 1));
+        let mut makelaar = user(&[]);
+        makelaar.makelaar_of = vec![1];
+        assert!(can_see_contact_details(Some(&makelaar), 3, 1));
+        assert!(!can_see_contact_details(Some(&makelaar), 3, 2));
     }
 }

@@ -5,17 +5,19 @@
 use super::auth::{CsrfForm, Ctx};
 use super::error::AppError;
 use super::events::managed_event;
+use super::page::Undo;
 use super::page::{render, Layout};
 use super::AppState;
 use crate::matching::{Cycle, Proposal, Suggestion};
 use crate::store::events::Event;
 use crate::store::items::{self, Item};
+use crate::store::market;
 use crate::store::matches::{self, Match};
-use crate::store::{market, notifications};
+use crate::workflow::answer;
+use crate::workflow::propose::{self, Choice};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 
 /// One row of the proposal queue: a pair, or a two-way pair with its way back.
@@ -51,7 +53,6 @@ struct Workspace {
     cycles: Vec<CycleRow>,
     unmatched: Vec<Item>,
     matches: Vec<Match>,
-    notice: Option<String>,
 }
 
 impl Workspace {
@@ -62,17 +63,10 @@ impl Workspace {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct NoticeQuery {
-    melding: String,
-}
-
 /// What the matcher offers the makelaar for an event: its open market, the
 /// proposal, the pairs already handled and the exchange cycles without them.
 /// The page and the form that acts on it both start from this.
 struct Offered {
-    loaded: market::LoadedMarket,
     proposal: Proposal,
     handled: HashSet<(i64, i64)>,
     cycles: Vec<Cycle>,
@@ -91,7 +85,6 @@ async fn offered(app: &AppState, event: &Event) -> Result<Offered, AppError> {
         .market
         .overview(&|offer, request| handled.contains(&(offer, request)));
     Ok(Offered {
-        loaded,
         proposal: overview.proposal,
         handled,
         cycles: overview.cycles,
@@ -217,7 +210,6 @@ pub async fn workspace(
     State(app): State<AppState>,
     mut ctx: Ctx,
     Path(key): Path<String>,
-    Query(q): Query<NoticeQuery>,
 ) -> Result<Response, AppError> {
     let event = managed_event(&app, &ctx, &key).await?;
     let Lists {
@@ -234,23 +226,15 @@ pub async fn workspace(
         cycles,
         unmatched,
         matches,
-        notice: Some(q.melding).filter(|m| !m.is_empty()),
     })
-}
-
-/// One thing the makelaar can decide on: a pair of the proposal, a two-way
-/// pair, or an exchange cycle, with the matcher's scores and reasons.
-struct Choice<'a> {
-    legs: Vec<&'a Suggestion>,
-    two_way: bool,
 }
 
 /// Everything the workspace offers for a decision, by form value, without
 /// what is already handled; a value that is not here (made up, or from a
 /// stale page) is ignored.
-fn choices<'a>(offered: &'a Offered) -> HashMap<String, Choice<'a>> {
+fn choices(offered: &Offered) -> HashMap<String, Choice> {
     let mut out = HashMap::new();
-    let mut add = |legs: Vec<&'a Suggestion>, two_way: bool| {
+    let mut add = |legs: Vec<&Suggestion>, two_way: bool| {
         if legs
             .iter()
             .any(|s| offered.handled.contains(&(s.offer, s.request)))
@@ -258,7 +242,23 @@ fn choices<'a>(offered: &'a Offered) -> HashMap<String, Choice<'a>> {
             return;
         }
         let value = pairs_value(legs.iter().map(|s| (s.offer, s.request)));
-        out.insert(value, Choice { legs, two_way });
+        let legs = legs
+            .iter()
+            .map(|s| propose::Leg {
+                offer: s.offer,
+                request: s.request,
+                score: s.score,
+                reasons: s.reasons.clone(),
+            })
+            .collect();
+        out.insert(
+            value,
+            Choice {
+                legs,
+                two_way,
+                asked_for: false,
+            },
+        );
     };
     for m in &offered.proposal.matches {
         add(vec![m], false);
@@ -273,8 +273,8 @@ fn choices<'a>(offered: &'a Offered) -> HashMap<String, Choice<'a>> {
 }
 
 /// Bulk decision on the proposal queue and the exchange cycles: propose the
-/// selected choices to the parties, or set them aside. A two-way pair or a
-/// cycle is proposed whole or not at all.
+/// selected choices to the parties, or set them aside (with a way back). A
+/// two-way pair or a cycle is proposed whole or not at all.
 pub async fn decide(
     State(app): State<AppState>,
     ctx: Ctx,
@@ -290,85 +290,61 @@ pub async fn decide(
     // Only what the workspace offers for this event's open items, with the
     // matcher's score and reasons.
     let offered = offered(&app, &event).await?;
-    let choices = choices(&offered);
-    let mut done = 0;
-    let mut tx = app.db.begin().await?;
-    for choice in fields
+    let mut offered_choices = choices(&offered);
+    let chosen: Vec<(String, Choice)> = fields
         .iter()
         .filter(|(k, _)| k == "pair")
-        .filter_map(|(_, v)| choices.get(v))
-    {
-        match decision {
-            Some("voorstellen") => {
-                // A savepoint per choice: a leg that is already matched
-                // undoes this choice only.
-                let mut one = sqlx::Acquire::begin(&mut tx).await?;
-                let mut ids = Vec::new();
-                for s in &choice.legs {
-                    let new = matches::NewMatch {
-                        offer_id: s.offer,
-                        request_id: s.request,
-                        event_id: Some(event.id),
-                        score: Some(s.score),
-                        reasons: s.reasons.clone(),
-                        ..matches::NewMatch::default()
-                    };
-                    match matches::propose(&mut one, &new, "matcher", Some(user_id)).await {
-                        Ok(id) => ids.push((id, s.offer, s.request)),
-                        Err(matches::MatchError::AlreadyMatched) => break,
-                        Err(matches::MatchError::Db(e)) => return Err(e.into()),
-                        Err(e) => return Err(AppError::Internal(e.into())),
-                    }
-                }
-                if ids.len() < choice.legs.len() {
-                    one.rollback().await?;
-                    continue;
-                }
-                match (choice.two_way, ids.as_slice()) {
-                    (true, [(a, ..), (b, ..)]) => matches::link_two_way(&mut one, *a, *b).await?,
-                    (false, [_, _, _]) => {
-                        let cycle: Vec<i64> = ids.iter().map(|(id, ..)| *id).collect();
-                        matches::link_cycle(&mut one, &cycle).await?;
-                    }
-                    _ => {}
-                }
-                for (id, offer, request) in &ids {
-                    let link = format!("{}/matches/{id}", app.config.base_url);
-                    for item_id in [offer, request] {
-                        if let Some(&org) = offered.loaded.organisations.get(item_id) {
-                            notifications::organisation(
-                                &mut one,
-                                org,
-                                "De makelaar stelt een match voor. Wil je die accepteren?",
-                                &link,
-                            )
-                            .await?;
-                        }
-                    }
-                }
-                one.commit().await?;
-                done += 1;
-            }
-            Some("afwijzen") => {
-                for s in &choice.legs {
-                    matches::reject_proposal(&mut tx, event.id, s.offer, s.request, user_id)
-                        .await?;
-                }
-                done += 1;
-            }
-            _ => return Err(AppError::BadRequest("geen besluit".into())),
+        .filter_map(|(_, v)| offered_choices.remove_entry(v))
+        .collect();
+    let picked: Vec<Choice> = chosen.iter().map(|(_, c)| c.clone()).collect();
+    match decision {
+        Some("voorstellen") => {
+            let done =
+                propose::propose(&app.db, &app.config.base_url, event.id, &picked, user_id).await?;
+            ctx.flash(format!(
+                "{done} voorstel(len) naar de partijen gestuurd. Hun contactpersonen krijgen een mail met een persoonlijke link."
+            ))
+            .await?;
         }
+        Some("afwijzen") => {
+            let done = propose::set_aside(&app.db, event.id, &picked, user_id).await?;
+            let undo = Undo {
+                action: format!("/beursvloeren/{key}/terugzetten"),
+                label: "Ongedaan maken".into(),
+                fields: chosen
+                    .iter()
+                    .map(|(value, _)| ("pair".to_string(), value.clone()))
+                    .collect(),
+            };
+            ctx.flash_with_undo(format!("{done} voorstel(len) terzijde gelegd."), Some(undo))
+                .await?;
+        }
+        _ => return Err(AppError::BadRequest("geen besluit".into())),
     }
-    tx.commit().await?;
-    let message = match decision {
-        Some("voorstellen") => format!("{done} voorstel(len) naar de partijen gestuurd."),
-        _ => format!("{done} voorstel(len) terzijde gelegd."),
-    };
-    Ok(Redirect::to(&format!(
-        "/beursvloeren/{key}/werkplaats?melding={}",
-        super::error::urlencode(&message)
-    ))
-    .into_response())
+    Ok(Redirect::to(&format!("/beursvloeren/{key}/werkplaats")).into_response())
+}
+
+/// Undo setting pairs aside: they return to the queue.
+pub async fn restore(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(key): Path<String>,
+    CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let event = managed_event(&app, &ctx, &key).await?;
+    let pairs: Vec<(i64, i64)> = fields
+        .iter()
+        .filter(|(k, _)| k == "pair")
+        .flat_map(|(_, v)| v.split('_'))
+        .filter_map(|pair| {
+            let (o, r) = pair.split_once('-')?;
+            Some((o.parse().ok()?, r.parse().ok()?))
+        })
+        .collect();
+    let restored = propose::restore(&app.db, event.id, &pairs).await?;
+    ctx.flash(format!("{restored} paar (paren) terug in de voorstellen."))
+        .await?;
+    Ok(Redirect::to(&format!("/beursvloeren/{key}/werkplaats")).into_response())
 }
 
 /// Bulk confirmation of matches both parties accepted.
@@ -380,32 +356,18 @@ pub async fn confirm_selected(
 ) -> Result<Response, AppError> {
     let event = managed_event(&app, &ctx, &key).await?;
     let user_id = ctx.user()?.id;
-    let mut confirmed = 0;
-    for id in fields
+    let ids: Vec<i64> = fields
         .iter()
         .filter(|(k, _)| k == "match")
         .filter_map(|(_, v)| v.parse::<i64>().ok())
-    {
-        let Some(m) = matches::get(&app.db, id).await? else {
-            continue;
-        };
-        if m.event_id != Some(event.id) {
-            continue;
-        }
-        let action = crate::domain::match_status::Action::Confirm;
-        let actor = crate::domain::match_status::Actor::Makelaar;
-        if let Ok(matches::Outcome::Done(_)) =
-            matches::apply(&app.db, id, action, actor, Some(user_id), None).await
-        {
-            confirmed += 1;
-        }
-    }
-    let message = format!("{confirmed} match(es) bevestigd.");
-    Ok(Redirect::to(&format!(
-        "/beursvloeren/{key}/werkplaats?melding={}",
-        super::error::urlencode(&message)
+        .collect();
+    let confirmed =
+        answer::confirm_many(&app.db, &app.config.base_url, event.id, &ids, user_id).await?;
+    ctx.flash(format!(
+        "{confirmed} match(es) bevestigd. Beide partijen krijgen bericht en kunnen het matchformulier bevestigen."
     ))
-    .into_response())
+    .await?;
+    Ok(Redirect::to(&format!("/beursvloeren/{key}/werkplaats")).into_response())
 }
 
 #[cfg(test)]

@@ -13,6 +13,8 @@ use sqlx::{Executor, PgPool};
 
 use beursvloer::config::WebConfig;
 
+pub mod mailbox;
+
 pub struct TestApp {
     pub address: String,
     pub db: PgPool,
