@@ -64,6 +64,17 @@ pub async fn load(db: &PgPool) -> anyhow::Result<String> {
         .as_ref()
         .map(|e| e.key.clone())
         .unwrap_or_default();
+    // The practical details a visitor looks for, as a makelaar would set them.
+    sqlx::query(
+        "UPDATE events SET starts_at = '14:30', ends_at = '16:30',
+                place = coalesce(place, 'Zalencentrum ’t Hoogeland, Raalte'),
+                programme = E'14:00 Inloop met koffie\\n14:30 Opening door de wethouder en de gong\\n14:45 Handelen op de beursvloer\\n16:00 Slotgong en bekendmaking van het aantal matches\\n16:30 Borrel',
+                signup_deadline = date - 7, max_participants = 80
+         WHERE key = $1 AND starts_at IS NULL",
+    )
+    .bind(&event_key)
+    .execute(db)
+    .await?;
     let matches = demo_matches(db, &event_key).await?;
     Ok(format!(
         "{summary}; {matches} demo-matches; demo-wachtwoord: {DEMO_PASSWORD}"

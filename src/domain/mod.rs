@@ -1,9 +1,11 @@
 //! Plain domain types and rules, no I/O.
 
+pub mod calendar;
 pub mod dates;
 pub mod forms;
 mod kinds;
 pub mod match_status;
+pub mod signup;
 pub mod validation;
 
 pub use kinds::{Category, Direction, ItemStatus, OrganisationKind, UnknownValue};

@@ -80,7 +80,7 @@ fn csv_round_trips_through_the_same_validation() {
 fn csv_errors_name_the_line_and_field() {
     let csv = "org_key;org_name;org_kind;org_municipality;key;direction;category;title\n\
                bolster;De Bolster;vrijwilligersorganisatie;Hellendoorn;r-1;request;menskracht;Handen gezocht\n\
-               bolster;De Bolster;vrijwilligersorganisatie;Hellendoorn;r-2;vraag;menskracht;Nog meer handen\n";
+               bolster;De Bolster;vrijwilligersorganisatie;Hellendoorn;r-2;vraagje;menskracht;Nog meer handen\n";
     let errors = parse("lijst.csv", csv).unwrap_err();
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0].location, "regel 3 (r-2)");
@@ -90,5 +90,24 @@ fn csv_errors_name_the_line_and_field() {
 #[test]
 fn csv_without_required_columns_is_refused() {
     let errors = parse("lijst.csv", "key,title\nr-1,Iets\n").unwrap_err();
-    assert!(errors[0].message.contains("org_key"));
+    assert!(errors[0].message.contains("org_name"));
+}
+
+#[test]
+fn a_makelaars_own_spreadsheet_with_dutch_headings_and_no_keys_is_read() {
+    let csv = "Organisatie;Soort organisatie;Gemeente;Contactpersoon;E-mail;Telefoon;Vraag of aanbod;Categorie;Titel;Omschrijving\n\
+               ICT-Huis Raalte;Bedrijf;Raalte;Iris Jansen;iris@ict-huis.nl;0572 1;Aanbod;Materiaal;Vijf laptops;Schoon\n\
+               Taalmaatjes;Vrijwilligersorganisatie;Raalte;Tom;tom@taal.nl;;Vraag;materiaal;Laptops voor cursisten;\n\
+               ;;;;;;;;;\n";
+    let doc = parse("deelnemers.csv", csv).unwrap();
+    assert_eq!(doc.organisations.len(), 2, "the empty row is skipped");
+    let (key, ict) = &doc.organisations[0];
+    assert_eq!(key, "ict-huis-raalte");
+    assert_eq!(ict.contact_email.as_deref(), Some("iris@ict-huis.nl"));
+    assert_eq!(doc.items[1].0, "taalmaatjes-request-laptops-voor-cursisten");
+    let again = parse("deelnemers.csv", csv).unwrap();
+    assert_eq!(
+        again.items[0].0, doc.items[0].0,
+        "the same sheet gives the same keys"
+    );
 }

@@ -1,7 +1,7 @@
 //! Events (editions of a beursvloer).
 
 use sqlx::PgPool;
-use time::Date;
+use time::{Date, Time};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Event {
@@ -11,13 +11,57 @@ pub struct Event {
     pub municipality_id: i64,
     pub municipality: String,
     pub date: Date,
+    /// The venue: hall and town.
     pub place: Option<String>,
     pub status: String,
+    pub starts_at: Option<Time>,
+    pub ends_at: Option<Time>,
+    pub programme: String,
+    pub signup_deadline: Option<Date>,
+    pub max_participants: Option<i32>,
+    /// Organisations registered so far.
+    pub participants: i64,
+}
+
+impl Event {
+    /// Whether a visitor can still sign an organisation up: the edition is
+    /// not live or over, the deadline has not passed, and there is room.
+    pub fn signup_open(&self, today: Date) -> bool {
+        matches!(self.status.as_str(), "planned" | "open")
+            && self.signup_deadline.is_none_or(|d| today <= d)
+            && self
+                .max_participants
+                .is_none_or(|max| self.participants < i64::from(max))
+    }
+
+    /// Why sign-up is closed, in a sentence for the page.
+    pub fn signup_closed_reason(&self, today: Date) -> &'static str {
+        if !matches!(self.status.as_str(), "planned" | "open") {
+            "Aanmelden is gesloten: deze beursvloer is bezig of voorbij."
+        } else if self.signup_deadline.is_some_and(|d| today > d) {
+            "De aanmeldtermijn is verlopen. Neem contact op met de makelaar als je toch mee wilt doen."
+        } else {
+            "Deze beursvloer zit vol. Neem contact op met de makelaar voor de wachtlijst."
+        }
+    }
 }
 
 const SELECT: &str = "SELECT e.id, e.key, e.name, e.municipality_id, m.name AS municipality,
-        e.date, e.place, e.status
+        e.date, e.place, e.status, e.starts_at, e.ends_at, e.programme, e.signup_deadline,
+        e.max_participants,
+        (SELECT count(*) FROM event_participants p WHERE p.event_id = e.id) AS participants
     FROM events e JOIN municipalities m ON m.id = e.municipality_id";
+
+/// The next edition anywhere (or in one municipality): the first one from
+/// today that is not closed.
+pub async fn next(db: &PgPool, today: Date) -> sqlx::Result<Option<Event>> {
+    sqlx::query_as(&format!(
+        "{SELECT} WHERE e.date >= $1 AND e.status <> 'closed' ORDER BY e.date, e.id LIMIT 1"
+    ))
+    .bind(today)
+    .fetch_optional(db)
+    .await
+}
 
 pub async fn by_key(db: &PgPool, key: &str) -> sqlx::Result<Option<Event>> {
     sqlx::query_as(&format!("{SELECT} WHERE e.key = $1"))
@@ -50,12 +94,19 @@ pub struct NewEvent {
     pub municipality_id: i64,
     pub date: Date,
     pub place: Option<String>,
+    pub starts_at: Option<Time>,
+    pub ends_at: Option<Time>,
+    pub programme: String,
+    pub signup_deadline: Option<Date>,
+    pub max_participants: Option<i32>,
 }
 
 /// Create an event; `None` when the key is taken.
 pub async fn create(db: &PgPool, e: &NewEvent) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar(
-        "INSERT INTO events (key, name, municipality_id, date, place) VALUES ($1, $2, $3, $4, $5)
+        "INSERT INTO events (key, name, municipality_id, date, place, starts_at, ends_at,
+                             programme, signup_deadline, max_participants)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (key) DO NOTHING RETURNING id",
     )
     .bind(&e.key)
@@ -63,8 +114,34 @@ pub async fn create(db: &PgPool, e: &NewEvent) -> sqlx::Result<Option<i64>> {
     .bind(e.municipality_id)
     .bind(e.date)
     .bind(&e.place)
+    .bind(e.starts_at)
+    .bind(e.ends_at)
+    .bind(&e.programme)
+    .bind(e.signup_deadline)
+    .bind(e.max_participants)
     .fetch_optional(db)
     .await
+}
+
+/// Change an edition's details (not its key or municipality).
+pub async fn update(db: &PgPool, id: i64, e: &NewEvent) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE events SET name = $2, date = $3, place = $4, starts_at = $5, ends_at = $6,
+                programme = $7, signup_deadline = $8, max_participants = $9
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(&e.name)
+    .bind(e.date)
+    .bind(&e.place)
+    .bind(e.starts_at)
+    .bind(e.ends_at)
+    .bind(&e.programme)
+    .bind(e.signup_deadline)
+    .bind(e.max_participants)
+    .execute(db)
+    .await?;
+    Ok(())
 }
 
 pub async fn set_status(db: &PgPool, id: i64, status: &str) -> sqlx::Result<()> {

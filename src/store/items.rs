@@ -56,8 +56,8 @@ const SELECT: &str = "SELECT i.id, i.key, i.organisation_id, o.name AS organisat
     JOIN municipalities m ON m.id = o.municipality_id
     LEFT JOIN events ev ON ev.id = i.event_id";
 
-pub async fn insert(
-    db: &PgPool,
+pub async fn insert<'e>(
+    db: impl sqlx::PgExecutor<'e>,
     organisation_id: i64,
     event_id: Option<i64>,
     item: &NewItem,

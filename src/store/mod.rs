@@ -17,6 +17,7 @@ pub mod notifications;
 pub mod organisations;
 pub mod outbox;
 pub mod privacy;
+pub mod signups;
 pub mod staff;
 pub mod stats;
 pub mod tokens;

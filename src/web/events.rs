@@ -5,8 +5,10 @@ use super::auth::{CsrfForm, Ctx};
 use super::error::AppError;
 use super::page::{render, Layout};
 use super::{policy, AppState};
+use crate::domain::dates;
+use crate::domain::signup::{SignupInput, ITEM_FIELDS, ITEM_ROWS};
 use crate::domain::validation::{self as v, FieldErrors};
-use crate::domain::OrganisationKind;
+use crate::domain::{Category, OrganisationKind};
 use crate::store::events::{self, Event, NewEvent, Participant};
 use crate::store::items::{self, Filter, Item};
 use crate::store::municipalities::{self, Municipality};
@@ -73,6 +75,119 @@ pub struct EventInput {
     municipality_id: String,
     date: String,
     place: String,
+    starts_at: String,
+    ends_at: String,
+    programme: String,
+    signup_deadline: String,
+    max_participants: String,
+}
+
+impl EventInput {
+    fn from_event(e: &Event) -> EventInput {
+        EventInput {
+            name: e.name.clone(),
+            key: e.key.clone(),
+            municipality_id: e.municipality_id.to_string(),
+            date: e.date.to_string(),
+            place: e.place.clone().unwrap_or_default(),
+            starts_at: e.starts_at.map(|t| dates::clock(&t)).unwrap_or_default(),
+            ends_at: e.ends_at.map(|t| dates::clock(&t)).unwrap_or_default(),
+            programme: e.programme.clone(),
+            signup_deadline: e.signup_deadline.map(|d| d.to_string()).unwrap_or_default(),
+            max_participants: e
+                .max_participants
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The details every edition has, checked; the key and municipality are
+    /// the caller's.
+    fn details(&self, e: &mut FieldErrors) -> Option<NewEvent> {
+        let name = v::text(e, "name", "de naam", &self.name, 2, 160);
+        let date = parse_date(e, "date", &self.date, true);
+        let place = v::optional_text(e, "place", "De plaats", &self.place, 160);
+        let starts_at = parse_time(e, "starts_at", &self.starts_at);
+        let ends_at = parse_time(e, "ends_at", &self.ends_at);
+        if let (Some(start), Some(end)) = (starts_at, ends_at) {
+            if end <= start {
+                e.add("ends_at", "De eindtijd ligt na de begintijd.");
+            }
+        }
+        let programme = v::text(e, "programme", "Het programma", &self.programme, 0, 4000);
+        let signup_deadline = parse_date(e, "signup_deadline", &self.signup_deadline, false);
+        if let (Some(deadline), Some(day)) = (signup_deadline, date) {
+            if deadline > day {
+                e.add(
+                    "signup_deadline",
+                    "De aanmelddeadline ligt op of voor de dag van de beursvloer.",
+                );
+            }
+        }
+        let max_participants = v::optional_number(
+            e,
+            "max_participants",
+            "Het maximum aantal deelnemers",
+            &self.max_participants,
+            10_000,
+        )
+        .filter(|n| *n > 0);
+        Some(NewEvent {
+            key: String::new(),
+            name,
+            municipality_id: 0,
+            date: date?,
+            place,
+            starts_at,
+            ends_at,
+            programme,
+            signup_deadline,
+            max_participants,
+        })
+    }
+}
+
+fn parse_date(
+    e: &mut FieldErrors,
+    field: &'static str,
+    raw: &str,
+    required: bool,
+) -> Option<time::Date> {
+    let raw = raw.trim();
+    if raw.is_empty() && !required {
+        return None;
+    }
+    match time::Date::parse(
+        raw,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    ) {
+        Ok(d) => Some(d),
+        Err(_) => {
+            e.add(field, "Vul een datum in als 2027-04-08.");
+            None
+        }
+    }
+}
+
+fn parse_time(e: &mut FieldErrors, field: &'static str, raw: &str) -> Option<time::Time> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    let parsed = time::Time::parse(raw, time::macros::format_description!("[hour]:[minute]"))
+        .or_else(|_| {
+            time::Time::parse(
+                raw,
+                time::macros::format_description!("[hour]:[minute]:[second]"),
+            )
+        });
+    match parsed {
+        Ok(t) => Some(t),
+        Err(_) => {
+            e.add(field, "Vul een tijd in als 14:30.");
+            None
+        }
+    }
 }
 
 #[derive(Template)]
@@ -82,6 +197,8 @@ struct FormPage {
     input: EventInput,
     errors: FieldErrors,
     municipalities: Vec<Municipality>,
+    /// The key of the edition being edited; empty for a new one.
+    editing: String,
 }
 
 async fn makelaar_municipalities(app: &AppState, ctx: &Ctx) -> Result<Vec<Municipality>, AppError> {
@@ -105,6 +222,7 @@ pub async fn new_form(State(app): State<AppState>, mut ctx: Ctx) -> Result<Respo
         input: EventInput::default(),
         errors: FieldErrors::new(),
         municipalities,
+        editing: String::new(),
     })
 }
 
@@ -128,9 +246,9 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let municipalities = makelaar_municipalities(&app, &ctx).await?;
     let mut e = FieldErrors::new();
-    let name = v::text(&mut e, "name", "de naam", &input.name, 2, 160);
+    let details = input.details(&mut e);
     let key = if input.key.trim().is_empty() {
-        slug(&name)
+        slug(&input.name)
     } else {
         slug(&input.key)
     };
@@ -147,23 +265,14 @@ pub async fn create(
             "Kies een gemeente waarvoor je makelaar bent.",
         );
     }
-    let date = time::Date::parse(
-        input.date.trim(),
-        time::macros::format_description!("[year]-[month]-[day]"),
-    );
-    if date.is_err() {
-        e.add("date", "Vul een datum in als 2027-04-08.");
-    }
-    let place = v::optional_text(&mut e, "place", "De plaats", &input.place, 160);
-    if let (true, Some(municipality_id), Ok(date)) = (e.is_empty(), municipality_id, date) {
+    if let (true, Some(municipality_id), Some(details)) = (e.is_empty(), municipality_id, details) {
         let new = NewEvent {
             key: key.clone(),
-            name,
             municipality_id,
-            date,
-            place,
+            ..details
         };
         if events::create(&app.db, &new).await?.is_some() {
+            ctx.flash(format!("{} is aangemaakt.", new.name)).await?;
             return Ok(Redirect::to(&format!("/beursvloeren/{key}")).into_response());
         }
         e.add("key", "Dit webadres is al in gebruik; kies een ander.");
@@ -174,6 +283,51 @@ pub async fn create(
         input,
         errors: e,
         municipalities,
+        editing: String::new(),
+    })?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+/// The makelaar edits an edition's details: date, time, venue, programme,
+/// deadline and maximum.
+pub async fn edit_form(
+    State(app): State<AppState>,
+    mut ctx: Ctx,
+    Path(key): Path<String>,
+) -> Result<Response, AppError> {
+    let event = managed_event(&app, &ctx, &key).await?;
+    ctx.form_token().await?;
+    render(&FormPage {
+        layout: ctx.layout().await?,
+        input: EventInput::from_event(&event),
+        errors: FieldErrors::new(),
+        municipalities: Vec::new(),
+        editing: event.key,
+    })
+}
+
+pub async fn update(
+    State(app): State<AppState>,
+    mut ctx: Ctx,
+    Path(key): Path<String>,
+    CsrfForm(input): CsrfForm<EventInput>,
+) -> Result<Response, AppError> {
+    let event = managed_event(&app, &ctx, &key).await?;
+    let mut e = FieldErrors::new();
+    let details = input.details(&mut e);
+    if let (true, Some(details)) = (e.is_empty(), details) {
+        events::update(&app.db, event.id, &details).await?;
+        ctx.flash("De gegevens van de beursvloer zijn opgeslagen.")
+            .await?;
+        return Ok(Redirect::to(&format!("/beursvloeren/{key}")).into_response());
+    }
+    ctx.form_token().await?;
+    let page = render(&FormPage {
+        layout: ctx.layout().await?,
+        input,
+        errors: e,
+        municipalities: Vec::new(),
+        editing: event.key,
     })?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
@@ -189,6 +343,29 @@ struct ShowPage {
     /// Organisations of the user that can still register.
     can_register: Vec<(i64, String)>,
     registered: bool,
+    /// The public sign-up form, when sign-up is open.
+    signup: Option<SignupForm>,
+    signup_closed: Option<&'static str>,
+    /// For the makelaar: sign-ups that wait for a decision.
+    pending_signups: usize,
+}
+
+/// The public sign-up form as shown: what was typed, the errors, and the
+/// lists to choose from.
+pub struct SignupForm {
+    pub input: SignupInput,
+    pub errors: FieldErrors,
+    pub municipalities: Vec<Municipality>,
+}
+
+impl SignupForm {
+    /// Item row `i` as typed: (direction, category, title, description).
+    pub fn row(&self, i: &usize) -> (&str, &str, &str, &str) {
+        self.input.row(*i)
+    }
+    pub fn field(&self, i: &usize, part: usize) -> &'static str {
+        ITEM_FIELDS[*i][part]
+    }
 }
 
 impl ShowPage {
@@ -203,6 +380,26 @@ impl ShowPage {
             .map(|k| k.label())
             .unwrap_or("")
     }
+    fn kinds(&self) -> &'static [OrganisationKind] {
+        OrganisationKind::ALL
+    }
+    fn categories(&self) -> &'static [Category] {
+        Category::ALL
+    }
+    fn rows(&self) -> std::ops::Range<usize> {
+        0..ITEM_ROWS
+    }
+    fn long_date(&self) -> String {
+        dates::long(&self.event.date)
+    }
+    fn programme_lines(&self) -> Vec<&str> {
+        self.event
+            .programme
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect()
+    }
 }
 
 pub async fn show(
@@ -211,6 +408,24 @@ pub async fn show(
     Path(key): Path<String>,
 ) -> Result<Response, AppError> {
     let event = event_by_key(&app, &key).await?;
+    show_page(
+        &app,
+        &mut ctx,
+        event,
+        SignupInput::default(),
+        FieldErrors::new(),
+    )
+    .await
+}
+
+/// The edition's page, with the sign-up form as typed and its errors.
+pub(super) async fn show_page(
+    app: &AppState,
+    ctx: &mut Ctx,
+    event: Event,
+    mut input: SignupInput,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
     let participants = events::participants(&app.db, event.id).await?;
     let items = items::search(
         &app.db,
@@ -241,10 +456,39 @@ pub async fn show(
             }
         }
     }
-    if is_makelaar || !can_register.is_empty() {
-        ctx.form_token().await?;
-    }
-    render(&ShowPage {
+    let today = time::OffsetDateTime::now_utc().date();
+    // Signed-in organisations register with the button above; the form is
+    // for everyone else.
+    let signup =
+        (event.signup_open(today) && !is_makelaar && can_register.is_empty() && !registered)
+            .then_some(());
+    let signup = match signup {
+        Some(()) => {
+            if input.municipality_id.is_empty() {
+                input.municipality_id = event.municipality_id.to_string();
+            }
+            Some(SignupForm {
+                input,
+                errors,
+                municipalities: municipalities::all(&app.db).await?,
+            })
+        }
+        None => None,
+    };
+    let signup_closed = (!event.signup_open(today)).then(|| event.signup_closed_reason(today));
+    let pending_signups = if is_makelaar {
+        crate::store::signups::pending(&app.db, event.id)
+            .await?
+            .len()
+    } else {
+        0
+    };
+    ctx.form_token().await?;
+    let status = signup
+        .as_ref()
+        .map(|s| super::page::form_status(&s.errors))
+        .unwrap_or(StatusCode::OK);
+    let page = render(&ShowPage {
         layout: ctx.layout().await?,
         event,
         participants,
@@ -252,7 +496,11 @@ pub async fn show(
         is_makelaar,
         can_register,
         registered,
-    })
+        signup,
+        signup_closed,
+        pending_signups,
+    })?;
+    Ok((status, page).into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -272,6 +520,8 @@ pub async fn set_status(
         return Err(AppError::BadRequest("onbekende status".into()));
     }
     events::set_status(&app.db, event.id, &input.status).await?;
+    ctx.flash(format!("De status is nu: {}.", status_label(&input.status)))
+        .await?;
     Ok(Redirect::to(&format!("/beursvloeren/{key}")).into_response())
 }
 
@@ -298,6 +548,11 @@ pub async fn register(
         return Err(AppError::Forbidden);
     }
     events::register(&app.db, event.id, organisation_id).await?;
+    ctx.flash(format!(
+        "Jullie doen mee aan {}. Jullie open vraag en aanbod gaan mee.",
+        event.name
+    ))
+    .await?;
     Ok(Redirect::to(&format!("/beursvloeren/{key}")).into_response())
 }
 

@@ -21,6 +21,7 @@ mod page;
 mod pages;
 mod policy;
 mod privacy;
+mod signup;
 mod suggestions;
 mod workspace;
 
@@ -97,6 +98,17 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
         .route("/beursvloeren/{key}", get(events::show))
         .route("/beursvloeren/{key}/status", post(events::set_status))
         .route("/beursvloeren/{key}/aanmelden", post(events::register))
+        .route("/beursvloeren/{key}/aanmeldformulier", post(signup::submit))
+        .route("/beursvloeren/{key}/aanmeldingen", get(signup::review))
+        .route(
+            "/beursvloeren/{key}/aanmeldingen/{id}",
+            post(signup::decide),
+        )
+        .route("/beursvloeren/{key}/agenda.ics", get(signup::ics))
+        .route(
+            "/beursvloeren/{key}/bewerken",
+            get(events::edit_form).post(events::update),
+        )
         .route("/beursvloeren/{key}/werkplaats", get(workspace::workspace))
         .route("/beursvloeren/{key}/voorstellen", post(workspace::decide))
         .route(

@@ -23,6 +23,13 @@ struct Home {
     offers: Vec<Item>,
     open_requests: i64,
     open_offers: i64,
+    next_event: Option<Event>,
+}
+
+impl Home {
+    fn signup_open(&self, event: &Event) -> bool {
+        event.signup_open(time::OffsetDateTime::now_utc().date())
+    }
 }
 
 pub async fn home(State(app): State<AppState>, mut ctx: Ctx) -> Result<Response, AppError> {
@@ -32,7 +39,9 @@ pub async fn home(State(app): State<AppState>, mut ctx: Ctx) -> Result<Response,
     };
     let requests = items::search(&app.db, &latest(crate::domain::Direction::Request)).await?;
     let offers = items::search(&app.db, &latest(crate::domain::Direction::Offer)).await?;
+    let next_event = events::next(&app.db, time::OffsetDateTime::now_utc().date()).await?;
     render(&Home {
+        next_event,
         layout: ctx.layout().await?,
         open_requests: requests.total,
         open_offers: offers.total,

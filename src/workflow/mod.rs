@@ -8,3 +8,4 @@ pub mod answer;
 pub mod notify;
 pub mod propose;
 pub mod remind;
+pub mod signup;
