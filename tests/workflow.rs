@@ -917,3 +917,73 @@ async fn a_stale_two_way_choice_proposes_nothing_rather_than_half() {
         "the other half is not proposed on its own"
     );
 }
+
+#[tokio::test]
+async fn a_party_shows_interest_in_a_suggestion_and_the_makelaar_sees_it_first() {
+    let f = floor().await;
+    let (offer, request): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT id FROM items WHERE direction = 'offer'),
+                (SELECT id FROM items WHERE direction = 'request')",
+    )
+    .fetch_one(&f.app.db)
+    .await
+    .unwrap();
+    let page = format!("/items/{request}");
+    let html = f.school.get_html(&page).await;
+    assert!(
+        html.contains("Interesse tonen"),
+        "the suggestion has an action"
+    );
+    let (o, r) = (offer.to_string(), request.to_string());
+    let fields = [
+        ("offer", o.as_str()),
+        ("request", r.as_str()),
+        ("terug", page.as_str()),
+    ];
+    let shown = f.school.submit(&page, "/interesse", &fields).await;
+    assert_eq!(shown.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&shown), page);
+    assert!(f
+        .school
+        .get_html(&page)
+        .await
+        .contains("De makelaar weet dat jullie interesse hebben"));
+    let again = f.school.submit(&page, "/interesse", &fields).await;
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    assert_eq!(f.app.count("SELECT count(*) FROM interests").await, 1);
+    assert_eq!(
+        f.app
+            .count("SELECT count(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.name = 'Mirjam Makelaar' AND n.message LIKE '%toont interesse%'")
+            .await,
+        1,
+        "the makelaar hears of it once"
+    );
+    let workspace = f
+        .makelaar
+        .get_html(&format!("/beursvloeren/{}/werkplaats", f.event))
+        .await;
+    let queue_start = workspace.find("<tbody>").unwrap();
+    assert!(workspace[queue_start..].contains("Gevraagd door OBS De Regenboog"));
+
+    // Someone who is neither party cannot ask on their behalf.
+    let stranger = f
+        .app
+        .register("Sanne", "Sportclub Heeten", "vrijwilligersorganisatie")
+        .await;
+    let refused = stranger.submit("/mijn", "/interesse", &fields).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let visitor = f.app.visitor();
+    let token = visitor.token_from("/inloggen").await;
+    let asked = visitor
+        .post(
+            "/interesse",
+            &[("csrf", &token), ("offer", &o), ("request", &r)],
+        )
+        .await;
+    assert_eq!(
+        asked.status(),
+        StatusCode::SEE_OTHER,
+        "a visitor is asked to log in"
+    );
+    assert_eq!(f.app.count("SELECT count(*) FROM interests").await, 1);
+}

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod events;
 pub mod exports;
 pub mod imports;
+pub mod interests;
 pub mod items;
 pub mod limits;
 pub mod links;

@@ -137,6 +137,7 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
             get(links::form).post(links::sign),
         )
         .route("/mijn", get(pages::mine))
+        .route("/interesse", post(suggestions::show_interest))
         .route("/meldingen", get(notifications::list))
         .route("/meldingen/gelezen", post(notifications::mark_read))
         .route(

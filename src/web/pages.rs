@@ -10,6 +10,7 @@ use super::error::AppError;
 use super::page::{render, Layout};
 use super::suggestions::{self, ForYou};
 use super::AppState;
+use crate::domain::match_status::{Actor, MatchStatus};
 use crate::store::events::{self, Event};
 use crate::store::items::{self, Filter, Item};
 use crate::store::matches::{self, Match};
@@ -59,6 +60,8 @@ struct Mine {
     for_you: Vec<ForYou>,
     matches: Vec<Match>,
     events: Vec<Event>,
+    /// Matches waiting for our answer or confirmation, with what is asked.
+    action_needed: Vec<(Match, &'static str)>,
 }
 
 impl Mine {
@@ -75,6 +78,26 @@ pub async fn mine(State(app): State<AppState>, mut ctx: Ctx) -> Result<Response,
     let items = items::of_organisations(&app.db, &user.organisation_ids).await?;
     let for_you = suggestions::for_organisation_items(&app.db, &items).await?;
     let matches = matches::of_organisations(&app.db, &user.organisation_ids).await?;
+    let action_needed = matches
+        .iter()
+        .filter_map(|m| {
+            let asked = user.organisation_ids.iter().find_map(|org| {
+                let side = m.side_of(*org)?;
+                let unanswered = match side {
+                    Actor::OfferParty => m.offer_accepted_at.is_none(),
+                    _ => m.request_accepted_at.is_none(),
+                };
+                if m.status() == MatchStatus::Suggested && unanswered {
+                    Some("Voorstel van de makelaar: geef jullie antwoord")
+                } else if m.can_sign(side) {
+                    Some("Bevestigd door de makelaar: bevestig het matchformulier")
+                } else {
+                    None
+                }
+            })?;
+            Some((m.clone(), asked))
+        })
+        .collect();
     // A makelaar's own beursvloeren, for the way to the workspace.
     let events = if user.makelaar_of.is_empty() {
         Vec::new()
@@ -88,6 +111,7 @@ pub async fn mine(State(app): State<AppState>, mut ctx: Ctx) -> Result<Response,
         for_you,
         matches,
         events,
+        action_needed,
     })
 }
 

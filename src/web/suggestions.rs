@@ -143,3 +143,68 @@ pub async fn for_organisation_items(db: &PgPool, own: &[Item]) -> Result<Vec<For
     out.sort_by(|a, b| b.0.total_cmp(&a.0));
     Ok(out.into_iter().map(|(_, f)| f).take(12).collect())
 }
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct InterestInput {
+    offer: String,
+    request: String,
+    /// Where to go back to.
+    terug: String,
+}
+
+/// "Interesse tonen" on a suggestion: the pair goes to the makelaar, asked
+/// for by the organisation whose item it is.
+pub async fn show_interest(
+    axum::extract::State(app): axum::extract::State<super::AppState>,
+    ctx: super::auth::Ctx,
+    super::auth::CsrfForm(input): super::auth::CsrfForm<InterestInput>,
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    let user = ctx.user()?;
+    let (Ok(offer), Ok(request)) = (input.offer.parse::<i64>(), input.request.parse::<i64>())
+    else {
+        return Err(AppError::BadRequest("paar".into()));
+    };
+    let found = items::by_ids(&app.db, &[offer, request]).await?;
+    let (Some(o), Some(r)) = (
+        found
+            .iter()
+            .find(|i| i.id == offer && i.direction == "offer"),
+        found
+            .iter()
+            .find(|i| i.id == request && i.direction == "request"),
+    ) else {
+        return Err(AppError::NotFound);
+    };
+    let Some(ours) = [o.organisation_id, r.organisation_id]
+        .into_iter()
+        .find(|org| super::policy::can_manage_organisation(user, *org))
+    else {
+        return Err(AppError::Forbidden);
+    };
+    if !(o.is_open() && r.is_open()) || o.organisation_id == r.organisation_id {
+        return Err(AppError::BadRequest("niet open".into()));
+    }
+    let new = crate::workflow::interest::show(
+        &app.db,
+        &app.config.base_url,
+        offer,
+        request,
+        ours,
+        user.id,
+    )
+    .await?;
+    ctx.flash(if new {
+        "De makelaar weet dat jullie interesse hebben en kijkt of de match kan."
+    } else {
+        "Jullie interesse was al doorgegeven aan de makelaar."
+    })
+    .await?;
+    // Back to the page the button was on: /mijn or an item page, nothing else.
+    let back = match input.terug.strip_prefix("/items/") {
+        Some(id) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => input.terug,
+        _ => "/mijn".into(),
+    };
+    Ok(axum::response::Redirect::to(&back).into_response())
+}

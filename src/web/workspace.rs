@@ -11,8 +11,8 @@ use super::AppState;
 use crate::matching::{Cycle, Proposal, Suggestion};
 use crate::store::events::Event;
 use crate::store::items::{self, Item};
-use crate::store::market;
 use crate::store::matches::{self, Match};
+use crate::store::{interests, market};
 use crate::workflow::answer;
 use crate::workflow::propose::{self, Choice};
 use askama::Template;
@@ -28,6 +28,8 @@ pub struct QueueRow {
     pub percent: u32,
     pub reasons: Vec<String>,
     pub back: Option<(Item, Item)>,
+    /// Who asked for this pair ("Interesse tonen"), shown first.
+    pub asked_by: Option<String>,
 }
 
 /// One leg of an exchange cycle as shown.
@@ -72,6 +74,9 @@ struct Offered {
     cycles: Vec<Cycle>,
     /// Open requests the matcher has no suggestion for.
     without_suggestion: Vec<i64>,
+    /// Pairs a party asked for, not yet handled, with the matcher's view of
+    /// them: (pair, who asked).
+    asked: Vec<(Suggestion, String)>,
 }
 
 /// One scoring pass of the event's market (`Market::overview`).
@@ -84,11 +89,31 @@ async fn offered(app: &AppState, event: &Event) -> Result<Offered, AppError> {
     let overview = loaded
         .market
         .overview(&|offer, request| handled.contains(&(offer, request)));
+    let asked = interests::of_event(&app.db, event.id)
+        .await?
+        .into_iter()
+        .filter(|(o, r, _)| !handled.contains(&(*o, *r)))
+        .map(|(offer, request, by)| {
+            let scored = loaded
+                .market
+                .suggestions_for(request, 50)
+                .into_iter()
+                .find(|s| s.offer == offer);
+            let suggestion = scored.unwrap_or(Suggestion {
+                offer,
+                request,
+                score: 0.0,
+                reasons: Vec::new(),
+            });
+            (suggestion, by)
+        })
+        .collect();
     Ok(Offered {
         proposal: overview.proposal,
         handled,
         cycles: overview.cycles,
         without_suggestion: overview.without_suggestion,
+        asked,
     })
 }
 
@@ -108,13 +133,14 @@ async fn queue(app: &AppState, event: &Event) -> Result<Lists, AppError> {
         handled,
         cycles,
         without_suggestion: unmatched_ids,
-        ..
+        asked,
     } = offered(app, event).await?;
     let mut ids: Vec<i64> = proposal
         .matches
         .iter()
         .flat_map(|m| [m.offer, m.request])
         .collect();
+    ids.extend(asked.iter().flat_map(|(s, _)| [s.offer, s.request]));
     ids.extend(&unmatched_ids);
     ids.extend(
         cycles
@@ -151,6 +177,7 @@ async fn queue(app: &AppState, event: &Event) -> Result<Lists, AppError> {
             percent: (t.score * 100.0).round() as u32,
             reasons: g.reasons.clone(),
             back: Some((o2, r2)),
+            asked_by: None,
         });
     }
     for m in &proposal.matches {
@@ -167,8 +194,33 @@ async fn queue(app: &AppState, event: &Event) -> Result<Lists, AppError> {
             percent: (m.score * 100.0).round() as u32,
             reasons: m.reasons.clone(),
             back: None,
+            asked_by: None,
         });
     }
+    // Pairs a party asked for come first, whether the matcher proposed them or not.
+    for (s, by) in &asked {
+        let value = pairs_value(std::iter::once((s.offer, s.request)));
+        if let Some(row) = rows
+            .iter_mut()
+            .find(|r| r.value == value || (r.offer.id == s.offer && r.request.id == s.request))
+        {
+            row.asked_by = Some(by.clone());
+            continue;
+        }
+        let (Some(offer), Some(request)) = (item(s.offer), item(s.request)) else {
+            continue;
+        };
+        rows.push(QueueRow {
+            value,
+            offer,
+            request,
+            percent: (s.score * 100.0).round() as u32,
+            reasons: s.reasons.clone(),
+            back: None,
+            asked_by: Some(by.clone()),
+        });
+    }
+    rows.sort_by_key(|r| r.asked_by.is_none());
     let cycles = cycles
         .iter()
         .filter_map(|c| {
@@ -268,6 +320,15 @@ fn choices(offered: &Offered) -> HashMap<String, Choice> {
     }
     for c in &offered.cycles {
         add(c.legs.iter().collect(), false);
+    }
+    for (s, _) in &offered.asked {
+        add(vec![s], false);
+    }
+    for (s, _) in &offered.asked {
+        let value = pairs_value(std::iter::once((s.offer, s.request)));
+        if let Some(choice) = out.get_mut(&value) {
+            choice.asked_for = true;
+        }
     }
     out
 }

@@ -5,6 +5,7 @@
 //! Handlers parse, call one of these, and render.
 
 pub mod answer;
+pub mod interest;
 pub mod notify;
 pub mod propose;
 pub mod remind;
