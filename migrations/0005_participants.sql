@@ -89,3 +89,16 @@ ALTER TABLE matches
 
 -- Mail in HTML beside its plain text.
 ALTER TABLE outbox ADD COLUMN html_body text;
+
+-- The live screen also counts a match once both parties signed its form.
+CREATE FUNCTION notify_match_signed() RETURNS trigger AS $$
+BEGIN
+    IF NEW.offer_signed_at IS NOT NULL AND NEW.request_signed_at IS NOT NULL
+       AND (OLD.offer_signed_at IS NULL OR OLD.request_signed_at IS NULL) THEN
+        PERFORM pg_notify('match_confirmed', json_build_object(
+            'match_id', NEW.id, 'event_id', NEW.event_id)::text);
+    END IF;
+    RETURN NEW;
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER matches_signed AFTER UPDATE OF offer_signed_at, request_signed_at ON matches
+    FOR EACH ROW EXECUTE FUNCTION notify_match_signed();

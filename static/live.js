@@ -6,6 +6,7 @@
   var root = document.querySelector("[data-stream]");
   if (!root) return;
   var count = document.getElementById("live-count");
+  var signed = document.getElementById("live-signed");
   var ticker = document.getElementById("live-ticker");
   var status = document.getElementById("live-status");
   var url = root.getAttribute("data-stream");
@@ -40,8 +41,13 @@
     while (ticker.children.length > MAX_LINES) ticker.lastElementChild.remove();
   }
 
+  function setSigned(n) {
+    if (typeof n === "number" && signed) signed.textContent = n.toLocaleString("nl-NL");
+  }
+
   function snapshot(data) {
     setCount(data.count);
+    setSigned(data.signed);
     if (!data.lines || data.lines.length === 0) return;
     var items = data.lines.map(lineItem);
     ticker.replaceChildren.apply(ticker, items);
@@ -49,6 +55,7 @@
 
   function match(data) {
     setCount(data.count);
+    setSigned(data.signed);
     if (!data.text || ticker.querySelector('[data-id="' + data.id + '"]')) return;
     var li = lineItem(data);
     li.className = "new";

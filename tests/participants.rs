@@ -347,6 +347,25 @@ async fn a_whole_match_runs_through_mail_links_and_a_phone_call() {
     .await
     .unwrap();
     assert!(signed);
+
+    // The municipality counts it as getekend, and so does the live screen.
+    let gemeente = e.app.staff("Gert Gemeente", "gemeente", "Raalte").await;
+    let raalte = e.app.municipality("Raalte").await;
+    let figures = gemeente.get_html(&format!("/cijfers/{raalte}")).await;
+    let row = figures
+        .split("<tr>")
+        .find(|r| r.contains("Getekend (matchformulier"))
+        .expect("a getekend row");
+    assert!(row.contains(">1<"), "{row}");
+    let live = e
+        .app
+        .visitor()
+        .get_html("/beursvloer/raalte-2027/live")
+        .await;
+    assert!(
+        live.contains("<span id=\"live-signed\">1</span> daarvan getekend"),
+        "{live}"
+    );
 }
 
 #[tokio::test]

@@ -51,6 +51,8 @@ pub struct Figures {
     /// every match, whatever its status
     pub matches: i64,
     pub made: i64,
+    /// made, and both parties confirmed the matchformulier
+    pub signed: i64,
     pub carried_out: i64,
     pub not_carried_out: i64,
     pub two_way: i64,
@@ -136,6 +138,7 @@ WITH returned AS (
            coalesce(nullif(btrim(ri.theme), ''), nullif(btrim(oi.theme), ''), '') AS theme,
            oo.kind AS offer_kind, ro.kind AS request_kind,
            m.status IN ('confirmed', 'carried_out', 'not_carried_out') AS made,
+           (m.offer_signed_at IS NOT NULL AND m.request_signed_at IS NOT NULL) AS signed,
            (m.return_match_id IS NOT NULL OR r.id IS NOT NULL) AS two_way,
            CASE WHEN m.status IN ('confirmed', 'carried_out')
                 THEN coalesce(m.terms_hours, 0) ELSE 0 END AS hours,
@@ -158,6 +161,7 @@ SELECT CASE WHEN GROUPING(status) = 0 THEN 'status'
        coalesce(status, category, theme, offer_kind, request_kind, '') AS key,
        count(*) AS matches,
        count(*) FILTER (WHERE made) AS made,
+       count(*) FILTER (WHERE made AND signed) AS signed,
        count(*) FILTER (WHERE status = 'carried_out') AS carried_out,
        count(*) FILTER (WHERE status = 'not_carried_out') AS not_carried_out,
        count(*) FILTER (WHERE made AND two_way) AS two_way,
@@ -377,10 +381,13 @@ pub struct TickerLine {
     pub category: String,
 }
 
-/// Matches made at an event, for the live counter.
-pub async fn live_count(db: &PgPool, event_id: i64) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "SELECT count(*) FROM matches
+/// Matches made at an event, and how many of them both parties signed, for
+/// the live counter.
+pub async fn live_count(db: &PgPool, event_id: i64) -> sqlx::Result<(i64, i64)> {
+    sqlx::query_as(
+        "SELECT count(*),
+                count(*) FILTER (WHERE offer_signed_at IS NOT NULL AND request_signed_at IS NOT NULL)
+         FROM matches
          WHERE event_id = $1 AND status IN ('confirmed', 'carried_out', 'not_carried_out')",
     )
     .bind(event_id)

@@ -105,6 +105,10 @@ impl Data {
                 "Gemaakte matches (bevestigd door de makelaar)",
                 vec![Cell::Count(t.made)],
             ),
+            row(
+                "Getekend (matchformulier door beide partijen bevestigd)",
+                vec![Cell::Count(t.signed)],
+            ),
             row("Uitgevoerd", vec![Cell::Count(t.carried_out)]),
             row(
                 "Uitgevoerd, als deel van de gemaakte matches",

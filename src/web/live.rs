@@ -166,6 +166,7 @@ struct Screen {
     layout: Layout,
     event: EventRef,
     count: String,
+    signed: String,
     lines: Vec<Line>,
     refresh: u32,
 }
@@ -199,7 +200,7 @@ async fn screen(
     Path(key): Path<String>,
 ) -> Result<Response, AppError> {
     let event = event(&app, &key).await?;
-    let (count, lines) = tokio::try_join!(
+    let ((count, signed), lines) = tokio::try_join!(
         async { Ok::<_, AppError>(stats::live_count(&app.db, event.id).await?) },
         lines(&app.db, event.id)
     )?;
@@ -207,6 +208,7 @@ async fn screen(
         layout: ctx.layout().await?,
         event,
         count: thousands(count),
+        signed: thousands(signed),
         lines,
         refresh: REFRESH_SECONDS,
     })?;
@@ -219,21 +221,22 @@ async fn screen(
 
 /// The state of the screen as one SSE message: the count and the ticker.
 async fn snapshot(db: &PgPool, event_id: i64) -> Result<String, AppError> {
-    let count = stats::live_count(db, event_id).await?;
+    let (count, signed) = stats::live_count(db, event_id).await?;
     let lines: Vec<serde_json::Value> = lines(db, event_id)
         .await?
         .into_iter()
         .map(|l| serde_json::json!({ "id": l.id, "text": l.text }))
         .collect();
-    let data = serde_json::json!({ "count": count, "lines": lines });
+    let data = serde_json::json!({ "count": count, "signed": signed, "lines": lines });
     Ok(format!("event: snapshot\ndata: {data}\n\n"))
 }
 
 async fn one_match(db: &PgPool, event_id: i64, match_id: i64) -> Result<String, AppError> {
-    let count = stats::live_count(db, event_id).await?;
+    let (count, signed) = stats::live_count(db, event_id).await?;
     let line = stats::ticker_line(db, match_id).await?;
     let data = serde_json::json!({
         "count": count,
+        "signed": signed,
         "id": match_id,
         "text": line.as_ref().map(ticker_text),
     });
