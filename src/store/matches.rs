@@ -91,6 +91,12 @@ impl Match {
         }
     }
 
+    /// Stated figures a makelaar should look at twice: more than 200 hours
+    /// or € 5.000 for one match.
+    pub fn is_outlier(&self) -> bool {
+        self.terms_hours.is_some_and(|h| h > 200) || self.value_euros.is_some_and(|v| v > 5000.0)
+    }
+
     /// Both parties agreed: from here on each may see the other's contact.
     pub fn both_accepted(&self) -> bool {
         self.offer_accepted_at.is_some() && self.request_accepted_at.is_some()
@@ -119,9 +125,11 @@ const SELECT: &str = "SELECT mt.id, mt.status, mt.event_id, e.key AS event_key,
         e.name AS event_name, e.date AS event_date,
         coalesce(e.municipality_id, ro.municipality_id) AS municipality_id,
         mt.proposed_by, mt.score, mt.reasons,
-        mt.offer_id, oi.title AS offer_title, oo.id AS offer_org_id, oo.name AS offer_org,
+        mt.offer_id, coalesce(mt.offer_title_agreed, oi.title) AS offer_title,
+        oo.id AS offer_org_id, oo.name AS offer_org,
         oo.kind AS offer_org_kind, oi.hours AS offer_hours, oi.quantity AS offer_quantity,
-        mt.request_id, ri.title AS request_title, ro.id AS request_org_id, ro.name AS request_org,
+        mt.request_id, coalesce(mt.request_title_agreed, ri.title) AS request_title,
+        ro.id AS request_org_id, ro.name AS request_org,
         ro.kind AS request_org_kind, ri.hours AS request_hours, ri.quantity AS request_quantity,
         mt.offer_accepted_at, mt.request_accepted_at, mt.terms_what, mt.terms_when,
         mt.terms_hours, mt.value_euros::float8 AS value_euros, mt.return_match_id,
@@ -250,10 +258,12 @@ pub async fn register_confirmed(
                               status, offer_accepted_at, request_accepted_at, confirmed_at,
                               confirmed_by, offer_signed_at, offer_signed_by,
                               request_signed_at, request_signed_by,
-                              terms_what, terms_when, terms_hours, value_euros)
+                              terms_what, terms_when, terms_hours, value_euros,
+                              offer_title_agreed, request_title_agreed)
          VALUES ($1, $2, $3, 'makelaar', $4, 'confirmed', now(), now(), now(), $4,
                  now(), 'op papier, bij de notaris', now(), 'op papier, bij de notaris',
-                 $5, $6, $7, $8)
+                 $5, $6, $7, $8,
+                 (SELECT title FROM items WHERE id = $1), (SELECT title FROM items WHERE id = $2))
          RETURNING id",
     )
     .bind(new.offer_id)
@@ -409,8 +419,11 @@ pub async fn apply(
         }
         _ => "",
     };
+    // Confirmation fixes the texts both parties agreed to.
     let confirmed = if to == MatchStatus::Confirmed {
-        ", confirmed_at = now(), confirmed_by = $4"
+        ", confirmed_at = now(), confirmed_by = $4,
+           offer_title_agreed = (SELECT title FROM items WHERE id = matches.offer_id),
+           request_title_agreed = (SELECT title FROM items WHERE id = matches.request_id)"
     } else {
         ""
     };
@@ -495,12 +508,14 @@ pub async fn sign_form(
     Ok(true)
 }
 
-/// Agreed terms; only while the match is not final.
+/// Agreed terms, before the makelaar confirmed the match; after that they
+/// change only by an agreement of both (`propose_change`). False when the
+/// match is confirmed or final.
 pub async fn set_terms(db: &PgPool, id: i64, terms: &NewMatch) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE matches SET terms_what = $2, terms_when = $3, terms_hours = $4, value_euros = $5,
                 updated_at = now()
-         WHERE id = $1 AND status IN ('suggested', 'accepted', 'confirmed')",
+         WHERE id = $1 AND status IN ('suggested', 'accepted')",
     )
     .bind(id)
     .bind(&terms.terms_what)
@@ -510,6 +525,149 @@ pub async fn set_terms(db: &PgPool, id: i64, terms: &NewMatch) -> sqlx::Result<b
     .execute(db)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// A proposed change of a confirmed match's terms, waiting for agreement.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TermsChange {
+    pub id: i64,
+    pub proposed_by_role: String,
+    pub terms_what: Option<String>,
+    pub terms_when: Option<Date>,
+    pub terms_hours: Option<i32>,
+    pub value_euros: Option<f64>,
+    pub offer_agreed_at: Option<OffsetDateTime>,
+    pub request_agreed_at: Option<OffsetDateTime>,
+}
+
+impl TermsChange {
+    pub fn agreed_by(&self, side: Actor) -> bool {
+        match side {
+            Actor::OfferParty => self.offer_agreed_at.is_some(),
+            Actor::RequestParty => self.request_agreed_at.is_some(),
+            Actor::Makelaar => false,
+        }
+    }
+}
+
+pub async fn open_change<'e>(
+    db: impl PgExecutor<'e>,
+    match_id: i64,
+) -> sqlx::Result<Option<TermsChange>> {
+    sqlx::query_as(
+        "SELECT id, proposed_by_role, terms_what, terms_when, terms_hours,
+                value_euros::float8 AS value_euros, offer_agreed_at, request_agreed_at
+         FROM term_changes
+         WHERE match_id = $1 AND applied_at IS NULL AND withdrawn_at IS NULL",
+    )
+    .bind(match_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// Propose new terms for a confirmed match; the proposing party agrees at
+/// once. An earlier open proposal is replaced.
+pub async fn propose_change(
+    conn: &mut PgConnection,
+    match_id: i64,
+    terms: &NewMatch,
+    by: &Step,
+    side: Actor,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE term_changes SET withdrawn_at = now()
+         WHERE match_id = $1 AND applied_at IS NULL AND withdrawn_at IS NULL",
+    )
+    .bind(match_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO term_changes (match_id, proposed_by, proposed_by_role, terms_what, terms_when,
+                                   terms_hours, value_euros, offer_agreed_at, request_agreed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7,
+                 CASE WHEN $3 = 'offer_party' THEN now() END,
+                 CASE WHEN $3 = 'request_party' THEN now() END)",
+    )
+    .bind(match_id)
+    .bind(by.user_id)
+    .bind(side.code())
+    .bind(&terms.terms_what)
+    .bind(terms.terms_when)
+    .bind(terms.terms_hours)
+    .bind(terms.value_euros)
+    .execute(&mut *conn)
+    .await?;
+    let status = current_status(conn, match_id).await?;
+    record(
+        conn,
+        match_id,
+        by,
+        Some(status),
+        status,
+        Some("nieuwe afspraken voorgesteld; de andere partij moet akkoord geven"),
+    )
+    .await
+}
+
+async fn current_status(conn: &mut PgConnection, match_id: i64) -> sqlx::Result<MatchStatus> {
+    let status: String = sqlx::query_scalar("SELECT status FROM matches WHERE id = $1")
+        .bind(match_id)
+        .fetch_one(conn)
+        .await?;
+    Ok(status.parse().unwrap_or(MatchStatus::Confirmed))
+}
+
+/// A party agrees to the open change; once both did, the new terms apply
+/// (kept in the history). Returns whether they apply now.
+pub async fn agree_change(
+    conn: &mut PgConnection,
+    match_id: i64,
+    side: Actor,
+    by: &Step,
+) -> sqlx::Result<Option<bool>> {
+    let column = match side {
+        Actor::OfferParty => "offer_agreed_at",
+        Actor::RequestParty => "request_agreed_at",
+        Actor::Makelaar => return Ok(None),
+    };
+    let change: Option<(i64, bool)> = sqlx::query_as(&format!(
+        "UPDATE term_changes SET {column} = coalesce({column}, now())
+         WHERE match_id = $1 AND applied_at IS NULL AND withdrawn_at IS NULL
+         RETURNING id, offer_agreed_at IS NOT NULL AND request_agreed_at IS NOT NULL"
+    ))
+    .bind(match_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((change_id, both)) = change else {
+        return Ok(None);
+    };
+    if !both {
+        return Ok(Some(false));
+    }
+    sqlx::query(
+        "UPDATE matches mt SET terms_what = c.terms_what, terms_when = c.terms_when,
+                terms_hours = c.terms_hours, value_euros = c.value_euros, updated_at = now()
+         FROM term_changes c WHERE c.id = $2 AND mt.id = $1",
+    )
+    .bind(match_id)
+    .bind(change_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE term_changes SET applied_at = now() WHERE id = $1")
+        .bind(change_id)
+        .execute(&mut *conn)
+        .await?;
+    let status = current_status(conn, match_id).await?;
+    record(
+        conn,
+        match_id,
+        by,
+        Some(status),
+        status,
+        Some("nieuwe afspraken: beide partijen akkoord"),
+    )
+    .await?;
+    Ok(Some(true))
 }
 
 /// A party's consent to show its name on the live screen.

@@ -109,16 +109,20 @@ async fn on_the_spot_item(
     .await
 }
 
-/// The organisation with this name (in the event's municipality first),
-/// created and registered for the event when new.
+/// The organisation with this name in the event's municipality (case and
+/// spacing folded), created there and registered for the event when new.
+/// Organisations of other municipalities are never reached from here: a
+/// makelaar registers matches for its own municipality only.
 async fn organisation(
     conn: &mut PgConnection,
     event: &Event,
     party: &Party,
 ) -> Result<i64, NotarisError> {
     let found: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM organisations WHERE lower(name) = lower($1)
-         ORDER BY (municipality_id = $2) DESC, id LIMIT 1",
+        "SELECT id FROM organisations
+         WHERE municipality_id = $2
+           AND lower(regexp_replace(btrim(name), '\\s+', ' ', 'g'))
+               = lower(regexp_replace(btrim($1), '\\s+', ' ', 'g'))",
     )
     .bind(party.name.trim())
     .bind(event.municipality_id)

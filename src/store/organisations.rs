@@ -18,10 +18,12 @@ pub struct Organisation {
     pub contact_name: Option<String>,
     pub contact_email: Option<String>,
     pub contact_phone: Option<String>,
+    pub checked_at: Option<time::OffsetDateTime>,
 }
 
 const SELECT: &str = "SELECT o.id, o.name, o.kind, o.municipality_id, m.name AS municipality,
-        o.postcode, o.description, o.website, o.contact_name, o.contact_email, o.contact_phone
+        o.postcode, o.description, o.website, o.contact_name, o.contact_email, o.contact_phone,
+        o.checked_at
     FROM organisations o JOIN municipalities m ON m.id = o.municipality_id";
 
 pub async fn insert(
@@ -63,10 +65,12 @@ pub async fn by_ids(db: &PgPool, ids: &[i64]) -> sqlx::Result<Vec<Organisation>>
         .await
 }
 
-pub async fn update(db: &PgPool, id: i64, org: &NewOrganisation) -> sqlx::Result<()> {
+/// Change an organisation; false when another organisation in the
+/// municipality has that name already (nothing changes then).
+pub async fn update(db: &PgPool, id: i64, org: &NewOrganisation) -> sqlx::Result<bool> {
     let mut tx = db.begin().await?;
     let municipality_id = municipalities::ensure(&mut tx, &org.municipality).await?;
-    sqlx::query(
+    let result = sqlx::query(
         "UPDATE organisations SET name = $2, kind = $3, municipality_id = $4, postcode = $5,
                 description = $6, website = $7, contact_name = $8, contact_email = $9,
                 contact_phone = $10
@@ -83,6 +87,25 @@ pub async fn update(db: &PgPool, id: i64, org: &NewOrganisation) -> sqlx::Result
     .bind(&org.contact_email)
     .bind(&org.contact_phone)
     .execute(&mut *tx)
-    .await?;
-    tx.commit().await
+    .await;
+    match result {
+        Err(e) if super::is_unique_violation(&e, "organisations_name_per_municipality") => {
+            Ok(false)
+        }
+        Err(e) => Err(e),
+        Ok(_) => {
+            tx.commit().await?;
+            Ok(true)
+        }
+    }
+}
+
+/// The makelaar marks an organisation as checked (it exists, it is local).
+pub async fn mark_checked(db: &PgPool, id: i64, by: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE organisations SET checked_at = now(), checked_by = $2 WHERE id = $1")
+        .bind(id)
+        .bind(by)
+        .execute(db)
+        .await?;
+    Ok(())
 }

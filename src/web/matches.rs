@@ -16,6 +16,7 @@ use crate::store::matches::{self, Match, MatchError, NewMatch, Outcome, Step as 
 use crate::store::notifications;
 use crate::store::organisations::{self, Organisation};
 use crate::workflow::answer::{self, Acting};
+use crate::workflow::terms;
 
 /// A button on the match page.
 pub struct Step {
@@ -112,6 +113,10 @@ struct ShowPage {
     on_behalf: Vec<(&'static str, String)>,
     /// The side whose matchformulier this user may confirm now.
     can_sign: Option<Actor>,
+    /// New terms proposed for a confirmed match, and whether this user's
+    /// side still has to agree.
+    change: Option<matches::TermsChange>,
+    can_agree_change: bool,
 }
 
 impl ShowPage {
@@ -211,7 +216,15 @@ async fn show_page(
         .iter()
         .copied()
         .find(|a| *a != Actor::Makelaar && m.can_sign(*a));
+    let change = matches::open_change(&app.db, m.id).await?;
+    let can_agree_change = change.as_ref().is_some_and(|c| {
+        actors
+            .iter()
+            .any(|a| *a != Actor::Makelaar && !c.agreed_by(*a))
+    });
     let page = render(&ShowPage {
+        change,
+        can_agree_change,
         layout: ctx.layout().await?,
         can_edit_terms: !status.is_final(),
         my_side: actors.iter().copied().find(|a| *a != Actor::Makelaar),
@@ -523,6 +536,11 @@ pub async fn sign(
     Ok(Redirect::to(&format!("/matches/{}/formulier", m.id)).into_response())
 }
 
+/// A match is at most a year of full-time work ...
+pub const MAX_HOURS: i32 = 2000;
+/// ... and € 50.000 of materials.
+pub const MAX_EUROS: f64 = 50_000.0;
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct TermsInput {
@@ -565,13 +583,25 @@ impl TermsInput {
             "terms_hours",
             "Het aantal uren",
             &self.terms_hours,
-            10_000,
+            MAX_HOURS,
         );
-        let value_euros = match self.value_euros.trim().replace(',', ".") {
+        let value_euros = match self
+            .value_euros
+            .trim()
+            .replace(['.', ' '], "")
+            .replace(',', ".")
+        {
             s if s.is_empty() => None,
             s => match s.parse::<f64>() {
-                Ok(v) if v.is_finite() && (0.0..=10_000_000.0).contains(&v) => {
+                Ok(v) if v.is_finite() && (0.0..=MAX_EUROS).contains(&v) => {
                     Some((v * 100.0).round() / 100.0)
+                }
+                Ok(v) if v.is_finite() && v > MAX_EUROS => {
+                    e.add(
+                        "value_euros",
+                        "Meer dan € 50.000 voor één match is niet aannemelijk. Controleer het bedrag, of splits de match.",
+                    );
+                    None
                 }
                 _ => {
                     e.add(
@@ -599,10 +629,22 @@ pub async fn terms(
     CsrfForm(input): CsrfForm<TermsInput>,
 ) -> Result<Response, AppError> {
     let (m, actors) = viewable(&app, &ctx, &id).await?;
+    let user_id = ctx.user()?.id;
     match input.validate() {
         Ok(terms) => {
-            if !matches::set_terms(&app.db, m.id, &terms).await? {
-                return Err(AppError::Forbidden);
+            let side = actors
+                .iter()
+                .copied()
+                .find(|a| *a != Actor::Makelaar)
+                .unwrap_or(Actor::Makelaar);
+            let by = By::account(side.code(), Some(user_id));
+            match terms::change(&app.db, &app.config.base_url, &m, side, &by, &terms).await? {
+                terms::Outcome::Saved => ctx.flash("De afspraken zijn opgeslagen.").await?,
+                terms::Outcome::Proposed => {
+                    ctx.flash("De match is al bevestigd: je voorstel voor nieuwe afspraken gaat naar de andere partij. Ze gelden zodra beide partijen akkoord zijn.")
+                        .await?
+                }
+                terms::Outcome::Closed => return Err(AppError::Forbidden),
             }
             Ok(Redirect::to(&format!("/matches/{}", m.id)).into_response())
         }
@@ -615,6 +657,33 @@ pub async fn terms(
             show_page(&app, &mut ctx, m, actors, feedback).await
         }
     }
+}
+
+/// A party agrees to the proposed new terms of a confirmed match.
+pub async fn agree_terms(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<super::items::Empty>,
+) -> Result<Response, AppError> {
+    let (m, actors) = viewable(&app, &ctx, &id).await?;
+    let user_id = ctx.user()?.id;
+    let Some(side) = actors.iter().copied().find(|a| *a != Actor::Makelaar) else {
+        return Err(AppError::Forbidden);
+    };
+    let by = By::account(side.code(), Some(user_id));
+    match terms::agree(&app.db, &app.config.base_url, &m, side, &by).await? {
+        Some(true) => {
+            ctx.flash("Beide partijen zijn akkoord: de nieuwe afspraken gelden.")
+                .await?
+        }
+        Some(false) => {
+            ctx.flash("Je akkoord is vastgelegd; de andere partij moet nog akkoord geven.")
+                .await?
+        }
+        None => return Err(AppError::NotFound),
+    }
+    Ok(Redirect::to(&format!("/matches/{}", m.id)).into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -79,6 +79,10 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
             post(organisations::revoke_links),
         )
         .route(
+            "/organisaties/{id}/gecontroleerd",
+            post(organisations::mark_checked),
+        )
+        .route(
             "/organisaties/{id}/bewerken",
             get(organisations::edit_form).post(organisations::update),
         )
@@ -123,6 +127,10 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
         .route("/matches/{id}", get(matches::show))
         .route("/matches/{id}/actie", post(matches::act))
         .route("/matches/{id}/afspraken", post(matches::terms))
+        .route(
+            "/matches/{id}/afspraken/akkoord",
+            post(matches::agree_terms),
+        )
         .route("/matches/{id}/naam-tonen", post(matches::show_name))
         .route(
             "/matches/{id}/formulier",

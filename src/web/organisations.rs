@@ -158,8 +158,23 @@ pub async fn update(
     let org = managed(&app, &ctx, &id).await?;
     match input.validate() {
         Ok(changed) => {
-            organisations::update(&app.db, org.id, &changed).await?;
-            Ok(Redirect::to(&format!("/organisaties/{}", org.id)).into_response())
+            if organisations::update(&app.db, org.id, &changed).await? {
+                ctx.flash("De gegevens zijn opgeslagen.").await?;
+                return Ok(Redirect::to(&format!("/organisaties/{}", org.id)).into_response());
+            }
+            let mut errors = FieldErrors::new();
+            errors.add(
+                "org_name",
+                "Er is in deze gemeente al een organisatie met deze naam. Kies een andere naam, of vraag de makelaar om jullie aan die organisatie te koppelen.",
+            );
+            ctx.form_token().await?;
+            let page = render(&FormPage {
+                layout: ctx.layout().await?,
+                organisation_id: org.id,
+                org: input,
+                errors,
+            })?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(errors) => {
             let page = render(&FormPage {
@@ -206,5 +221,24 @@ pub async fn revoke_links(
         organisation.name
     ))
     .await?;
+    Ok(Redirect::to(&format!("/organisaties/{}", organisation.id)).into_response())
+}
+
+/// The makelaar marks an organisation as checked: it exists and takes part
+/// in its own name.
+pub async fn mark_checked(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?;
+    let organisation = organisations::get(&app.db, parse_id(&id)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    policy::manage_event(user, organisation.municipality_id)?;
+    organisations::mark_checked(&app.db, organisation.id, user.id).await?;
+    ctx.flash(format!("{} staat nu als gecontroleerd.", organisation.name))
+        .await?;
     Ok(Redirect::to(&format!("/organisaties/{}", organisation.id)).into_response())
 }

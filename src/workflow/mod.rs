@@ -10,3 +10,4 @@ pub mod notify;
 pub mod propose;
 pub mod remind;
 pub mod signup;
+pub mod terms;
