@@ -131,3 +131,99 @@ async fn suggestions_for_you_put_two_way_matches_first() {
     );
     assert!(section.find("ByteWerk ICT").unwrap() < section.find("Computerwinkel Dirk").unwrap());
 }
+
+/// The percentage shown for a pair on a page, after the counterpart's title.
+fn percent_after(html: &str, title: &str) -> u32 {
+    let at = html
+        .find(title)
+        .unwrap_or_else(|| panic!("{title} not on the page"));
+    let rest = &html[at..];
+    let end = rest.find('%').expect("a percentage");
+    let digits: String = rest[..end]
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    digits.parse().expect("a number before %")
+}
+
+#[tokio::test]
+async fn a_pair_has_one_score_on_every_page_and_is_found_from_both_sides() {
+    let app = TestApp::spawn().await;
+    let school = app.register("Anna", "OBS De Regenboog", "school").await;
+    let request = school
+        .post_item(
+            "request",
+            "materiaal",
+            "Computers voor de huiswerkklas",
+            "Onze leerlingen hebben thuis geen laptop of computer om huiswerk te maken.",
+        )
+        .await;
+    let company = app.register("Bram", "ByteWerk ICT", "bedrijf").await;
+    let offer = company
+        .post_item(
+            "offer",
+            "materiaal",
+            "Vijf afgeschreven laptops",
+            "Laptops met lader, schoon geïnstalleerd: goede computers voor school of thuis.",
+        )
+        .await;
+    // More of the marketplace, so that every page's own view of it differs.
+    for (who, direction, category, title) in [
+        (&company, "offer", "menskracht", "Handen voor de schooltuin"),
+        (
+            &school,
+            "request",
+            "kennis",
+            "Hulp bij de website van de school",
+        ),
+        (&company, "offer", "kennis", "Advies over netwerken en wifi"),
+    ] {
+        who.post_item(direction, category, title, "").await;
+    }
+
+    // Seen first from the offer: the laptops find the computers request.
+    let offer_page = app.visitor().get_html(&format!("/items/{offer}")).await;
+    let from_offer = percent_after(&offer_page, "Computers voor de huiswerkklas");
+    let request_page = app.visitor().get_html(&format!("/items/{request}")).await;
+    let from_request = percent_after(&request_page, "Vijf afgeschreven laptops");
+    let mine = school.get_html("/mijn").await;
+    let on_mine = percent_after(&mine, "Vijf afgeschreven laptops");
+    assert_eq!(
+        (from_offer, from_request, on_mine),
+        (from_offer, from_offer, from_offer)
+    );
+    assert!(from_offer > 0);
+    let stored: i64 = app
+        .count(&format!(
+            "SELECT count(*) FROM suggestions WHERE offer_id = {offer} AND request_id = {request}"
+        ))
+        .await;
+    assert_eq!(stored, 1, "the pair is stored once");
+
+    // Editing the request recomputes its pairs; the pages still agree.
+    school
+        .submit(
+            &format!("/items/{request}/bewerken"),
+            &format!("/items/{request}/bewerken"),
+            &[
+                ("direction", "request"),
+                ("category", "materiaal"),
+                ("title", "Laptops voor de huiswerkklas"),
+                (
+                    "description",
+                    "Laptops of computers om thuis huiswerk te maken.",
+                ),
+            ],
+        )
+        .await;
+    let request_page = app.visitor().get_html(&format!("/items/{request}")).await;
+    let offer_page = app.visitor().get_html(&format!("/items/{offer}")).await;
+    assert_eq!(
+        percent_after(&request_page, "Vijf afgeschreven laptops"),
+        percent_after(&offer_page, "Laptops voor de huiswerkklas")
+    );
+}

@@ -319,6 +319,20 @@ impl Market {
         }
     }
 
+    /// Like `suggestions_for`, with another minimum score: below the usual
+    /// one it finds near misses worth a second look from the other side.
+    pub fn suggestions_above(&self, item_id: i64, limit: usize, min: f64) -> Vec<Suggestion> {
+        match self.position.get(&item_id) {
+            Some(&i) => self.counterparts(i, limit, min, &mut Vec::new(), true),
+            None => Vec::new(),
+        }
+    }
+
+    /// The minimum score of a suggestion.
+    pub fn min_suggestion(&self) -> f64 {
+        self.weights.min_suggestion
+    }
+
     fn party_of(&self, item: i64) -> Option<i64> {
         self.position.get(&item).map(|&i| self.listings[i].party)
     }

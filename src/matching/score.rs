@@ -162,7 +162,7 @@ fn fit(offer: &ItemFacts<'_>, request: &ItemFacts<'_>) -> (f64, Option<String>) 
             let (uo, ur) = (unit_class(uo), unit_class(ur));
             if uo.is_some() && uo == ur && no > 0.0 && nr > 0.0 {
                 return if no >= nr {
-                    (1.0, Some(format!("genoeg: {qo} voor {qr}")))
+                    (1.0, Some(format!("Genoeg: {qo} voor {qr}")))
                 } else {
                     (0.5 + 0.5 * no / nr, None)
                 };
@@ -172,7 +172,7 @@ fn fit(offer: &ItemFacts<'_>, request: &ItemFacts<'_>) -> (f64, Option<String>) 
     if let (Some(ho), Some(hr)) = (offer.hours, request.hours) {
         if ho > 0.0 && hr > 0.0 {
             return if ho >= hr {
-                (1.0, Some(format!("uren passen: {ho} voor {hr}")))
+                (1.0, Some(format!("De uren passen: {ho} voor {hr}")))
             } else {
                 (0.6 + 0.4 * ho / hr, None)
             };
@@ -242,9 +242,9 @@ fn word_reason(vocab: &Vocab, c: &(f32, Feat, Feat)) -> String {
     let so = vocab.surface_text(fo.surface);
     let sr = vocab.surface_text(fr.surface);
     match vocab.kind(fo.key) {
-        KeyKind::Slip if so != sr => format!("'{so}' ~ '{sr}' (spelling)"),
-        _ if so == sr => format!("'{so}' in beide"),
-        _ => format!("'{so}' ~ '{sr}'"),
+        KeyKind::Slip if so != sr => format!("Beide noemen ‘{so}’ (ook gespeld als ‘{sr}’)"),
+        _ if so == sr => format!("Beide noemen ‘{so}’"),
+        _ => format!("‘{so}’ en ‘{sr}’ gaan over hetzelfde"),
     }
 }
 
@@ -281,17 +281,20 @@ pub fn score(
         }
     }
     if cat >= 1.0 {
-        reasons.push(format!("zelfde categorie: {}", offer.category.code()));
+        reasons.push(format!(
+            "Zelfde soort hulp: {}",
+            offer.category.label().to_lowercase()
+        ));
     } else if cat >= 0.6 {
         reasons.push(format!(
             "{} past bij een vraag om {}",
-            offer.category.code(),
-            request.category.code()
+            offer.category.label(),
+            request.category.label().to_lowercase()
         ));
     }
     let theme = match (offer.theme_key, request.theme_key) {
         (Some(a), Some(b)) if a == b && !a.is_empty() => {
-            reasons.push(format!("zelfde thema: {a}"));
+            reasons.push(format!("Zelfde thema: {a}"));
             1.0
         }
         (Some(_), Some(_)) => 0.0,
@@ -299,13 +302,13 @@ pub fn score(
     };
     let place = match (region(offer.postcode), region(request.postcode)) {
         (Some(a), Some(b)) if a == b => {
-            reasons.push(format!("beide in {a}"));
+            reasons.push(format!("Allebei in postcodegebied {a}"));
             1.0
         }
         _ if !offer.municipality_key.is_empty()
             && offer.municipality_key == request.municipality_key =>
         {
-            reasons.push(format!("beide in {}", offer.municipality));
+            reasons.push(format!("Allebei in de gemeente {}", offer.municipality));
             0.6
         }
         _ => 0.0,

@@ -102,7 +102,9 @@ fn compounds_match_their_head() {
     );
     let s = pair_score(&m).expect("compound pair found");
     assert!(
-        s.reasons.iter().any(|r| r == "'bestelbus' ~ 'bus'"),
+        s.reasons
+            .iter()
+            .any(|r| r == "‘bestelbus’ en ‘bus’ gaan over hetzelfde"),
         "{:?}",
         s.reasons
     );
@@ -124,12 +126,20 @@ fn synonyms_match_with_a_dutch_reason() {
     );
     let s = pair_score(&m).expect("synonym pair found");
     assert!(
-        s.reasons.iter().any(|r| r == "'laptops' ~ 'computers'"),
+        s.reasons
+            .iter()
+            .any(|r| r == "‘laptops’ en ‘computers’ gaan over hetzelfde"),
         "{:?}",
         s.reasons
     );
-    assert!(s.reasons.iter().any(|r| r == "zelfde categorie: materiaal"));
-    assert!(s.reasons.iter().any(|r| r == "beide in 7447"));
+    assert!(s
+        .reasons
+        .iter()
+        .any(|r| r == "Zelfde soort hulp: materiaal"));
+    assert!(s
+        .reasons
+        .iter()
+        .any(|r| r == "Allebei in postcodegebied 7447"));
     assert!(s.score > 0.0 && s.score <= 1.0);
 }
 

@@ -21,6 +21,7 @@ pub mod privacy;
 pub mod signups;
 pub mod staff;
 pub mod stats;
+pub mod suggestions;
 pub mod tokens;
 
 /// True when a sqlx error is a unique violation (SQLSTATE 23505) on `constraint`.

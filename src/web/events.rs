@@ -462,6 +462,11 @@ pub(super) async fn show_page(
     let signup =
         (event.signup_open(today) && !is_makelaar && can_register.is_empty() && !registered)
             .then_some(());
+    let errors_when_closed = if signup.is_none() {
+        errors.clone()
+    } else {
+        FieldErrors::new()
+    };
     let signup = match signup {
         Some(()) => {
             if input.municipality_id.is_empty() {
@@ -484,10 +489,10 @@ pub(super) async fn show_page(
         0
     };
     ctx.form_token().await?;
-    let status = signup
-        .as_ref()
-        .map(|s| super::page::form_status(&s.errors))
-        .unwrap_or(StatusCode::OK);
+    let status = match &signup {
+        Some(form) => super::page::form_status(&form.errors),
+        None => super::page::form_status(&errors_when_closed),
+    };
     let page = render(&ShowPage {
         layout: ctx.layout().await?,
         event,

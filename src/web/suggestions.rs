@@ -8,7 +8,7 @@ use sqlx::PgPool;
 use super::error::AppError;
 use crate::matching::{harmonic_mean, Suggestion};
 use crate::store::items::{self, Item};
-use crate::store::market;
+use crate::store::suggestions as stored;
 
 /// A counterpart for one item, with why it fits.
 pub struct Counterpart {
@@ -52,11 +52,9 @@ pub async fn for_item(
         .collect())
 }
 
+/// The stored suggestions of an item: one score per pair on every page.
 async fn scored_for(db: &PgPool, item_id: i64, limit: usize) -> Result<Vec<Suggestion>, AppError> {
-    Ok(match market::around_item(db, item_id).await? {
-        Some(loaded) => loaded.market.suggestions_for(item_id, limit),
-        None => Vec::new(),
-    })
+    Ok(stored::for_item(db, item_id, limit).await?)
 }
 
 fn percent(score: f64) -> u32 {

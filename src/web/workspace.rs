@@ -12,6 +12,7 @@ use crate::matching::{Cycle, Proposal, Suggestion};
 use crate::store::events::Event;
 use crate::store::items::{self, Item};
 use crate::store::matches::{self, Match};
+use crate::store::suggestions as stored_suggestions;
 use crate::store::{interests, market};
 use crate::workflow::answer;
 use crate::workflow::propose::{self, Choice};
@@ -221,6 +222,20 @@ async fn queue(app: &AppState, event: &Event) -> Result<Lists, AppError> {
         });
     }
     rows.sort_by_key(|r| r.asked_by.is_none());
+    // One score per pair: where a pair's score is stored (item and /mijn
+    // pages show that one), the queue shows it too.
+    let single: Vec<(i64, i64)> = rows
+        .iter()
+        .filter(|r| r.back.is_none())
+        .map(|r| (r.offer.id, r.request.id))
+        .collect();
+    let stored = stored_suggestions::of_pairs(&app.db, &single).await?;
+    for row in rows.iter_mut().filter(|r| r.back.is_none()) {
+        if let Some((score, reasons)) = stored.get(&(row.offer.id, row.request.id)) {
+            row.percent = (score * 100.0).round() as u32;
+            row.reasons = reasons.clone();
+        }
+    }
     let cycles = cycles
         .iter()
         .filter_map(|c| {
