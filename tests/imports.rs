@@ -233,7 +233,9 @@ async fn importing_the_same_list_again_updates_instead_of_doubling() {
     mirjam.submit(&path, &path, &[]).await;
 
     // A new phone number; then the list again, now from Excel.
-    rows[0][4] = "06 12345678".into();
+    for row in &mut rows[0..3] {
+        row[4] = "06 12345678".into();
+    }
     let (path, preview) = preview(&mirjam, "lijst.xlsx", xlsx_of(&rows)).await;
     assert!(
         preview.contains("Organisaties: 0 nieuw, 40 bijgewerkt"),
@@ -258,7 +260,9 @@ async fn a_list_with_two_bad_rows_shows_both_and_stores_nothing() {
     let mirjam = raalte_edition(&app).await;
     let mut rows = participant_rows();
     rows[1][6] = "geld".into(); // line 3
-    rows[3][3] = "geen e-mailadres".into(); // line 5, where organisation 02 starts
+    for row in &mut rows[3..6] {
+        row[3] = "geen e-mailadres".into(); // organisation 02, from line 5
+    }
     let (path, preview) = preview(&mirjam, "lijst.csv", csv_of(&rows).into_bytes()).await;
 
     assert!(preview.contains("2 fouten in het bestand"), "{preview}");
@@ -434,4 +438,29 @@ async fn an_organisation_of_another_municipality_is_not_taken_over() {
     .await
     .unwrap();
     assert_eq!(contact, "Henk");
+}
+
+#[tokio::test]
+async fn an_organisation_that_signed_up_itself_is_not_doubled() {
+    let app = TestApp::spawn().await;
+    let mirjam = raalte_edition(&app).await;
+    let raalte = app.municipality("Raalte").await;
+    sqlx::query(
+        "INSERT INTO organisations (name, kind, municipality_id)
+         VALUES ('Organisatie 02 Raalte', 'bedrijf', $1)",
+    )
+    .bind(raalte)
+    .execute(&app.db)
+    .await
+    .unwrap();
+
+    let (_, preview) = preview(
+        &mirjam,
+        "lijst.csv",
+        csv_of(&participant_rows()).into_bytes(),
+    )
+    .await;
+    assert!(preview.contains("aangemeld via de site"), "{preview}");
+    assert!(preview.contains("regel 5, veld"), "{preview}");
+    assert!(!preview.contains(">Importeren</button>"));
 }

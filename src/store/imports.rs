@@ -124,8 +124,48 @@ async fn check(
         .into_iter()
         .map(|(key, id, name)| (key, (id, name)))
         .collect();
+    // An organisation that signed up itself has no key: the same name in the
+    // same municipality under another key would be a second one.
+    let names: Vec<String> = doc
+        .organisations
+        .iter()
+        .map(|(_, o)| o.name.trim().to_lowercase())
+        .collect();
+    let same_name: HashMap<(String, String), Option<String>> =
+        sqlx::query_as::<_, (String, String, Option<String>)>(
+            "SELECT lower(btrim(o.name)), lower(m.name), o.key FROM organisations o
+         JOIN municipalities m ON m.id = o.municipality_id
+         WHERE lower(btrim(o.name)) = ANY($1)",
+        )
+        .bind(&names)
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|(name, municipality, key)| ((name, municipality), key))
+        .collect();
     for (key, org) in &doc.organisations {
         let line = doc.organisation_lines.get(key).copied();
+        let name = (
+            org.name.trim().to_lowercase(),
+            org.municipality.trim().to_lowercase(),
+        );
+        if let Some(other) = same_name.get(&name).filter(|k| k.as_deref() != Some(key)) {
+            conflicts.push(Conflict {
+                line,
+                column: "org_name",
+                message: match other {
+                    None => format!(
+                        "\"{}\" staat al in Beursvloer (aangemeld via de site); \
+                         werk die organisatie daar bij of laat deze regels weg",
+                        org.name
+                    ),
+                    Some(_) => format!(
+                        "\"{}\" staat al in Beursvloer onder een andere sleutel",
+                        org.name
+                    ),
+                },
+            });
+        }
         if !known.contains(&org.municipality.trim().to_lowercase()) {
             conflicts.push(Conflict {
                 line,

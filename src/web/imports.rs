@@ -385,7 +385,20 @@ pub async fn confirm(
     let Some(doc) = read_upload(&upload.content, &event).doc else {
         return Ok(Redirect::to(&preview).into_response());
     };
-    match imports::import_upload(&app.db, upload.id, &doc, &scope(&ctx, &event)?).await? {
+    let imported = imports::import_upload(&app.db, upload.id, &doc, &scope(&ctx, &event)?).await;
+    // A rule of the schema the checks did not foresee (a name or KvK number
+    // that must be unique): nothing was stored; say so instead of failing.
+    if let Err(sqlx::Error::Database(e)) = &imported {
+        if e.code().as_deref() == Some("23505") {
+            ctx.flash(
+                "Er is niets geïmporteerd: een organisatie in de lijst bestaat al \
+                 (zelfde naam of KvK-nummer). Pas de lijst aan en upload hem opnieuw.",
+            )
+            .await?;
+            return Ok(Redirect::to(&format!("/beursvloeren/{key}/importeren")).into_response());
+        }
+    }
+    match imported? {
         Ok(summary) => {
             ctx.flash(imported_message(&summary)).await?;
             Ok(Redirect::to(&format!("/beursvloeren/{key}")).into_response())
