@@ -211,7 +211,7 @@ pub enum Corpus {
     Generated,
     /// Real offer and request texts (an exchange file), each reused by many
     /// organisations all over the country.
-    Realistic(crate::exchange::Document),
+    Realistic(Box<crate::exchange::Document>),
 }
 
 /// Suggestions for one item among 100,000 open items, from SQL candidates.

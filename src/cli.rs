@@ -189,7 +189,7 @@ pub async fn bench(db: DbArgs, case: BenchCase) -> anyhow::Result<()> {
             println!("{first}");
             let doc = exchange::parse(REAL_TEXTS, &text)
                 .map_err(|_| anyhow::anyhow!("{REAL_TEXTS} is not a valid exchange file"))?;
-            result = bench::national(&database.pool, bench::Corpus::Realistic(doc)).await;
+            result = bench::national(&database.pool, bench::Corpus::Realistic(Box::new(doc))).await;
         }
         database.close().await;
         println!("{}", result?);

@@ -60,6 +60,37 @@ const ALIASES: [(&str, &str); 27] = [
     ("kvk-nummer", "org_kvk"),
 ];
 
+/// The Dutch heading we suggest for each column (the template, and error
+/// messages about a column the sheet does not have).
+const LABELS: [(&str, &str); 17] = [
+    ("org_name", "Organisatie"),
+    ("org_kind", "Soort organisatie"),
+    ("org_municipality", "Gemeente"),
+    ("org_postcode", "Postcode"),
+    ("org_description", "Over de organisatie"),
+    ("org_contact_name", "Contactpersoon"),
+    ("org_contact_email", "E-mail"),
+    ("org_contact_phone", "Telefoon"),
+    ("direction", "Vraag of aanbod"),
+    ("category", "Categorie"),
+    ("title", "Titel"),
+    ("description", "Omschrijving"),
+    ("theme", "Thema"),
+    ("hours", "Uren"),
+    ("quantity", "Aantal"),
+    ("key", "Sleutel"),
+    ("org_key", "Sleutel organisatie"),
+];
+
+/// The Dutch heading for one of our columns; our name when it has none.
+pub fn label(column: &str) -> &str {
+    LABELS
+        .iter()
+        .find(|(c, _)| *c == column)
+        .map(|(_, l)| *l)
+        .unwrap_or(column)
+}
+
 /// Our column for a heading: our own name, or a Dutch heading we know.
 fn column_for(heading: &str) -> String {
     let h = heading.trim().to_lowercase();
@@ -100,12 +131,27 @@ fn normalise(column: &str, value: String) -> String {
 fn error(line: usize, field: &str, message: impl Into<String>) -> ImportError {
     ImportError {
         location: format!("regel {line}"),
+        line: Some(line),
         field: field.to_string(),
         message: message.into(),
     }
 }
 
-pub fn read(text: &str) -> Result<RawDocument, Vec<ImportError>> {
+/// A key no longer than the format allows: a long one keeps its start and
+/// gets a hash of the whole, so it stays unique and stable.
+fn bounded_key(key: String) -> String {
+    if key.len() <= super::KEY_MAX {
+        return key;
+    }
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(key.as_bytes());
+    let hash: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    let start: String = key.chars().take(super::KEY_MAX - hash.len() - 1).collect();
+    format!("{}-{hash}", start.trim_end_matches('-'))
+}
+
+/// A CSV reader for a spreadsheet's text, with the delimiter it was saved with.
+fn reader(text: &str) -> ::csv::Reader<&[u8]> {
     // Spreadsheets often save with a byte-order mark and with ';' in Dutch locales.
     let text = text.trim_start_matches('\u{feff}');
     let first_line = text.lines().next().unwrap_or("");
@@ -114,14 +160,68 @@ pub fn read(text: &str) -> Result<RawDocument, Vec<ImportError>> {
     } else {
         b','
     };
-    let mut reader = ::csv::ReaderBuilder::new()
+    ::csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(false)
-        .from_reader(text.as_bytes());
-    let headers = reader
+        .from_reader(text.as_bytes())
+}
+
+/// The headings as written in the file, by our column name: to name a field
+/// in an error the way the makelaar's own sheet names it.
+pub fn headings(text: &str) -> HashMap<String, String> {
+    let mut reader = reader(text);
+    match reader.headers() {
+        Ok(headers) => headers
+            .iter()
+            .map(|h| (column_for(h), h.trim().to_string()))
+            .collect(),
+        Err(_) => HashMap::new(),
+    }
+}
+
+/// The headings and the first `n` rows with their line numbers (counted as
+/// in error messages), as written, for a preview.
+pub fn first_rows(text: &str, n: usize) -> (Vec<String>, Vec<(usize, Vec<String>)>) {
+    let mut reader = reader(text);
+    let headings = reader
         .headers()
-        .map_err(|e| vec![error(1, "", format!("kopregel onleesbaar: {e}"))])?
-        .clone();
+        .map(|h| h.iter().map(|v| v.trim().to_string()).collect())
+        .unwrap_or_default();
+    let rows = reader
+        .records()
+        .enumerate()
+        .filter_map(|(i, r)| Some((i + 2, r.ok()?)))
+        .filter(|(_, r)| r.iter().any(|v| !v.trim().is_empty()))
+        .take(n)
+        .map(|(line, r)| (line, r.iter().map(|v| v.trim().to_string()).collect()))
+        .collect();
+    (headings, rows)
+}
+
+pub fn read(text: &str) -> Result<RawDocument, Vec<ImportError>> {
+    match read_all(text, None) {
+        (Some(doc), errors) if errors.is_empty() => Ok(doc),
+        (_, errors) => Err(errors),
+    }
+}
+
+/// Read every row, collecting every problem. With an event, the rows belong
+/// to that event: the sheet's own event columns must name it if they are
+/// filled in, an empty gemeente is the event's, and keys derived from names
+/// are the event's own, so the same sheet used for next year's edition adds
+/// that edition's items instead of moving this year's. The document is
+/// `None` only when the heading row cannot be used.
+pub fn read_all(text: &str, event: Option<&RawEvent>) -> (Option<RawDocument>, Vec<ImportError>) {
+    let mut reader = reader(text);
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            return (
+                None,
+                vec![error(1, "", format!("kopregel onleesbaar: {e}"))],
+            )
+        }
+    };
     let index: HashMap<String, usize> = headers
         .iter()
         .enumerate()
@@ -140,16 +240,28 @@ pub fn read(text: &str) -> Result<RawDocument, Vec<ImportError>> {
     ]
     .into_iter()
     .filter(|c| !index.contains_key(*c))
+    .filter(|c| !(event.is_some() && *c == "org_municipality"))
     .collect();
     if !missing.is_empty() {
-        return Err(vec![error(
-            1,
-            "",
-            format!("kolommen ontbreken: {}", missing.join(", ")),
-        )]);
+        return (
+            None,
+            vec![error(
+                1,
+                "",
+                format!(
+                    "kolommen ontbreken: {}",
+                    missing
+                        .iter()
+                        .map(|c| format!("{} ({c})", label(c)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )],
+        );
     }
     let mut doc = RawDocument {
         format: FORMAT.to_string(),
+        event: event.cloned(),
         ..RawDocument::default()
     };
     let mut errors = Vec::new();
@@ -176,19 +288,39 @@ pub fn read(text: &str) -> Result<RawDocument, Vec<ImportError>> {
             continue;
         }
         let opt = |c: &str| Some(get(c)).filter(|v| !v.is_empty());
-        if doc.event.is_none() && !get("event_key").is_empty() {
-            doc.event = Some(RawEvent {
-                key: get("event_key"),
-                name: get("event_name"),
-                municipality: get("event_municipality"),
-                date: get("event_date"),
-                place: None,
-            });
+        match event {
+            Some(e) => {
+                if let Some(key) = opt("event_key").filter(|k| *k != e.key) {
+                    errors.push(error(
+                        line,
+                        "event_key",
+                        format!(
+                            "deze regel is voor beursvloer \"{key}\", niet voor \"{}\"",
+                            e.key
+                        ),
+                    ));
+                }
+            }
+            None => {
+                if doc.event.is_none() && !get("event_key").is_empty() {
+                    doc.event = Some(RawEvent {
+                        key: get("event_key"),
+                        name: get("event_name"),
+                        municipality: get("event_municipality"),
+                        date: get("event_date"),
+                        place: None,
+                    });
+                }
+            }
         }
         let org_key = if derived_keys {
-            key_from(&get("org_name"))
+            bounded_key(key_from(&get("org_name")))
         } else {
             get("org_key")
+        };
+        let municipality = match (opt("org_municipality"), event) {
+            (None, Some(e)) => e.municipality.clone(),
+            (m, _) => m.unwrap_or_default(),
         };
         match orgs.get(&org_key) {
             Some(&i) if doc.organisations[i].name != get("org_name") => errors.push(error(
@@ -196,14 +328,38 @@ pub fn read(text: &str) -> Result<RawDocument, Vec<ImportError>> {
                 "org_name",
                 format!("organisatie \"{org_key}\" heeft eerder een andere naam"),
             )),
-            Some(_) => {}
+            // An organisation's details come from its first row; a later row
+            // that says otherwise is a mistake to fix, not to drop silently.
+            Some(&i) => {
+                let first = &doc.organisations[i];
+                let written = [
+                    ("org_kind", Some(first.kind.clone())),
+                    ("org_postcode", first.postcode.clone()),
+                    ("org_contact_name", first.contact_name.clone()),
+                    ("org_contact_email", first.contact_email.clone()),
+                    ("org_contact_phone", first.contact_phone.clone()),
+                ];
+                for (column, value) in written {
+                    if let Some(here) = opt(column).filter(|v| Some(v) != value.as_ref()) {
+                        errors.push(error(
+                            line,
+                            column,
+                            format!(
+                                "\"{here}\" verschilt van een eerdere regel van {} (\"{}\")",
+                                first.name,
+                                value.unwrap_or_default()
+                            ),
+                        ));
+                    }
+                }
+            }
             None => {
                 orgs.insert(org_key.clone(), doc.organisations.len());
                 doc.organisations.push(RawOrganisation {
                     key: org_key.clone(),
                     name: get("org_name"),
                     kind: get("org_kind"),
-                    municipality: get("org_municipality"),
+                    municipality,
                     postcode: opt("org_postcode"),
                     description: opt("org_description"),
                     contact_name: opt("org_contact_name"),
@@ -228,7 +384,11 @@ pub fn read(text: &str) -> Result<RawDocument, Vec<ImportError>> {
             Some(key) => key,
             None if derived_keys => {
                 let title: String = key_from(&get("title")).chars().take(40).collect();
-                format!("{org_key}-{}-{title}", get("direction"))
+                let key = format!("{org_key}-{}-{title}", get("direction"));
+                match event {
+                    Some(e) => bounded_key(format!("{}-{key}", e.key)),
+                    None => bounded_key(key),
+                }
             }
             None => String::new(),
         };
@@ -245,11 +405,7 @@ pub fn read(text: &str) -> Result<RawDocument, Vec<ImportError>> {
             line: Some(line),
         });
     }
-    if errors.is_empty() {
-        Ok(doc)
-    } else {
-        Err(errors)
-    }
+    (Some(doc), errors)
 }
 
 pub fn write(doc: &RawDocument) -> anyhow::Result<String> {

@@ -4,6 +4,7 @@
 
 mod csv;
 mod json;
+pub mod spreadsheet;
 
 pub use self::csv::write as write_csv;
 
@@ -84,6 +85,10 @@ pub struct Document {
     pub organisations: Vec<(String, NewOrganisation)>,
     /// (item key, organisation key, item)
     pub items: Vec<(String, String, NewItem)>,
+    /// For a spreadsheet: the row of each item key, and the first row of
+    /// each organisation key, to point at when storing finds a conflict.
+    pub item_lines: std::collections::HashMap<String, usize>,
+    pub organisation_lines: std::collections::HashMap<String, usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -99,6 +104,8 @@ pub struct Event {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportError {
     pub location: String,
+    /// The line of a CSV file or spreadsheet row, when the problem has one.
+    pub line: Option<usize>,
     pub field: String,
     pub message: String,
 }
@@ -127,7 +134,71 @@ pub fn parse(name: &str, text: &str) -> Result<Document, Vec<ImportError>> {
     validate(&raw)
 }
 
-const KEY_MAX: usize = 80;
+/// The largest sheet taken in through the browser: a beursvloer has a few
+/// hundred rows; more is a mistake, and would hold one transaction long.
+pub const MAX_ROWS: usize = 5000;
+
+/// Read a spreadsheet's text (CSV, or XLSX converted by `spreadsheet`) as the
+/// rows of one event, reporting every problem of every row at once.
+pub fn parse_for_event(text: &str, event: &Event) -> Result<Document, Vec<ImportError>> {
+    let scope = RawEvent {
+        key: event.key.clone(),
+        name: event.name.clone(),
+        municipality: event.municipality.clone(),
+        date: event.date.to_string(),
+        place: event.place.clone(),
+    };
+    let (raw, mut errors) = self::csv::read_all(text, Some(&scope));
+    let Some(raw) = raw else {
+        return Err(errors);
+    };
+    if raw.items.len() > MAX_ROWS {
+        errors.push(ImportError {
+            location: "bestand".into(),
+            line: None,
+            field: String::new(),
+            message: format!(
+                "het bestand heeft {} regels; splits het in delen van hoogstens {MAX_ROWS}",
+                raw.items.len()
+            ),
+        });
+        return Err(errors);
+    }
+    if raw.items.is_empty() && errors.is_empty() {
+        errors.push(ImportError {
+            location: "bestand".into(),
+            line: None,
+            field: String::new(),
+            message: "er staan geen regels onder de kopregel".into(),
+        });
+    }
+    match validate(&raw) {
+        Ok(doc) if errors.is_empty() => Ok(doc),
+        Ok(_) => Err(errors),
+        Err(more) => {
+            errors.extend(more);
+            errors.sort_by_key(|e| e.line.unwrap_or(0));
+            Err(errors)
+        }
+    }
+}
+
+/// The Dutch heading we use for one of our columns.
+pub fn column_label(column: &str) -> &str {
+    self::csv::label(column)
+}
+
+/// The headings of a spreadsheet as written, by our column name.
+pub fn headings(text: &str) -> std::collections::HashMap<String, String> {
+    self::csv::headings(text)
+}
+
+/// A spreadsheet's headings and first rows as written, for a preview.
+pub fn first_rows(text: &str, n: usize) -> (Vec<String>, Vec<(usize, Vec<String>)>) {
+    self::csv::first_rows(text, n)
+}
+
+pub(crate) const KEY_MAX: usize = 80;
 
 fn valid_key(key: &str) -> bool {
     !key.is_empty()
@@ -140,9 +211,10 @@ fn valid_key(key: &str) -> bool {
 /// Check every entry, collecting all problems rather than stopping at the first.
 pub fn validate(raw: &RawDocument) -> Result<Document, Vec<ImportError>> {
     let mut errors = Vec::new();
-    let mut push = |location: &str, field: &str, message: String| {
+    let mut push = |location: &str, line: Option<usize>, field: &str, message: String| {
         errors.push(ImportError {
             location: location.to_string(),
+            line,
             field: field.to_string(),
             message,
         })
@@ -150,6 +222,7 @@ pub fn validate(raw: &RawDocument) -> Result<Document, Vec<ImportError>> {
     if raw.format != FORMAT {
         push(
             "bestand",
+            None,
             "format",
             format!("verwacht \"{FORMAT}\", gevonden \"{}\"", raw.format),
         );
@@ -159,15 +232,16 @@ pub fn validate(raw: &RawDocument) -> Result<Document, Vec<ImportError>> {
         if !valid_key(&e.key) {
             push(
                 location,
+                None,
                 "key",
                 "sleutel ontbreekt of bevat andere tekens dan letters, cijfers, - _ .".into(),
             );
         }
         if e.name.trim().chars().count() < 2 {
-            push(location, "name", "naam ontbreekt".into());
+            push(location, None, "name", "naam ontbreekt".into());
         }
         if e.municipality.trim().chars().count() < 2 {
-            push(location, "municipality", "gemeente ontbreekt".into());
+            push(location, None, "municipality", "gemeente ontbreekt".into());
         }
         let date = time::Date::parse(
             e.date.trim(),
@@ -176,6 +250,7 @@ pub fn validate(raw: &RawDocument) -> Result<Document, Vec<ImportError>> {
         if date.is_err() {
             push(
                 location,
+                None,
                 "date",
                 format!("\"{}\" is geen datum als 2027-03-30", e.date),
             );
@@ -192,17 +267,33 @@ pub fn validate(raw: &RawDocument) -> Result<Document, Vec<ImportError>> {
     let mut organisations = Vec::new();
     let mut org_keys = std::collections::HashSet::new();
     for (i, o) in raw.organisations.iter().enumerate() {
-        let location = format!("organisatie {} ({})", i + 1, o.key);
+        // In a spreadsheet an organisation is written on the rows of its
+        // items: its problems are on the first of them, under its column names.
+        let line = raw
+            .items
+            .iter()
+            .find(|it| it.org == o.key)
+            .and_then(|it| it.line);
+        let location = match line {
+            Some(line) => format!("regel {line} ({})", o.name),
+            None => format!("organisatie {} ({})", i + 1, o.key),
+        };
+        let column = |field: &str| match line {
+            Some(_) => format!("org_{field}"),
+            None => field.to_string(),
+        };
         if !valid_key(&o.key) {
             push(
                 &location,
-                "key",
+                line,
+                &column("key"),
                 "sleutel ontbreekt of bevat andere tekens dan letters, cijfers, - _ .".into(),
             );
         } else if !org_keys.insert(o.key.as_str()) {
             push(
                 &location,
-                "key",
+                line,
+                &column("key"),
                 "deze sleutel staat er twee keer in".into(),
             );
         }
@@ -219,7 +310,17 @@ pub fn validate(raw: &RawDocument) -> Result<Document, Vec<ImportError>> {
         };
         match input.validate() {
             Ok(org) => organisations.push((o.key.clone(), org)),
-            Err(e) => report(&mut push, &location, &e, &[("org_name", "name")]),
+            Err(e) => {
+                let renames: Vec<(String, String)> = e
+                    .iter()
+                    .map(|(field, _)| {
+                        let field = field.to_string();
+                        let name = if field == "org_name" { "name" } else { &field };
+                        (field.clone(), column(name))
+                    })
+                    .collect();
+                report(&mut push, &location, line, &e, &renames)
+            }
         }
     }
 
@@ -233,12 +334,14 @@ pub fn validate(raw: &RawDocument) -> Result<Document, Vec<ImportError>> {
         if !valid_key(&it.key) {
             push(
                 &location,
+                it.line,
                 "key",
                 "sleutel ontbreekt of bevat andere tekens dan letters, cijfers, - _ .".into(),
             );
         } else if !item_keys.insert(it.key.as_str()) {
             push(
                 &location,
+                it.line,
                 "key",
                 "deze sleutel staat er twee keer in".into(),
             );
@@ -246,6 +349,7 @@ pub fn validate(raw: &RawDocument) -> Result<Document, Vec<ImportError>> {
         if !org_keys.contains(it.org.as_str()) {
             push(
                 &location,
+                it.line,
                 "org",
                 format!("organisatie \"{}\" staat niet in het bestand", it.org),
             );
@@ -268,15 +372,28 @@ pub fn validate(raw: &RawDocument) -> Result<Document, Vec<ImportError>> {
         };
         match input.validate() {
             Ok(item) => items.push((it.key.clone(), it.org.clone(), item)),
-            Err(e) => report(&mut push, &location, &e, &[]),
+            Err(e) => report(&mut push, &location, it.line, &e, &[]),
         }
     }
 
+    let item_lines = raw
+        .items
+        .iter()
+        .filter_map(|it| Some((it.key.clone(), it.line?)))
+        .collect();
+    let mut organisation_lines = std::collections::HashMap::new();
+    for it in &raw.items {
+        if let Some(line) = it.line {
+            organisation_lines.entry(it.org.clone()).or_insert(line);
+        }
+    }
     if errors.is_empty() {
         Ok(Document {
             event,
             organisations,
             items,
+            item_lines,
+            organisation_lines,
         })
     } else {
         Err(errors)
@@ -285,18 +402,19 @@ pub fn validate(raw: &RawDocument) -> Result<Document, Vec<ImportError>> {
 
 /// Report form-field errors under the exchange format's field names.
 fn report(
-    push: &mut impl FnMut(&str, &str, String),
+    push: &mut impl FnMut(&str, Option<usize>, &str, String),
     location: &str,
+    line: Option<usize>,
     errors: &FieldErrors,
-    renames: &[(&str, &str)],
+    renames: &[(String, String)],
 ) {
     for (field, message) in errors.iter() {
         let name = renames
             .iter()
             .find(|(from, _)| from == field)
-            .map(|(_, to)| *to)
+            .map(|(_, to)| to.as_str())
             .unwrap_or(field);
-        push(location, name, message.clone());
+        push(location, line, name, message.clone());
     }
 }
 

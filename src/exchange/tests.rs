@@ -90,7 +90,44 @@ fn csv_errors_name_the_line_and_field() {
 #[test]
 fn csv_without_required_columns_is_refused() {
     let errors = parse("lijst.csv", "key,title\nr-1,Iets\n").unwrap_err();
-    assert!(errors[0].message.contains("org_name"));
+    assert!(
+        errors[0].message.contains("Organisatie (org_name)"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn a_spreadsheet_for_an_event_fills_in_the_event_and_names_every_bad_row() {
+    let event = Event {
+        key: "raalte-2027".into(),
+        name: "Beursvloer Raalte 2027".into(),
+        municipality: "Raalte".into(),
+        date: time::macros::date!(2027 - 04 - 08),
+        place: None,
+    };
+    let sheet = "Organisatie;Soort;E-mail;Vraag of aanbod;Categorie;Titel\n\
+                 De Bolster;vrijwilligersorganisatie;anna@bolster.nl;vraag;menskracht;Handen gezocht\n\
+                 De Bolster;vrijwilligersorganisatie;piet@bolster.nl;aanbod;faciliteiten;Een stal\n\
+                 Garage Jansen;bedrijf;;aanbod;geld;Een bus\n";
+    let errors = parse_for_event(sheet, &event).unwrap_err();
+    let found: Vec<(Option<usize>, &str)> =
+        errors.iter().map(|e| (e.line, e.field.as_str())).collect();
+    assert_eq!(
+        found,
+        [(Some(3), "org_contact_email"), (Some(4), "category")],
+        "{errors:?}"
+    );
+
+    let good = sheet
+        .replace("piet@bolster.nl", "")
+        .replace("geld", "materiaal");
+    let doc = parse_for_event(&good, &event).unwrap();
+    assert_eq!(doc.event.unwrap().key, "raalte-2027");
+    assert_eq!(doc.organisations[1].1.municipality, "Raalte");
+    assert!(doc.items[0]
+        .0
+        .starts_with("raalte-2027-de-bolster-request-"));
+    assert_eq!(doc.item_lines[&doc.items[2].0], 4);
 }
 
 #[test]

@@ -159,7 +159,7 @@ fn spelling_slips_match() {
     );
     let s = pair_score(&m).expect("slip pair found");
     assert!(
-        s.reasons.iter().any(|r| r.contains("spelling")),
+        s.reasons.iter().any(|r| r.contains("ook gespeld als")),
         "{:?}",
         s.reasons
     );

@@ -1,9 +1,11 @@
-//! Storing an exchange file: all or nothing, idempotent by key.
+//! Storing an exchange file: all or nothing, idempotent by key. A file
+//! uploaded for one edition is first checked against what is stored, so it
+//! only changes what its makelaar may change.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 use super::municipalities;
 use crate::exchange::Document;
@@ -28,10 +30,234 @@ impl fmt::Display for Summary {
 
 pub async fn import(db: &PgPool, doc: &Document) -> sqlx::Result<Summary> {
     let mut tx = db.begin().await?;
+    let summary = store(&mut tx, doc).await?;
+    tx.commit().await?;
+    Ok(summary)
+}
+
+/// Where an upload for an edition may write: the edition, and the
+/// municipalities whose organisations its makelaar may update (`None`: all,
+/// for an admin).
+pub struct Scope<'a> {
+    pub event_id: i64,
+    pub municipalities: Option<&'a [i64]>,
+}
+
+/// A row the upload may not store: an organisation or item key that is
+/// already someone else's, or a gemeente we do not know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub line: Option<usize>,
+    /// The spreadsheet column it concerns.
+    pub column: &'static str,
+    pub message: String,
+}
+
+/// What an upload would do, without storing it: the counts, and what stands
+/// in the way.
+pub async fn preview(
+    db: &PgPool,
+    doc: &Document,
+    scope: &Scope<'_>,
+) -> sqlx::Result<(Summary, Vec<Conflict>)> {
+    let mut conn = db.acquire().await?;
+    check(&mut conn, doc, scope).await
+}
+
+/// Store an upload after checking it again, in one transaction, and remove
+/// the upload it came from. `Err` lists what stands in the way; then
+/// nothing is stored.
+pub async fn import_upload(
+    db: &PgPool,
+    upload_id: i64,
+    doc: &Document,
+    scope: &Scope<'_>,
+) -> sqlx::Result<Result<Summary, Vec<Conflict>>> {
+    let mut tx = db.begin().await?;
+    let (_, conflicts) = check(&mut tx, doc, scope).await?;
+    if !conflicts.is_empty() {
+        return Ok(Err(conflicts));
+    }
+    let summary = store(&mut tx, doc).await?;
+    sqlx::query("DELETE FROM uploads WHERE id = $1")
+        .bind(upload_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Ok(summary))
+}
+
+/// Count new and existing keys, and find the rows that would change what is
+/// not the edition's: an organisation of a municipality outside the scope,
+/// an unknown gemeente (a typo must not found a municipality), an item key
+/// of another edition or organisation.
+async fn check(
+    conn: &mut PgConnection,
+    doc: &Document,
+    scope: &Scope<'_>,
+) -> sqlx::Result<(Summary, Vec<Conflict>)> {
+    let mut summary = Summary::default();
+    let mut conflicts = Vec::new();
+
+    let names: Vec<String> = doc
+        .organisations
+        .iter()
+        .map(|(_, o)| o.municipality.trim().to_lowercase())
+        .collect();
+    let known: HashSet<String> =
+        sqlx::query_scalar("SELECT lower(name) FROM municipalities WHERE lower(name) = ANY($1)")
+            .bind(&names)
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .collect();
+
+    let org_keys: Vec<&str> = doc.organisations.iter().map(|(k, _)| k.as_str()).collect();
+    let existing: Vec<(String, i64, String)> = sqlx::query_as(
+        "SELECT o.key, o.municipality_id, m.name FROM organisations o
+         JOIN municipalities m ON m.id = o.municipality_id WHERE o.key = ANY($1)",
+    )
+    .bind(&org_keys)
+    .fetch_all(&mut *conn)
+    .await?;
+    let existing: HashMap<String, (i64, String)> = existing
+        .into_iter()
+        .map(|(key, id, name)| (key, (id, name)))
+        .collect();
+    // An organisation that signed up itself has no key: the same name in the
+    // same municipality under another key would be a second one.
+    let names: Vec<String> = doc
+        .organisations
+        .iter()
+        .map(|(_, o)| o.name.trim().to_lowercase())
+        .collect();
+    let same_name: HashMap<(String, String), Option<String>> =
+        sqlx::query_as::<_, (String, String, Option<String>)>(
+            "SELECT lower(btrim(o.name)), lower(m.name), o.key FROM organisations o
+         JOIN municipalities m ON m.id = o.municipality_id
+         WHERE lower(btrim(o.name)) = ANY($1)",
+        )
+        .bind(&names)
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|(name, municipality, key)| ((name, municipality), key))
+        .collect();
+    for (key, org) in &doc.organisations {
+        let line = doc.organisation_lines.get(key).copied();
+        let name = (
+            org.name.trim().to_lowercase(),
+            org.municipality.trim().to_lowercase(),
+        );
+        if let Some(other) = same_name.get(&name).filter(|k| k.as_deref() != Some(key)) {
+            conflicts.push(Conflict {
+                line,
+                column: "org_name",
+                message: match other {
+                    None => format!(
+                        "\"{}\" staat al in Beursvloer (aangemeld via de site); \
+                         werk die organisatie daar bij of laat deze regels weg",
+                        org.name
+                    ),
+                    Some(_) => format!(
+                        "\"{}\" staat al in Beursvloer onder een andere sleutel",
+                        org.name
+                    ),
+                },
+            });
+        }
+        if !known.contains(&org.municipality.trim().to_lowercase()) {
+            conflicts.push(Conflict {
+                line,
+                column: "org_municipality",
+                message: format!(
+                    "gemeente \"{}\" kennen we niet; controleer de spelling",
+                    org.municipality
+                ),
+            });
+        }
+        match existing.get(key) {
+            Some((municipality_id, municipality)) => {
+                if scope
+                    .municipalities
+                    .is_some_and(|mine| !mine.contains(municipality_id))
+                {
+                    conflicts.push(Conflict {
+                        line,
+                        column: "org_name",
+                        message: format!(
+                            "er is al een organisatie \"{}\" in gemeente {municipality}; \
+                             die kan alleen de makelaar van {municipality} bijwerken",
+                            org.name
+                        ),
+                    });
+                }
+                summary.organisations_updated += 1;
+            }
+            None => summary.organisations_new += 1,
+        }
+    }
+
+    let item_keys: Vec<&str> = doc.items.iter().map(|(k, _, _)| k.as_str()).collect();
+    let existing: HashMap<String, StoredItem> = sqlx::query_as::<_, StoredItem>(
+        "SELECT i.key, i.event_id, e.name AS event, o.key AS organisation FROM items i
+         JOIN organisations o ON o.id = i.organisation_id
+         LEFT JOIN events e ON e.id = i.event_id
+         WHERE i.key = ANY($1)",
+    )
+    .bind(&item_keys)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|item| (item.key.clone(), item))
+    .collect();
+    for (key, org_key, _) in &doc.items {
+        let line = doc.item_lines.get(key).copied();
+        match existing.get(key) {
+            Some(stored) => {
+                if stored.event_id != Some(scope.event_id) {
+                    conflicts.push(Conflict {
+                        line,
+                        column: "key",
+                        message: format!(
+                            "sleutel \"{key}\" is al in gebruik voor {}",
+                            stored
+                                .event
+                                .as_deref()
+                                .map(|e| format!("beursvloer {e}"))
+                                .unwrap_or_else(|| "de doorlopende markt".into())
+                        ),
+                    });
+                } else if stored.organisation.as_deref() != Some(org_key.as_str()) {
+                    conflicts.push(Conflict {
+                        line,
+                        column: "key",
+                        message: format!("sleutel \"{key}\" hoort al bij een andere organisatie"),
+                    });
+                }
+                summary.items_updated += 1;
+            }
+            None => summary.items_new += 1,
+        }
+    }
+    conflicts.sort_by_key(|c| c.line);
+    Ok((summary, conflicts))
+}
+
+/// An item already stored under a key the upload uses.
+#[derive(sqlx::FromRow)]
+struct StoredItem {
+    key: String,
+    event_id: Option<i64>,
+    event: Option<String>,
+    organisation: Option<String>,
+}
+
+async fn store(tx: &mut PgConnection, doc: &Document) -> sqlx::Result<Summary> {
     let mut summary = Summary::default();
     let event_id: Option<i64> = match &doc.event {
         Some(e) => {
-            let municipality_id = municipalities::ensure(&mut tx, &e.municipality).await?;
+            let municipality_id = municipalities::ensure(tx, &e.municipality).await?;
             Some(
                 sqlx::query_scalar(
                     "INSERT INTO events (key, name, municipality_id, date, place)
@@ -55,7 +281,7 @@ pub async fn import(db: &PgPool, doc: &Document) -> sqlx::Result<Summary> {
 
     let mut org_ids: HashMap<&str, i64> = HashMap::new();
     for (key, org) in &doc.organisations {
-        let municipality_id = municipalities::ensure(&mut tx, &org.municipality).await?;
+        let municipality_id = municipalities::ensure(tx, &org.municipality).await?;
         let (id, inserted): (i64, bool) = sqlx::query_as(
             "INSERT INTO organisations (key, name, kind, municipality_id, postcode, description,
                                         contact_name, contact_email, contact_phone)
@@ -131,6 +357,5 @@ pub async fn import(db: &PgPool, doc: &Document) -> sqlx::Result<Summary> {
             summary.items_updated += 1;
         }
     }
-    tx.commit().await?;
     Ok(summary)
 }

@@ -23,6 +23,7 @@ pub mod staff;
 pub mod stats;
 pub mod suggestions;
 pub mod tokens;
+pub mod uploads;
 
 /// True when a sqlx error is a unique violation (SQLSTATE 23505) on `constraint`.
 pub fn is_unique_violation(err: &sqlx::Error, constraint: &str) -> bool {

@@ -101,6 +101,15 @@ impl Ctx {
     }
 }
 
+impl Ctx {
+    /// Whether a token sent in a form that is not url-encoded (a file
+    /// upload, read as multipart) is this session's, compared as
+    /// `CsrfForm` does.
+    pub fn csrf_matches(&self, sent: &str) -> bool {
+        !self.csrf.is_empty() && constant_time_eq(self.csrf.as_bytes(), sent.as_bytes())
+    }
+}
+
 /// A url-encoded form whose `csrf` field matches the session's token.
 pub struct CsrfForm<T>(pub T);
 

@@ -169,6 +169,7 @@ fn steps_for(m: &Match, side: Actor) -> Vec<LinkStep> {
         .collect()
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn match_page(
     app: &AppState,
     ctx: &mut Ctx,

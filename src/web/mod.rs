@@ -9,6 +9,7 @@ mod dashboard;
 pub mod error;
 mod events;
 mod figures;
+mod imports;
 mod items;
 mod limits;
 mod links;
@@ -44,7 +45,7 @@ use tower_sessions_sqlx_store::PostgresStore;
 use crate::config::WebConfig;
 use error::{AppError, ErrorPage};
 
-/// Largest request body accepted (forms; imports have their own route later).
+/// Largest request body accepted (forms; the spreadsheet upload has its own).
 pub const BODY_LIMIT: usize = 64 * 1024;
 
 #[derive(Clone)]
@@ -112,6 +113,20 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
         .route(
             "/beursvloeren/{key}/bewerken",
             get(events::edit_form).post(events::update),
+        )
+        .route(
+            "/beursvloeren/{key}/importeren",
+            get(imports::form)
+                .post(imports::upload)
+                .layer(DefaultBodyLimit::max(imports::BODY_LIMIT)),
+        )
+        .route(
+            "/beursvloeren/{key}/importeren/voorbeeld.csv",
+            get(imports::template),
+        )
+        .route(
+            "/beursvloeren/{key}/importeren/{id}",
+            get(imports::preview).post(imports::confirm),
         )
         .route("/beursvloeren/{key}/werkplaats", get(workspace::workspace))
         .route("/beursvloeren/{key}/voorstellen", post(workspace::decide))

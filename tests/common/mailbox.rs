@@ -45,7 +45,7 @@ impl Mailbox {
             rand::random::<u32>()
         ));
         // The Maildir handler makes the folder with its tmp/new/cur itself.
-        let child = Command::new("python3")
+        let mut child = Command::new("python3")
             .args(["-m", "aiosmtpd", "-n", "-l"])
             .arg(format!("127.0.0.1:{port}"))
             .args(["-c", "aiosmtpd.handlers.Mailbox"])
@@ -63,6 +63,8 @@ impl Mailbox {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("the test SMTP server did not start on port {port}");
     }
 
