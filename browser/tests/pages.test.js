@@ -13,10 +13,8 @@ const { axe, formatViolations, saveHtml, clearHtml, validateHtml } = require('..
 /**
  * name: file and test name; as: 'anoniem' or a demo role; expect: HTTP status;
  * open(page, ids): go there and return the navigation's response;
- * extra(page, story): more checks after the common ones;
- * known: a known problem in a page owned elsewhere (file and message). The row
- * still runs and reports, as a TODO that does not fail the suite; remove the
- * marker once the page is fixed.
+ * extra(page, story): more checks after the common ones.
+ * Every row also fails on a CSP violation or an uncaught script error.
  */
 const PAGES = [
   { name: 'startpagina', as: 'anoniem', open: (p) => p.goto('/') },
@@ -308,9 +306,11 @@ after(async () => {
 });
 
 for (const row of PAGES) {
-  test(`${row.name} (${row.as})`, { todo: row.known }, async () => {
+  test(`${row.name} (${row.as})`, async () => {
     const story = await pageAs(row.as);
     const { page } = story;
+    // What this session reported before this row (signing in, setting up).
+    const earlier = story.takeProblems();
     await page.setViewportSize({ width: 1024, height: 800 });
     const response = await row.open(page, ids);
     assert.ok(response, 'the page was loaded');
@@ -320,7 +320,7 @@ for (const row of PAGES) {
     saveHtml(row.name, await response.text());
     saved += 1;
 
-    // Every check runs and reports, so a row with a known problem shows all of them.
+    // Every check runs and reports, so a failing row shows all of its problems at once.
     const problems = [];
     const violations = await axe(page);
     await story.step(row.name);
@@ -334,7 +334,12 @@ for (const row of PAGES) {
       problems.push(`${row.name} scrolls sideways by ${overflow}px at 320px wide`);
     }
     if (row.extra) await row.extra(page, story);
-    assert.ok(problems.length === 0, problems.join("\n"));
+
+    // The browser's own reports: CSP violations and uncaught script errors.
+    const reported = story.takeProblems();
+    if (earlier.length) problems.push(`the browser reported before this row:\n  ${earlier.join('\n  ')}`);
+    if (reported.length) problems.push(`the browser reported:\n  ${reported.join('\n  ')}`);
+    assert.ok(problems.length === 0, problems.join('\n'));
   });
 }
 
