@@ -134,8 +134,9 @@ const PAGES = [
     name: 'match als partij zonder reden', as: 'organisatie', expect: 422,
     open: async (p, ids) => {
       // A step that needs a reason (annuleren, afwijzen, niet uitgevoerd), sent without one.
+      // (Those forms are under #reason; 'uitgevoerd' asks for a tick instead.)
       await p.goto(`/matches/${ids.ownMatch}`);
-      return app.submit(p, app.main(p).locator('form.reason-form').first().getByRole('button'));
+      return app.submit(p, app.main(p).locator('#reason form.reason-form').first().getByRole('button'));
     },
     async extra(p) {
       // The summary's link leads to the reason fields, which say what is wrong.
@@ -150,7 +151,8 @@ const PAGES = [
       await p.goto(`/matches/${ids.ownMatch}`);
       await p.getByLabel('Wanneer (datum)').fill('volgende week');
       await p.getByLabel('Geschatte waarde in euro\'s').fill('heel veel');
-      return app.submit(p, app.main(p).getByRole('button', { name: 'Afspraken opslaan' }));
+      // The demo match is confirmed, so its terms are fixed and a change is a proposal.
+      return app.submit(p, app.main(p).getByRole('button', { name: /^(Afspraken opslaan|Nieuwe afspraken voorstellen)$/ }));
     },
   },
   { name: 'meldingen', as: 'organisatie', open: (p) => p.goto('/meldingen') },
