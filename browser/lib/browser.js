@@ -69,7 +69,8 @@ async function newSession(browser, { js, viewport }, problems) {
  * screenshots that one, numbered in the same story folder (`axe: false`
  * skips axe for a page that pages.test.js already checks).
  * `finish()` closes the contexts and fails on any axe violation seen at a
- * step, and on any CSP violation or uncaught error the browser reported.
+ * step, and on any CSP violation or uncaught error the browser reported;
+ * `takeProblems()` hands over (and clears) what was reported so far.
  */
 async function openStory(browser, name, { js = true, axe: runAxe = js, viewport = { width: 1024, height: 800 } } = {}) {
   const problems = [];
@@ -101,6 +102,14 @@ async function openStory(browser, name, { js = true, axe: runAxe = js, viewport 
         if (violations.length) problems.push(formatViolations(`${name}: ${label} (${target.url()})`, violations));
       }
       return file;
+    },
+    /**
+     * The CSP violations, uncaught script errors and axe findings reported
+     * since the last call, and forget them: for a page reused by several
+     * checks (pages.test.js), each check takes its own.
+     */
+    takeProblems() {
+      return problems.splice(0, problems.length);
     },
     async finish() {
       for (const c of contexts) await c.close();
