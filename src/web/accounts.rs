@@ -262,12 +262,24 @@ async fn login_again(
     Ok((status, page).into_response())
 }
 
-/// Only local paths: a login link must not send anyone to another site.
+/// Only a path on this site: a login link must not send anyone elsewhere.
+///
+/// The target is parsed as a URI reference and must be a bare path (no
+/// scheme, no authority) that starts with exactly one `/`. Browsers strip
+/// tabs and newlines and read `\\` as `/`, so `/\t/evil.example` or
+/// `/\\evil.example` would become `//evil.example`: any control character,
+/// whitespace or backslash refuses the target outright.
 fn safe_back_to(target: &str) -> &str {
-    if target.starts_with('/') && !target.starts_with("//") && !target.contains('\\') {
-        target
-    } else {
-        "/mijn"
+    const DEFAULT: &str = "/mijn";
+    let plain = target
+        .chars()
+        .all(|c| !c.is_control() && !c.is_whitespace() && c != '\\');
+    if !plain || !target.starts_with('/') || target.starts_with("//") {
+        return DEFAULT;
+    }
+    match target.parse::<axum::http::Uri>() {
+        Ok(uri) if uri.scheme().is_none() && uri.authority().is_none() => target,
+        _ => DEFAULT,
     }
 }
 
@@ -379,5 +391,15 @@ mod tests {
         assert_eq!(super::safe_back_to("//evil.example"), "/mijn");
         assert_eq!(super::safe_back_to("https://evil.example"), "/mijn");
         assert_eq!(super::safe_back_to(""), "/mijn");
+        assert_eq!(super::safe_back_to("/markt?q=a%20b"), "/markt?q=a%20b");
+        for evil in [
+            "/\t/evil.example/",
+            "/\n/evil.example/",
+            "/\r\n/evil.example/",
+            "/\\evil.example",
+            "/ /evil.example",
+        ] {
+            assert_eq!(super::safe_back_to(evil), "/mijn", "{evil:?}");
+        }
     }
 }
