@@ -46,3 +46,59 @@ async fn a_login_link_cannot_send_anyone_to_another_site() {
     let home = sign_in_returning_to(&app, "Anna", "/markt?categorie=kennis").await;
     assert_eq!(location(&home), "/markt?categorie=kennis");
 }
+
+#[tokio::test]
+async fn a_nul_byte_gets_a_clear_refusal_not_a_server_error() {
+    let app = TestApp::spawn().await;
+    let anna = app
+        .register("Anna", "Kinderboerderij", "vrijwilligersorganisatie")
+        .await;
+
+    for path in [
+        "/beursvloeren/%00",
+        "/markt?thema=%00",
+        "/markt?q=ab%00cd",
+        "/items/1%00",
+    ] {
+        let response = anna.get(path).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path}");
+        assert!(
+            response.text().await.unwrap().contains("Ongeldig verzoek"),
+            "{path} shows the Dutch error page"
+        );
+    }
+
+    let response = anna
+        .submit(
+            "/items/nieuw",
+            "/items",
+            &[
+                ("direction", "offer"),
+                ("category", "kennis"),
+                ("title", "Rondleiding\0"),
+                ("description", "Een middag uitleg"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(response.text().await.unwrap().contains("Ongeldig verzoek"));
+    assert_eq!(app.count("SELECT count(*) FROM items").await, 0);
+
+    let visitor = app.visitor();
+    let response = visitor
+        .submit(
+            "/registreren",
+            "/registreren",
+            &[
+                ("name", "Nul\0Byte"),
+                ("email", "nul@voorbeeld.nl"),
+                ("password", PASSWORD),
+                ("org_name", "Nul BV"),
+                ("kind", "bedrijf"),
+                ("municipality", "Hellendoorn"),
+                ("postcode", "7447"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+}

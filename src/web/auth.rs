@@ -140,10 +140,40 @@ where
         if expected.is_empty() || !constant_time_eq(expected.as_bytes(), sent.csrf.as_bytes()) {
             return Err(AppError::CsrfFailed);
         }
+        refuse_nul_in_form(&bytes)?;
         let form = serde_urlencoded::from_bytes(&bytes)
             .map_err(|e| AppError::BadRequest(e.to_string()))?;
         Ok(CsrfForm(form))
     }
+}
+
+/// A NUL character has no place in any text a person types, and Postgres
+/// refuses it in text columns: refuse it here with a 400 instead of a 500 later.
+fn refuse_nul_in_form(bytes: &[u8]) -> Result<(), AppError> {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_bytes(bytes).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    if pairs
+        .iter()
+        .any(|(k, v)| k.contains('\0') || v.contains('\0'))
+    {
+        return Err(AppError::BadRequest("NUL character in a form field".into()));
+    }
+    Ok(())
+}
+
+/// Refuse a NUL character (`%00`) anywhere in the path or the query string,
+/// before any handler passes it on to Postgres.
+pub async fn reject_nul(req: Request, next: Next) -> Response {
+    let has_nul = |s: &str| {
+        s.as_bytes()
+            .windows(3)
+            .any(|w| w.eq_ignore_ascii_case(b"%00"))
+    };
+    let uri = req.uri();
+    if has_nul(uri.path()) || uri.query().is_some_and(has_nul) {
+        return AppError::BadRequest("NUL character in the address".into()).into_response();
+    }
+    next.run(req).await
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

@@ -135,6 +135,7 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
         .fallback(not_found)
         .layer(session_layer)
         .layer(middleware::from_fn(auth::reject_cross_site))
+        .layer(middleware::from_fn(auth::reject_nul))
         .layer(middleware::from_fn(error_pages))
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
     // Every request gets an id (or keeps the proxy's X-Request-Id): in its log
