@@ -102,3 +102,169 @@ async fn a_nul_byte_gets_a_clear_refusal_not_a_server_error() {
         .await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn signed_in_pages_are_not_kept_in_any_cache() {
+    let app = TestApp::spawn().await;
+    let anna = app
+        .register("Anna", "Kinderboerderij", "vrijwilligersorganisatie")
+        .await;
+
+    for path in ["/mijn", "/markt", "/"] {
+        let response = anna.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(
+            response.headers().get("cache-control").unwrap(),
+            "no-store",
+            "{path}"
+        );
+    }
+    let public = app.visitor().get("/markt").await;
+    assert!(public.headers().get("cache-control").is_none());
+}
+
+/// The application as served behind HTTPS (a proxy terminates TLS).
+async fn serve_behind_https(app: &TestApp) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let router = beursvloer::app(
+        app.db.clone(),
+        beursvloer::config::WebConfig {
+            secure_cookies: true,
+            base_url: "https://beurs.example".into(),
+        },
+    )
+    .await
+    .unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    address
+}
+
+#[tokio::test]
+async fn behind_https_browsers_are_told_to_stay_on_https() {
+    let app = TestApp::spawn().await;
+    let plain = app.visitor().get("/").await;
+    assert!(plain.headers().get("strict-transport-security").is_none());
+
+    let https = serve_behind_https(&app).await;
+    let response = reqwest::get(format!("{https}/")).await.unwrap();
+    let hsts = response
+        .headers()
+        .get("strict-transport-security")
+        .expect("HSTS behind HTTPS")
+        .to_str()
+        .unwrap();
+    assert!(hsts.contains("max-age=31536000"), "{hsts}");
+}
+
+#[tokio::test]
+async fn a_post_from_the_https_origin_of_an_http_site_is_cross_site() {
+    let app = TestApp::spawn().await;
+    let anna = app
+        .register("Anna", "Kinderboerderij", "vrijwilligersorganisatie")
+        .await;
+    let token = common::csrf_token(&anna.get_html("/items/nieuw").await);
+    let other_scheme = anna.base.replacen("http://", "https://", 1);
+
+    let response = anna
+        .client
+        .post(format!("{}/items", anna.base))
+        .header("origin", other_scheme)
+        .form(&[
+            ("csrf", token.as_str()),
+            ("direction", "request"),
+            ("category", "kennis"),
+            ("title", "Van een ander schema"),
+        ])
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.count("SELECT count(*) FROM items").await, 0);
+}
+
+#[tokio::test]
+async fn a_withdrawn_item_is_gone_except_for_its_owner_and_the_makelaar() {
+    let app = TestApp::spawn().await;
+    let anna = app
+        .register("Anna", "Kinderboerderij", "vrijwilligersorganisatie")
+        .await;
+    let id = anna
+        .post_item("request", "kennis", "Hulp bij de website", "Een middag")
+        .await;
+    let page = format!("/items/{id}");
+    let withdrawn = anna
+        .submit(&page, &format!("/items/{id}/intrekken"), &[])
+        .await;
+    assert_eq!(withdrawn.status(), StatusCode::SEE_OTHER);
+
+    assert_eq!(
+        app.visitor().get(&page).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let bert = app.register("Bert", "Garage Jansen", "bedrijf").await;
+    assert_eq!(bert.get(&page).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(anna.get(&page).await.status(), StatusCode::OK);
+    let makelaar = app.staff("Mirjam", "makelaar", "Hellendoorn").await;
+    assert_eq!(makelaar.get(&page).await.status(), StatusCode::OK);
+}
+
+const IMPORT: &str = r#"{
+  "format": "beursvloer-exchange/1",
+  "organisations": [
+    {"key": "bolster", "name": "Kinderboerderij De Bolster", "kind": "vrijwilligersorganisatie",
+     "municipality": "Hellendoorn", "postcode": "7447"}
+  ],
+  "items": [
+    {"key": "r-001", "org": "bolster", "direction": "request", "category": "menskracht",
+     "title": "Handen om de hokken winterklaar te maken", "theme": "natuur", "hours": 36}
+  ]
+}"#;
+
+#[tokio::test]
+async fn an_import_names_the_item_and_field_the_database_refused_in_dutch() {
+    let app = TestApp::spawn().await;
+    // A rule only the database knows (as a later migration might add).
+    sqlx::query("ALTER TABLE items ADD CONSTRAINT items_title_check_winter CHECK (title NOT LIKE '%winter%')")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let doc = beursvloer::exchange::parse("lijst.json", IMPORT).unwrap();
+
+    let failure = beursvloer::store::imports::import(&app.db, &doc)
+        .await
+        .unwrap_err()
+        .to_string();
+
+    assert!(
+        failure.starts_with("item 1 (r-001), veld 'title'"),
+        "{failure}"
+    );
+    assert!(failure.contains("niet toegestaan"), "{failure}");
+    assert!(
+        !failure.contains("violates"),
+        "no English from Postgres: {failure}"
+    );
+    assert_eq!(app.count("SELECT count(*) FROM organisations").await, 0);
+}
+
+#[tokio::test]
+async fn an_import_file_with_a_byte_order_mark_or_an_unknown_field() {
+    let with_bom = format!("\u{feff}{IMPORT}");
+    assert!(beursvloer::exchange::parse("windows.json", &with_bom).is_ok());
+
+    let misspelt = IMPORT.replace("\"theme\"", "\"thema\"");
+    let errors = beursvloer::exchange::parse("lijst.json", &misspelt).unwrap_err();
+    assert!(
+        errors[0].to_string().contains("onbekend veld \"thema\""),
+        "{errors:?}"
+    );
+}

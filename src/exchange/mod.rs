@@ -16,8 +16,10 @@ use crate::domain::validation::FieldErrors;
 
 pub const FORMAT: &str = "beursvloer-exchange/1";
 
-/// The file as written, before validation.
+/// The file as written, before validation. Unknown fields are refused: a
+/// misspelt optional field ("thema") would otherwise be dropped unnoticed.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RawDocument {
     pub format: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -29,6 +31,7 @@ pub struct RawDocument {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RawEvent {
     pub key: String,
     pub name: String,
@@ -39,6 +42,7 @@ pub struct RawEvent {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RawOrganisation {
     pub key: String,
     pub name: String,
@@ -51,6 +55,7 @@ pub struct RawOrganisation {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RawItem {
     pub key: String,
     pub org: String,

@@ -16,6 +16,7 @@ pub struct Item {
     pub organisation: String,
     pub organisation_kind: String,
     pub municipality: String,
+    pub municipality_id: i64,
     pub postcode: Option<String>,
     pub event_id: Option<i64>,
     pub event_key: Option<String>,
@@ -47,7 +48,7 @@ impl Item {
 }
 
 const SELECT: &str = "SELECT i.id, i.key, i.organisation_id, o.name AS organisation,
-        o.kind AS organisation_kind, m.name AS municipality, o.postcode, i.event_id,
+        o.kind AS organisation_kind, m.name AS municipality, o.municipality_id, o.postcode, i.event_id,
         ev.key AS event_key, ev.name AS event_name,
         i.direction, i.category, i.title, i.description, i.theme, i.hours, i.quantity,
         i.status, i.created_at

@@ -129,6 +129,9 @@ pub async fn show(
     let item = items::get(&app.db, parse_id(&id)?)
         .await?
         .ok_or(AppError::NotFound)?;
+    if !policy::can_view_item(ctx.user.as_ref(), &item) {
+        return Err(AppError::NotFound);
+    }
     let can_edit = ctx
         .user
         .as_ref()
