@@ -268,3 +268,72 @@ async fn an_import_file_with_a_byte_order_mark_or_an_unknown_field() {
         "{errors:?}"
     );
 }
+
+/// The cells of a ';'-separated CSV download, after its byte-order mark.
+fn csv_cells(text: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_formula_typed_as_a_theme_reaches_the_figures_csv_as_text() {
+    let app = TestApp::spawn().await;
+    let raalte = app.seed_figures("Raalte", 2, 40, 2021).await;
+    let formula = "=HYPERLINK(\"http://ev.il/\",\"klik\")";
+    sqlx::query("UPDATE items SET theme = $1")
+        .bind(formula)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let viewer = app.staff("Gemma", "gemeente", "Raalte").await;
+
+    let response = viewer.get(&format!("/cijfers/{raalte}/csv/thema")).await;
+
+    assert_eq!(response.status(), StatusCode::OK);
+    let cells = csv_cells(&response.text().await.unwrap());
+    assert!(
+        cells.iter().any(|row| row[0] == format!("'{formula}")),
+        "the theme is there, as text: {cells:?}"
+    );
+    for cell in cells.iter().flatten() {
+        assert!(
+            !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+            "{cell:?} would run as a formula"
+        );
+    }
+    // Figures stay numbers.
+    assert!(cells[1][1].parse::<i64>().is_ok(), "{:?}", cells[1]);
+}
+
+#[tokio::test]
+async fn the_exchange_csv_export_writes_no_formulas_and_reads_back_the_same() {
+    let doc: beursvloer::exchange::RawDocument = serde_json::from_str(
+        &IMPORT
+            .replace(
+                "Handen om de hokken winterklaar te maken",
+                "=1+2 handen nodig",
+            )
+            .replace("\"natuur\"", "\"@natuur\""),
+    )
+    .unwrap();
+
+    let written = beursvloer::exchange::write_csv(&doc).unwrap();
+
+    for line in written.lines() {
+        for cell in line.split(',') {
+            assert!(
+                !cell.trim_matches('"').starts_with(['=', '+', '-', '@']),
+                "{cell:?} in {line}"
+            );
+        }
+    }
+    let back = beursvloer::exchange::parse("lijst.csv", &written).unwrap();
+    assert_eq!(back.items[0].2.title, "=1+2 handen nodig");
+    assert_eq!(back.items[0].2.theme.as_deref(), Some("@natuur"));
+    assert_eq!(back.items[0].2.hours, Some(36));
+}

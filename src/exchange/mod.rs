@@ -5,7 +5,7 @@
 mod csv;
 mod json;
 
-pub use self::csv::write as write_csv;
+pub use self::csv::{text_cell as csv_text_cell, write as write_csv};
 
 use std::fmt;
 
