@@ -337,3 +337,79 @@ async fn the_exchange_csv_export_writes_no_formulas_and_reads_back_the_same() {
     assert_eq!(back.items[0].2.theme.as_deref(), Some("@natuur"));
     assert_eq!(back.items[0].2.hours, Some(36));
 }
+
+/// Failed logins in the last hour, as if made by others.
+async fn failures(app: &TestApp, email: &str, ip_of: &str, n: i32) {
+    sqlx::query(&format!(
+        "INSERT INTO login_failures (email, ip) SELECT $1, {ip_of} FROM generate_series(1, $2) g"
+    ))
+    .bind(email)
+    .bind(n)
+    .execute(&app.db)
+    .await
+    .unwrap();
+}
+
+async fn sign_in(browser: &common::Browser, email: &str, password: &str) -> reqwest::Response {
+    browser
+        .submit(
+            "/inloggen",
+            "/inloggen",
+            &[("email", email), ("password", password)],
+        )
+        .await
+}
+
+#[tokio::test]
+async fn guessing_at_an_account_does_not_lock_its_owner_out_of_their_own_browser() {
+    let app = TestApp::spawn().await;
+    app.register("Gert", "Schildersbedrijf Gert", "bedrijf")
+        .await;
+    let gerts_own = app.visitor();
+    // Gert's own browser signed in before: it carries a device cookie.
+    let cookie = sign_in(&gerts_own, "gert@voorbeeld.nl", PASSWORD).await;
+    assert!(cookie.headers().get_all("set-cookie").iter().any(|c| {
+        let c = c.to_str().unwrap();
+        c.starts_with("beursvloer_apparaat=") && c.contains("HttpOnly")
+    }));
+    // 110 wrong passwords for Gert from 110 other addresses.
+    failures(&app, "gert@voorbeeld.nl", "'10.0.0.' || g", 110).await;
+
+    let stranger = sign_in(&app.visitor(), "gert@voorbeeld.nl", PASSWORD).await;
+    assert_eq!(
+        stranger.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "an unknown browser is throttled"
+    );
+    let owner = sign_in(&gerts_own, "gert@voorbeeld.nl", PASSWORD).await;
+    assert_eq!(owner.status(), StatusCode::SEE_OTHER, "Gert himself is not");
+}
+
+#[tokio::test]
+async fn a_trusted_browser_has_an_allowance_of_its_own() {
+    let app = TestApp::spawn().await;
+    app.register("Gert", "Schildersbedrijf Gert", "bedrijf")
+        .await;
+    let gerts_own = app.login("Gert").await;
+    for _ in 0..10 {
+        let wrong = sign_in(&gerts_own, "gert@voorbeeld.nl", "verkeerd wachtwoord").await;
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    }
+    let eleventh = sign_in(&gerts_own, "gert@voorbeeld.nl", PASSWORD).await;
+    assert_eq!(eleventh.status(), StatusCode::TOO_MANY_REQUESTS);
+    // The device's failures are its own: another browser is not held back.
+    let other = sign_in(&app.visitor(), "gert@voorbeeld.nl", PASSWORD).await;
+    assert_eq!(other.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn one_person_mistyping_at_a_venue_does_not_lock_out_the_venue() {
+    let app = TestApp::spawn().await;
+    app.register("Hanna", "Hanna Hout", "bedrijf").await;
+    // 600 failures from the venue's one address, all for one unknown e-mail.
+    failures(&app, "iemand@voorbeeld.nl", "'127.0.0.1'", 600).await;
+
+    let hanna = sign_in(&app.visitor(), &email_for("Hanna"), PASSWORD).await;
+
+    assert_eq!(hanna.status(), StatusCode::SEE_OTHER);
+}

@@ -75,24 +75,52 @@ pub async fn record_login(db: &PgPool, id: i64) -> sqlx::Result<()> {
     Ok(())
 }
 
-/// Failed logins in the last hour for this account and for this IP.
-pub async fn recent_failures(db: &PgPool, email: &str, ip: &str) -> sqlx::Result<(i64, i64)> {
+/// Failed logins in the last hour that the login throttle looks at.
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct RecentFailures {
+    /// For this account, from browsers it does not trust.
+    pub untrusted_for_account: i64,
+    /// Distinct accounts tried without success from this address (not raw
+    /// failures: one person mistyping at a venue counts once).
+    pub accounts_from_ip: i64,
+    /// From this trusted device (0 without one).
+    pub from_device: i64,
+}
+
+pub async fn recent_failures(
+    db: &PgPool,
+    email: &str,
+    ip: &str,
+    device_hash: Option<&str>,
+) -> sqlx::Result<RecentFailures> {
     sqlx::query_as(
-        "SELECT count(*) FILTER (WHERE email = lower($1)),
-                count(*) FILTER (WHERE ip = $2)
+        "SELECT count(*) FILTER (WHERE email = lower($1) AND device_hash IS NULL)
+                    AS untrusted_for_account,
+                count(DISTINCT email) FILTER (WHERE ip = $2 AND device_hash IS NULL)
+                    AS accounts_from_ip,
+                count(*) FILTER (WHERE device_hash = $3) AS from_device
          FROM login_failures
-         WHERE at > now() - interval '1 hour' AND (email = lower($1) OR ip = $2)",
+         WHERE at > now() - interval '1 hour'
+           AND (email = lower($1) OR ip = $2 OR device_hash = $3)",
     )
     .bind(email.trim())
     .bind(ip)
+    .bind(device_hash)
     .fetch_one(db)
     .await
 }
 
-pub async fn record_failure(db: &PgPool, email: &str, ip: &str) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO login_failures (email, ip) VALUES (lower($1), $2)")
+/// A failed login; `device_hash` when it came from a device the account trusts.
+pub async fn record_failure(
+    db: &PgPool,
+    email: &str,
+    ip: &str,
+    device_hash: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO login_failures (email, ip, device_hash) VALUES (lower($1), $2, $3)")
         .bind(email.trim())
         .bind(ip)
+        .bind(device_hash)
         .execute(db)
         .await?;
     Ok(())
@@ -259,6 +287,11 @@ pub async fn reset_password(db: &PgPool, token: &str, password_hash: &str) -> sq
     .bind(user_id)
     .execute(&mut *tx)
     .await?;
+    // A reset may follow a break-in: no browser keeps the trust it had.
+    sqlx::query("DELETE FROM trusted_devices WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod demo;
+pub mod devices;
 pub mod events;
 pub mod exports;
 pub mod imports;

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 
 use askama::Template;
 use axum::extract::{ConnectInfo, Query, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -19,11 +19,21 @@ use crate::domain::validation::FieldErrors;
 use crate::domain::OrganisationKind;
 use crate::passwords;
 use crate::store::accounts::{self, Joining, RegisterError};
+use crate::store::{devices, tokens};
 
-/// Failed logins allowed per hour before further attempts are refused unchecked.
+/// Failed logins per hour for an account from browsers it does not trust,
+/// before further untrusted attempts are refused unchecked. Its owner's own
+/// browser (device cookie) is not affected: guessing cannot lock them out.
 pub const MAX_FAILURES_PER_ACCOUNT: i64 = 100;
-/// Per IP the limit is higher: a whole venue shares one address on event day.
-pub const MAX_FAILURES_PER_IP: i64 = 500;
+/// Failed logins per hour from one trusted browser (device cookie) before it
+/// too is refused.
+pub const MAX_FAILURES_PER_DEVICE: i64 = 10;
+/// Distinct accounts one address may fail to sign in to per hour. Counting
+/// accounts, not failures: a whole venue shares one address on event day.
+pub const MAX_ACCOUNTS_PER_IP: i64 = 100;
+
+/// The cookie that marks a browser that signed in before.
+const DEVICE_COOKIE: &str = "beursvloer_apparaat";
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -204,14 +214,35 @@ pub async fn login_form(mut ctx: Ctx, Query(q): Query<BackQuery>) -> Result<Resp
 pub async fn login(
     State(app): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     mut ctx: Ctx,
     CsrfForm(input): CsrfForm<LoginInput>,
 ) -> Result<Response, AppError> {
     let ip = peer.ip().to_string();
-    let (account_failures, ip_failures) =
-        accounts::recent_failures(&app.db, &input.email, &ip).await?;
-    if account_failures >= MAX_FAILURES_PER_ACCOUNT || ip_failures >= MAX_FAILURES_PER_IP {
-        tracing::warn!(ip, "login refused: too many failures");
+    let credentials = accounts::credentials(&app.db, &input.email).await?;
+    let device = device_cookie(&headers);
+    // The device counts only for the account it signed in to before.
+    let trusted_device = match (&device, &credentials) {
+        (Some(token), Some(c)) if devices::is_trusted(&app.db, token, c.id).await? => {
+            Some(tokens::hash(token))
+        }
+        _ => None,
+    };
+    let failures =
+        accounts::recent_failures(&app.db, &input.email, &ip, trusted_device.as_deref()).await?;
+    let refused = match trusted_device {
+        Some(_) => failures.from_device >= MAX_FAILURES_PER_DEVICE,
+        None => {
+            failures.untrusted_for_account >= MAX_FAILURES_PER_ACCOUNT
+                || failures.accounts_from_ip >= MAX_ACCOUNTS_PER_IP
+        }
+    };
+    if refused {
+        tracing::warn!(
+            ip,
+            trusted = trusted_device.is_some(),
+            "login refused: too many failures"
+        );
         return login_again(
             &mut ctx,
             input,
@@ -221,7 +252,6 @@ pub async fn login(
         .await
         .map(limits::too_many);
     }
-    let credentials = accounts::credentials(&app.db, &input.email).await?;
     let ok = passwords::verify(
         input.password.clone(),
         credentials.as_ref().map(|c| c.password_hash.clone()),
@@ -230,11 +260,18 @@ pub async fn login(
     match credentials {
         Some(c) if ok => {
             accounts::record_login(&app.db, c.id).await?;
+            let token = device.unwrap_or_else(tokens::new_token);
+            devices::trust(&app.db, &token, c.id).await?;
             ctx.sign_in(c.id, c.session_generation).await?;
-            Ok(Redirect::to(safe_back_to(&input.terug)).into_response())
+            let mut response = Redirect::to(safe_back_to(&input.terug)).into_response();
+            let cookie = device_set_cookie(&token, app.config.secure_cookies);
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+            Ok(response)
         }
         _ => {
-            accounts::record_failure(&app.db, &input.email, &ip).await?;
+            accounts::record_failure(&app.db, &input.email, &ip, trusted_device.as_deref()).await?;
             login_again(
                 &mut ctx,
                 input,
@@ -244,6 +281,30 @@ pub async fn login(
             .await
         }
     }
+}
+
+/// The device token this browser sent, if any (only our own token shape).
+fn device_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().strip_prefix(DEVICE_COOKIE)?.strip_prefix('='))
+        .find(|token| {
+            token.len() == 43
+                && token
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+        .map(str::to_string)
+}
+
+/// A year-long, script-proof cookie that marks this browser as one that
+/// signed in before.
+fn device_set_cookie(token: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{DEVICE_COOKIE}={token}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax{secure}")
 }
 
 async fn login_again(

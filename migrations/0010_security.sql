@@ -1,0 +1,18 @@
+-- Security review (issue 15): trusted devices for login throttling.
+
+-- A browser that signed in to an account before (OWASP's device cookie):
+-- only a SHA-256 hash of the cookie's random token is kept.
+CREATE TABLE trusted_devices (
+    token_hash   text NOT NULL,
+    user_id      bigint NOT NULL REFERENCES users ON DELETE CASCADE,
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    last_used_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (token_hash, user_id)
+);
+CREATE INDEX trusted_devices_user ON trusted_devices (user_id);
+
+-- A failure from a trusted device counts against that device's own
+-- allowance, not against the account's untrusted attempts.
+ALTER TABLE login_failures ADD COLUMN device_hash text;
+CREATE INDEX login_failures_device ON login_failures (device_hash, at)
+    WHERE device_hash IS NOT NULL;
