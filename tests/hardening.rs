@@ -413,3 +413,102 @@ async fn one_person_mistyping_at_a_venue_does_not_lock_out_the_venue() {
 
     assert_eq!(hanna.status(), StatusCode::SEE_OTHER);
 }
+
+/// Send every request at once and wait for all the answers.
+async fn all_at_once<F>(requests: impl IntoIterator<Item = F>) -> Vec<StatusCode>
+where
+    F: std::future::Future<Output = reqwest::Response> + Send + 'static,
+{
+    let mut set = tokio::task::JoinSet::new();
+    for request in requests {
+        set.spawn(request);
+    }
+    let mut statuses = Vec::new();
+    while let Some(done) = set.join_next().await {
+        statuses.push(done.unwrap().status());
+    }
+    statuses
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_registrations_from_one_address_keep_to_the_limit() {
+    let app = TestApp::spawn().await;
+    let mut forms = Vec::new();
+    for n in 1..=90 {
+        let browser = app.visitor();
+        let token = common::csrf_token(&browser.get_html("/registreren").await);
+        forms.push((browser, token, n));
+    }
+
+    let statuses = all_at_once(forms.into_iter().map(|(browser, token, n)| async move {
+        browser
+            .post(
+                "/registreren",
+                &[
+                    ("csrf", token.as_str()),
+                    ("name", "Snel"),
+                    ("email", &format!("snel{n}@voorbeeld.nl")),
+                    ("password", PASSWORD),
+                    ("org_name", &format!("Snelle Organisatie {n}")),
+                    ("kind", "bedrijf"),
+                    ("municipality", "Hellendoorn"),
+                    ("postcode", "7447"),
+                ],
+            )
+            .await
+    }))
+    .await;
+
+    assert_eq!(
+        app.count("SELECT count(*) FROM users").await,
+        60,
+        "{statuses:?}"
+    );
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(refused.count(), 30, "{statuses:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_posts_from_many_sessions_of_one_account_keep_to_the_limit() {
+    let app = TestApp::spawn().await;
+    app.register("Anna", "Kinderboerderij", "vrijwilligersorganisatie")
+        .await;
+    let mut sessions = Vec::new();
+    for _ in 0..12 {
+        sessions.push(app.login("Anna").await);
+    }
+    let mut forms = Vec::new();
+    for n in 0..72 {
+        let session = &sessions[n % 12];
+        let token = common::csrf_token(&session.get_html("/items/nieuw").await);
+        let browser = common::Browser {
+            client: session.client.clone(),
+            base: session.base.clone(),
+        };
+        forms.push((browser, token, format!("Uitleg over dieren {n}")));
+    }
+
+    let statuses = all_at_once(forms.into_iter().map(|(browser, token, title)| async move {
+        browser
+            .post(
+                "/items",
+                &[
+                    ("csrf", token.as_str()),
+                    ("direction", "offer"),
+                    ("category", "kennis"),
+                    ("title", title.as_str()),
+                    ("description", "Een middag uitleg"),
+                ],
+            )
+            .await
+    }))
+    .await;
+
+    assert_eq!(
+        app.count("SELECT count(*) FROM items").await,
+        30,
+        "{statuses:?}"
+    );
+}

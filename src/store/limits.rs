@@ -44,10 +44,23 @@ fn env_limit(name: &str, default: i64) -> i64 {
 
 /// Record the action for `account` and `ip` if neither is over its limit;
 /// false when the action must be refused.
+///
+/// Count and record happen under a transaction-scoped advisory lock per key,
+/// so parallel requests cannot all count the same "one below the limit".
+/// The locks are taken in one order (account, then address) so two requests
+/// never wait for each other.
 pub async fn allow(db: &PgPool, action: Action, account: &str, ip: &str) -> sqlx::Result<bool> {
     let (per_account, per_ip) = action.limits();
     let account_key = format!("account:{}", account.trim().to_lowercase());
     let ip_key = format!("ip:{ip}");
+    let mut tx = db.begin().await?;
+    for key in [&account_key, &ip_key] {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1 || ':' || $2))")
+            .bind(action.code())
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
+    }
     let (by_account, by_ip): (i64, i64) = sqlx::query_as(
         "SELECT count(*) FILTER (WHERE key = $2), count(*) FILTER (WHERE key = $3)
          FROM rate_events
@@ -56,7 +69,7 @@ pub async fn allow(db: &PgPool, action: Action, account: &str, ip: &str) -> sqlx
     .bind(action.code())
     .bind(&account_key)
     .bind(&ip_key)
-    .fetch_one(db)
+    .fetch_one(&mut *tx)
     .await?;
     if by_account >= per_account || by_ip >= per_ip {
         tracing::warn!(action = action.code(), ip, "refused: rate limit");
@@ -66,8 +79,9 @@ pub async fn allow(db: &PgPool, action: Action, account: &str, ip: &str) -> sqlx
         .bind(action.code())
         .bind(&account_key)
         .bind(&ip_key)
-        .execute(db)
+        .execute(&mut *tx)
         .await?;
+    tx.commit().await?;
     // Now and then, forget what no limit looks at any more.
     if rand::random::<u8>() < 3 {
         prune(db).await?;
