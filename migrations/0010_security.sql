@@ -1,4 +1,5 @@
--- Security review (issue 15): trusted devices for login throttling.
+-- Security review (issue 15): trusted devices for login throttling, a limit
+-- on password reset requests.
 
 -- A browser that signed in to an account before (OWASP's device cookie):
 -- only a SHA-256 hash of the cookie's random token is kept.
@@ -16,3 +17,8 @@ CREATE INDEX trusted_devices_user ON trusted_devices (user_id);
 ALTER TABLE login_failures ADD COLUMN device_hash text;
 CREATE INDEX login_failures_device ON login_failures (device_hash, at)
     WHERE device_hash IS NOT NULL;
+
+-- Password reset requests are limited like registrations.
+ALTER TABLE rate_events DROP CONSTRAINT rate_events_kind_check;
+ALTER TABLE rate_events ADD CONSTRAINT rate_events_kind_check
+    CHECK (kind IN ('item', 'register', 'reset'));

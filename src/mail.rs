@@ -107,12 +107,7 @@ pub async fn deliver_pending(db: &PgPool, mailer: &Mailer) -> sqlx::Result<usize
     for m in pending {
         match mailer.send(m.id, &m.to_address, &m.subject, &m.body).await {
             Ok(()) => {
-                sqlx::query(
-                    "UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = $1",
-                )
-                .bind(m.id)
-                .execute(&mut *tx)
-                .await?;
+                crate::store::outbox::mark_sent(&mut tx, m.id).await?;
                 sent += 1;
             }
             Err(e) => {

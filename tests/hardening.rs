@@ -512,3 +512,123 @@ async fn parallel_posts_from_many_sessions_of_one_account_keep_to_the_limit() {
         "{statuses:?}"
     );
 }
+
+/// Ask for a reset link for `email`, as anyone can.
+async fn forgot(browser: &common::Browser, email: &str) -> reqwest::Response {
+    browser
+        .submit(
+            "/wachtwoord-vergeten",
+            "/wachtwoord-vergeten",
+            &[("email", email)],
+        )
+        .await
+}
+
+/// The reset tokens in the outbox, oldest first.
+async fn reset_tokens(app: &TestApp) -> Vec<String> {
+    let bodies: Vec<String> = sqlx::query_scalar("SELECT body FROM outbox ORDER BY id")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    bodies
+        .iter()
+        .filter_map(|b| b.split("token=").nth(1))
+        .map(|t| t.chars().take_while(|c| !c.is_whitespace()).collect())
+        .collect()
+}
+
+async fn reset(browser: &common::Browser, token: &str, password: &str) -> reqwest::Response {
+    browser
+        .submit(
+            &format!("/wachtwoord-herstellen?token={token}"),
+            "/wachtwoord-herstellen",
+            &[("token", token), ("password", password)],
+        )
+        .await
+}
+
+#[tokio::test]
+async fn only_the_newest_reset_link_works_and_only_once() {
+    let app = TestApp::spawn().await;
+    app.register("Ivo", "Ivo ICT", "bedrijf").await;
+    let visitor = app.visitor();
+    forgot(&visitor, "ivo@voorbeeld.nl").await;
+    forgot(&visitor, "ivo@voorbeeld.nl").await;
+    let tokens = reset_tokens(&app).await;
+    assert_eq!(tokens.len(), 2);
+
+    let newest = reset(&visitor, &tokens[1], "een heel nieuw wachtwoord").await;
+    assert_eq!(newest.status(), StatusCode::SEE_OTHER);
+    let older = reset(&visitor, &tokens[0], "een ander nieuw wachtwoord").await;
+    assert_eq!(older.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let signed_in = sign_in(
+        &app.visitor(),
+        "ivo@voorbeeld.nl",
+        "een heel nieuw wachtwoord",
+    )
+    .await;
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn reset_requests_are_limited_per_e_mail_address() {
+    let app = TestApp::spawn().await;
+    app.register("Ivo", "Ivo ICT", "bedrijf").await;
+    let mut statuses = Vec::new();
+    for _ in 0..20 {
+        statuses.push(forgot(&app.visitor(), "ivo@voorbeeld.nl").await.status());
+    }
+
+    assert_eq!(app.count("SELECT count(*) FROM outbox").await, 3);
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+            .count(),
+        17
+    );
+    let refused = forgot(&app.visitor(), "ivo@voorbeeld.nl").await;
+    assert!(refused
+        .text()
+        .await
+        .unwrap()
+        .contains("al vaak een nieuw wachtwoord gevraagd"));
+    // An unknown address gets exactly the same treatment.
+    for _ in 0..3 {
+        assert_eq!(
+            forgot(&app.visitor(), "niemand@voorbeeld.nl")
+                .await
+                .status(),
+            StatusCode::OK
+        );
+    }
+    let unknown = forgot(&app.visitor(), "niemand@voorbeeld.nl").await;
+    assert_eq!(unknown.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn a_sent_reset_mail_keeps_no_working_link_in_the_outbox() {
+    let app = TestApp::spawn().await;
+    app.register("Ivo", "Ivo ICT", "bedrijf").await;
+    forgot(&app.visitor(), "ivo@voorbeeld.nl").await;
+    let token = reset_tokens(&app).await.remove(0);
+
+    let sent = beursvloer::mail::deliver_pending(&app.db, &beursvloer::mail::Mailer::Discard)
+        .await
+        .unwrap();
+
+    assert_eq!(sent, 1);
+    let body: String = sqlx::query_scalar("SELECT body FROM outbox")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert!(!body.contains(&token), "{body}");
+    assert!(
+        body.contains("wachtwoord-herstellen?token=[verwijderd"),
+        "{body}"
+    );
+    // The link itself, as mailed, still works.
+    let done = reset(&app.visitor(), &token, "een heel nieuw wachtwoord").await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+}

@@ -239,6 +239,13 @@ pub async fn request_password_reset(db: &PgPool, email: &str, base_url: &str) ->
             .fetch_optional(&mut *tx)
             .await?;
     if let Some((user_id, address)) = user {
+        // Only the newest link works.
+        sqlx::query(
+            "UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL",
+        )
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
         let token = tokens::new_token();
         sqlx::query(
             "INSERT INTO password_resets (token_hash, user_id, expires_at)
@@ -273,6 +280,13 @@ pub async fn reset_password(db: &PgPool, token: &str, password_hash: &str) -> sq
     let Some(user_id) = user_id else {
         return Ok(false);
     };
+    // Using one link voids every other the user still has.
+    sqlx::query(
+        "UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL",
+    )
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query(
         "UPDATE users SET password_hash = $2, session_generation = session_generation + 1
          WHERE id = $1",

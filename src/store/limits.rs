@@ -8,6 +8,7 @@ use sqlx::PgPool;
 pub enum Action {
     PostItem,
     Register,
+    PasswordReset,
 }
 
 impl Action {
@@ -15,6 +16,7 @@ impl Action {
         match self {
             Action::PostItem => "item",
             Action::Register => "register",
+            Action::PasswordReset => "reset",
         }
     }
 
@@ -29,6 +31,11 @@ impl Action {
             Action::Register => (
                 env_limit("BEURSVLOER_LIMIT_REGISTRATIONS_PER_EMAIL", 5),
                 env_limit("BEURSVLOER_LIMIT_REGISTRATIONS_PER_IP", 60),
+            ),
+            // Each request mails someone: a few per address an hour is plenty.
+            Action::PasswordReset => (
+                env_limit("BEURSVLOER_LIMIT_RESETS_PER_EMAIL", 3),
+                env_limit("BEURSVLOER_LIMIT_RESETS_PER_IP", 30),
             ),
         }
     }

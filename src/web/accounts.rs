@@ -376,11 +376,24 @@ pub async fn forgot_form(mut ctx: Ctx) -> Result<Response, AppError> {
 
 pub async fn forgot(
     State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     mut ctx: Ctx,
     CsrfForm(input): CsrfForm<ForgotInput>,
 ) -> Result<Response, AppError> {
     let mut errors = FieldErrors::new();
     let email = crate::domain::validation::email(&mut errors, "email", &input.email);
+    // Limited per typed address whether or not it has an account, so the
+    // limit itself tells nobody who has one.
+    if errors.is_empty() && !limits::allow_password_reset(&app, &email, peer).await? {
+        ctx.form_token().await?;
+        let page = render(&ForgotPage {
+            layout: ctx.layout().await?,
+            sent: false,
+            email,
+            errors: limits::reset_errors(),
+        })?;
+        return Ok(limits::too_many(page));
+    }
     if errors.is_empty() {
         accounts::request_password_reset(&app.db, &email, &app.config.base_url).await?;
     }
