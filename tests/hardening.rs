@@ -632,3 +632,37 @@ async fn a_sent_reset_mail_keeps_no_working_link_in_the_outbox() {
     let done = reset(&app.visitor(), &token, "een heel nieuw wachtwoord").await;
     assert_eq!(done.status(), StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn the_forgot_password_form_does_the_same_for_known_and_unknown_addresses() {
+    let app = TestApp::spawn().await;
+    app.register("Ivo", "Ivo ICT", "bedrijf").await;
+
+    let known = forgot(&app.visitor(), "ivo@voorbeeld.nl").await;
+    let known_status = known.status();
+    let known_page = known
+        .text()
+        .await
+        .unwrap()
+        .replace("ivo@voorbeeld.nl", "ADRES");
+    let unknown = forgot(&app.visitor(), "niemand@voorbeeld.nl").await;
+    let unknown_status = unknown.status();
+    let unknown_page = unknown
+        .text()
+        .await
+        .unwrap()
+        .replace("niemand@voorbeeld.nl", "ADRES");
+
+    assert_eq!(known_status, unknown_status);
+    assert_eq!(known_page, unknown_page);
+    // The same work either way: one mail each, the unknown address told
+    // there is no account (so its owner may register).
+    let mails: Vec<(String, String)> =
+        sqlx::query_as("SELECT to_address, body FROM outbox ORDER BY id")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(mails.len(), 2);
+    assert_eq!(mails[1].0, "niemand@voorbeeld.nl");
+    assert!(mails[1].1.contains("geen account met dit adres"));
+}

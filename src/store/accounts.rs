@@ -229,40 +229,55 @@ pub async fn create_invitation(db: &PgPool, organisation_id: i64, by: i64) -> sq
     Ok(token)
 }
 
-/// Queue a reset mail when the address belongs to an account; silent otherwise,
-/// so the form does not reveal who has an account.
+/// Queue a reset mail when the address belongs to an account, and a "there
+/// is no account with this address" mail otherwise. Both paths run the same
+/// statements and queue one mail, so neither the answer nor its timing tells
+/// who has an account.
 pub async fn request_password_reset(db: &PgPool, email: &str, base_url: &str) -> sqlx::Result<()> {
     let mut tx = db.begin().await?;
-    let user: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, email FROM users WHERE lower(email) = lower($1)")
-            .bind(email.trim())
-            .fetch_optional(&mut *tx)
-            .await?;
-    if let Some((user_id, address)) = user {
-        // Only the newest link works.
-        sqlx::query(
-            "UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL",
-        )
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-        let token = tokens::new_token();
-        sqlx::query(
-            "INSERT INTO password_resets (token_hash, user_id, expires_at)
-             VALUES ($1, $2, now() + interval '1 hour')",
-        )
-        .bind(tokens::hash(&token))
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-        let body = format!(
+    let user_id: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM users WHERE lower(email) = lower($1) AND deleted_at IS NULL",
+    )
+    .bind(email.trim())
+    .fetch_optional(&mut *tx)
+    .await?;
+    // Only the newest link works.
+    sqlx::query(
+        "UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL",
+    )
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    let token = tokens::new_token();
+    sqlx::query(
+        "INSERT INTO password_resets (token_hash, user_id, expires_at)
+         SELECT $1, $2, now() + interval '1 hour' WHERE $2 IS NOT NULL",
+    )
+    .bind(tokens::hash(&token))
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    let body = match user_id {
+        Some(_) => format!(
             "Je hebt gevraagd om een nieuw wachtwoord voor Beursvloer.\n\n\
              Kies een nieuw wachtwoord via deze link (een uur geldig, één keer te gebruiken):\n\
              {base_url}/wachtwoord-herstellen?token={token}\n\n\
              Heb je dit niet gevraagd? Dan hoef je niets te doen."
-        );
-        outbox::enqueue(&mut tx, &address, "Nieuw wachtwoord voor Beursvloer", &body).await?;
-    }
+        ),
+        None => format!(
+            "Iemand vroeg om een nieuw wachtwoord voor Beursvloer voor dit e-mailadres,\n\
+             maar er is geen account met dit adres.\n\n\
+             Wil je meedoen? Maak een account via {base_url}/registreren\n\n\
+             Heb je dit niet gevraagd? Dan hoef je niets te doen."
+        ),
+    };
+    outbox::enqueue(
+        &mut tx,
+        email.trim(),
+        "Nieuw wachtwoord voor Beursvloer",
+        &body,
+    )
+    .await?;
     tx.commit().await
 }
 
