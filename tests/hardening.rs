@@ -433,6 +433,7 @@ where
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn parallel_registrations_from_one_address_keep_to_the_limit() {
     let app = TestApp::spawn().await;
+    app.municipality("Hellendoorn").await;
     let mut forms = Vec::new();
     for n in 1..=90 {
         let browser = app.visitor();
@@ -665,4 +666,107 @@ async fn the_forgot_password_form_does_the_same_for_known_and_unknown_addresses(
     assert_eq!(mails.len(), 2);
     assert_eq!(mails[1].0, "niemand@voorbeeld.nl");
     assert!(mails[1].1.contains("geen account met dit adres"));
+}
+
+fn registration_with<'a>(email: &'a str, municipality: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("name", "Nep"),
+        ("email", email),
+        ("password", PASSWORD),
+        ("org_name", "Nep BV"),
+        ("kind", "bedrijf"),
+        ("municipality", municipality),
+        ("postcode", "7447"),
+    ]
+}
+
+#[tokio::test]
+async fn nobody_creates_a_municipality_by_typing_one_at_registration() {
+    let app = TestApp::spawn().await;
+    app.municipality("Hellendoorn").await;
+
+    let response = app
+        .visitor()
+        .submit(
+            "/registreren",
+            "/registreren",
+            &registration_with("nep@voorbeeld.nl", "Gemeente Nep (officieel)"),
+        )
+        .await;
+
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("Kies je gemeente uit de lijst"));
+    assert_eq!(app.count("SELECT count(*) FROM municipalities").await, 1);
+    assert_eq!(app.count("SELECT count(*) FROM users").await, 0);
+    let list = app
+        .visitor()
+        .get("/api/gemeenten")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!list.contains("Nep"));
+    // The form offers the administrator's list.
+    let form = app.visitor().get_html("/registreren").await;
+    assert!(form.contains("<option value=\"Hellendoorn\""));
+}
+
+#[tokio::test]
+async fn a_missing_municipality_is_asked_of_the_administrator() {
+    let app = TestApp::spawn().await;
+    app.municipality("Hellendoorn").await;
+    app.staff("Beheer", "admin", "").await;
+    let mut fields = registration_with("olst@voorbeeld.nl", "");
+    fields.push(("municipality_request", "Olst-Wijhe"));
+
+    let response = app
+        .visitor()
+        .submit("/registreren", "/registreren", &fields)
+        .await;
+
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("We hebben de beheerder gevraagd om gemeente ‘Olst-Wijhe’ toe te voegen"));
+    assert_eq!(app.count("SELECT count(*) FROM municipalities").await, 1);
+    let (to, body): (String, String) = sqlx::query_as("SELECT to_address, body FROM outbox")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(to, email_for("Beheer"));
+    assert!(body.contains("Olst-Wijhe") && body.contains("olst@voorbeeld.nl"));
+}
+
+#[tokio::test]
+async fn an_organisation_cannot_move_to_a_made_up_municipality() {
+    let app = TestApp::spawn().await;
+    let anna = app
+        .register("Anna", "Kinderboerderij", "vrijwilligersorganisatie")
+        .await;
+    let org_id: i64 = sqlx::query_scalar("SELECT id FROM organisations")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let page = format!("/organisaties/{org_id}/bewerken");
+
+    let response = anna
+        .submit(
+            &page,
+            &page,
+            &[
+                ("org_name", "Kinderboerderij"),
+                ("kind", "vrijwilligersorganisatie"),
+                ("municipality", "Gemeente Nep"),
+            ],
+        )
+        .await;
+
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("SELECT count(*) FROM municipalities").await, 1);
 }

@@ -137,6 +137,8 @@ pub enum RegisterError {
     EmailTaken,
     #[error("invitation invalid")]
     InvitationInvalid,
+    #[error("municipality not in the list")]
+    UnknownMunicipality,
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
@@ -153,7 +155,9 @@ pub async fn register(
     let user_id = insert_user(&mut tx, name, email, password_hash).await?;
     let organisation_id = match joining {
         Joining::NewOrganisation(org) => {
-            let municipality_id = municipalities::ensure(&mut tx, &org.municipality).await?;
+            let municipality_id = municipalities::existing(&mut tx, &org.municipality)
+                .await?
+                .ok_or(RegisterError::UnknownMunicipality)?;
             organisations::insert(&mut tx, None, municipality_id, org).await?
         }
         Joining::Invitation(token) => sqlx::query_scalar(
@@ -278,6 +282,33 @@ pub async fn request_password_reset(db: &PgPool, email: &str, base_url: &str) ->
         &body,
     )
     .await?;
+    tx.commit().await
+}
+
+/// Ask the administrators to add a municipality someone could not find in
+/// the list: a mail to each of them.
+pub async fn request_municipality(
+    db: &PgPool,
+    municipality: &str,
+    asked_by: &str,
+    base_url: &str,
+) -> sqlx::Result<()> {
+    let mut tx = db.begin().await?;
+    let admins: Vec<String> = sqlx::query_scalar(
+        "SELECT u.email FROM users u JOIN role_grants g ON g.user_id = u.id
+         WHERE g.role = 'admin' AND u.deleted_at IS NULL ORDER BY u.id",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let body = format!(
+        "Iemand die zich wil registreren ({asked_by}) vindt de gemeente \"{municipality}\"\n\
+         niet in de lijst.\n\n\
+         Doet deze gemeente mee? Voeg haar dan toe via {base_url}/beheer en laat het\n\
+         {asked_by} weten. Anders hoef je niets te doen."
+    );
+    for admin in admins {
+        outbox::enqueue(&mut tx, &admin, "Verzoek: gemeente toevoegen", &body).await?;
+    }
     tx.commit().await
 }
 

@@ -19,6 +19,7 @@ use crate::domain::validation::FieldErrors;
 use crate::domain::OrganisationKind;
 use crate::passwords;
 use crate::store::accounts::{self, Joining, RegisterError};
+use crate::store::municipalities::{self, Municipality};
 use crate::store::{devices, tokens};
 
 /// Failed logins per hour for an account from browsers it does not trust,
@@ -43,6 +44,8 @@ pub struct RegisterInput {
     #[serde(flatten)]
     organisation: OrganisationInput,
     invitation: String,
+    /// A municipality not in the list, to ask the administrator for.
+    municipality_request: String,
 }
 
 #[derive(Template)]
@@ -55,6 +58,10 @@ struct RegisterPage {
     errors: FieldErrors,
     /// The organisation an invitation leads to.
     joining: Option<String>,
+    municipalities: Vec<Municipality>,
+    municipality_request: String,
+    /// What happened, when it is not an error (a municipality was asked for).
+    notice: Option<String>,
 }
 
 impl RegisterPage {
@@ -92,6 +99,9 @@ pub async fn register_form(
         invitation: q.uitnodiging,
         errors: FieldErrors::new(),
         joining,
+        municipalities: municipalities::all(&app.db).await?,
+        municipality_request: String::new(),
+        notice: None,
     })
 }
 
@@ -113,6 +123,15 @@ pub async fn register(
         errors.add("invitation", "Deze uitnodiging is verlopen of al gebruikt. Vraag een nieuwe aan, of registreer een eigen organisatie.");
     }
     let account = input.account.validate().map_err(|e| merge(&mut errors, e));
+    let wants_new_municipality = input.invitation.is_empty()
+        && input.organisation.municipality.trim().is_empty()
+        && !input.municipality_request.trim().is_empty();
+    if let (Ok(account), true, true) = (&account, wants_new_municipality, errors.is_empty()) {
+        return ask_for_municipality(&app, &mut ctx, peer, input, &account.email).await;
+    }
+    if input.invitation.is_empty() {
+        known_municipality(&app, &mut errors, &input.organisation.municipality).await?;
+    }
     let organisation = if input.invitation.is_empty() {
         input
             .organisation
@@ -123,10 +142,16 @@ pub async fn register(
         Ok(None)
     };
     let (Ok(account), Ok(organisation), true) = (account, organisation, errors.is_empty()) else {
-        return register_again(&mut ctx, input, errors, joining_name).await;
+        return register_again(&app, &mut ctx, input, errors, joining_name).await;
     };
     if !limits::allow_registration(&app, &account.email, peer).await? {
-        let page = register_again(&mut ctx, input, limits::register_errors(), joining_name);
+        let page = register_again(
+            &app,
+            &mut ctx,
+            input,
+            limits::register_errors(),
+            joining_name,
+        );
         return Ok(limits::too_many(page.await?));
     }
     let hash = passwords::hash(account.password.clone()).await?;
@@ -142,11 +167,15 @@ pub async fn register(
         Err(RegisterError::EmailTaken) => {
             errors.add("email", "Er is al een account met dit e-mailadres. Log in, of vraag een nieuw wachtwoord aan.");
             input.account.password.clear();
-            register_again(&mut ctx, input, errors, joining_name).await
+            register_again(&app, &mut ctx, input, errors, joining_name).await
+        }
+        Err(RegisterError::UnknownMunicipality) => {
+            errors.add("municipality", UNKNOWN_MUNICIPALITY);
+            register_again(&app, &mut ctx, input, errors, joining_name).await
         }
         Err(RegisterError::InvitationInvalid) => {
             errors.add("invitation", "Deze uitnodiging is verlopen of al gebruikt.");
-            register_again(&mut ctx, input, errors, joining_name).await
+            register_again(&app, &mut ctx, input, errors, joining_name).await
         }
         Err(RegisterError::Db(e)) => Err(e.into()),
     }
@@ -158,7 +187,72 @@ fn merge(into: &mut FieldErrors, from: FieldErrors) {
     }
 }
 
+const UNKNOWN_MUNICIPALITY: &str = "Kies je gemeente uit de lijst. Staat ze er niet bij? Schrijf haar hieronder, dan vragen we de beheerder haar toe te voegen.";
+
+/// A municipality is picked from the administrator's list, never made up.
+async fn known_municipality(
+    app: &AppState,
+    errors: &mut FieldErrors,
+    name: &str,
+) -> Result<(), AppError> {
+    let name = name.trim();
+    if !name.is_empty()
+        && !municipalities::all(&app.db)
+            .await?
+            .iter()
+            .any(|m| m.name.to_lowercase() == name.to_lowercase())
+    {
+        errors.add("municipality", UNKNOWN_MUNICIPALITY);
+    }
+    Ok(())
+}
+
+/// "Mijn gemeente staat er niet bij": the administrators get the request;
+/// no municipality and no account is created.
+async fn ask_for_municipality(
+    app: &AppState,
+    ctx: &mut Ctx,
+    peer: SocketAddr,
+    mut input: RegisterInput,
+    email: &str,
+) -> Result<Response, AppError> {
+    let mut errors = FieldErrors::new();
+    let name = crate::domain::validation::text(
+        &mut errors,
+        "municipality_request",
+        "de naam van je gemeente",
+        &input.municipality_request,
+        2,
+        80,
+    );
+    if !errors.is_empty() {
+        return register_again(app, ctx, input, errors, None).await;
+    }
+    // Each request mails the administrators: limited like registering.
+    if !limits::allow_registration(app, email, peer).await? {
+        let page = register_again(app, ctx, input, limits::register_errors(), None);
+        return Ok(limits::too_many(page.await?));
+    }
+    accounts::request_municipality(&app.db, &name, email, &app.config.base_url).await?;
+    input.account.password.clear();
+    ctx.form_token().await?;
+    render(&RegisterPage {
+        layout: ctx.layout().await?,
+        account: input.account,
+        org: input.organisation,
+        invitation: input.invitation,
+        errors: FieldErrors::new(),
+        joining: None,
+        municipalities: municipalities::all(&app.db).await?,
+        municipality_request: String::new(),
+        notice: Some(format!(
+            "We hebben de beheerder gevraagd om gemeente ‘{name}’ toe te voegen. Je hoort het per mail; registreer je daarna opnieuw."
+        )),
+    })
+}
+
 async fn register_again(
+    app: &AppState,
     ctx: &mut Ctx,
     mut input: RegisterInput,
     errors: FieldErrors,
@@ -174,6 +268,9 @@ async fn register_again(
         invitation: input.invitation,
         errors,
         joining,
+        municipalities: municipalities::all(&app.db).await?,
+        municipality_request: input.municipality_request,
+        notice: None,
     })?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }

@@ -243,6 +243,8 @@ pub async fn accept(
             invitation_page(&app, &mut ctx, token, input, errors).await
         }
         Err(RegisterError::Db(e)) => Err(e.into()),
-        Err(RegisterError::InvitationInvalid) => Err(AppError::NotFound),
+        Err(RegisterError::InvitationInvalid | RegisterError::UnknownMunicipality) => {
+            Err(AppError::NotFound)
+        }
     }
 }

@@ -15,6 +15,7 @@ use crate::domain::validation::FieldErrors;
 use crate::domain::OrganisationKind;
 use crate::store::accounts;
 use crate::store::items::{self, Item};
+use crate::store::municipalities::{self, Municipality};
 use crate::store::organisations::{self, Organisation};
 
 #[derive(Template)]
@@ -83,6 +84,7 @@ struct FormPage {
     organisation_id: i64,
     org: OrganisationInput,
     errors: FieldErrors,
+    municipalities: Vec<Municipality>,
 }
 
 impl FormPage {
@@ -123,6 +125,7 @@ pub async fn edit_form(
         organisation_id: org.id,
         org: input,
         errors: FieldErrors::new(),
+        municipalities: municipalities::all(&app.db).await?,
     })
 }
 
@@ -133,7 +136,20 @@ pub async fn update(
     CsrfForm(input): CsrfForm<OrganisationInput>,
 ) -> Result<Response, AppError> {
     let org = managed(&app, &ctx, &id).await?;
-    match input.validate() {
+    let known = municipalities::all(&app.db).await?;
+    let validated = input.validate().and_then(|changed| {
+        if known
+            .iter()
+            .any(|m| m.name.to_lowercase() == changed.municipality.to_lowercase())
+        {
+            Ok(changed)
+        } else {
+            let mut errors = FieldErrors::new();
+            errors.add("municipality", "Kies de gemeente uit de lijst.");
+            Err(errors)
+        }
+    });
+    match validated {
         Ok(changed) => {
             organisations::update(&app.db, org.id, &changed).await?;
             Ok(Redirect::to(&format!("/organisaties/{}", org.id)).into_response())
@@ -144,6 +160,7 @@ pub async fn update(
                 organisation_id: org.id,
                 org: input,
                 errors,
+                municipalities: known,
             })?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }

@@ -103,6 +103,8 @@ impl TestApp {
 
     /// Register a person with a new organisation; returns their signed-in browser.
     pub async fn register(&self, person: &str, organisation: &str, kind: &str) -> Browser {
+        // Municipalities come from the administrator's list.
+        self.municipality("Hellendoorn").await;
         let browser = self.visitor();
         let email = email_for(person);
         let response = browser
