@@ -22,3 +22,7 @@ CREATE INDEX login_failures_device ON login_failures (device_hash, at)
 ALTER TABLE rate_events DROP CONSTRAINT rate_events_kind_check;
 ALTER TABLE rate_events ADD CONSTRAINT rate_events_kind_check
     CHECK (kind IN ('item', 'register', 'reset'));
+
+-- An organisation invitation is for one e-mail address (finding 12); links
+-- made before this have none and no longer work.
+ALTER TABLE invitations ADD COLUMN email text CHECK (length(email) <= 254);

@@ -184,7 +184,7 @@ async fn a_colleague_joins_by_a_single_use_invitation() {
         .submit(
             &format!("/organisaties/{org_id}"),
             &format!("/organisaties/{org_id}/uitnodigingen"),
-            &[],
+            &[("invite_email", "frank@voorbeeld.nl")],
         )
         .await
         .text()

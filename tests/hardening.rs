@@ -770,3 +770,143 @@ async fn an_organisation_cannot_move_to_a_made_up_municipality() {
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.count("SELECT count(*) FROM municipalities").await, 1);
 }
+
+/// The link an admin made for `email` to become makelaar of Hellendoorn.
+async fn staff_invitation(app: &TestApp, email: &str) -> String {
+    let admin = app.staff("Ada Admin", "admin", "").await;
+    let municipality = app.municipality("Hellendoorn").await.to_string();
+    let page = admin
+        .submit(
+            "/beheer",
+            "/beheer/uitnodigingen",
+            &[
+                ("role", "makelaar"),
+                ("municipality_id", &municipality),
+                ("email", email),
+            ],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let start = page.find("/uitnodiging/").expect("invitation link");
+    page[start..].chars().take_while(|c| *c != '<').collect()
+}
+
+#[tokio::test]
+async fn a_staff_invitation_works_only_for_the_invited_address() {
+    let app = TestApp::spawn().await;
+    let link = staff_invitation(&app, "Mirjam@Voorbeeld.nl").await;
+    let bert = app.register("Bert", "Garage Jansen", "bedrijf").await;
+
+    let taken = bert.submit(&link, &link, &[]).await;
+
+    assert_eq!(taken.status(), StatusCode::FORBIDDEN);
+    assert!(taken
+        .text()
+        .await
+        .unwrap()
+        .contains("Deze uitnodiging is voor een ander e-mailadres"));
+    assert_eq!(
+        app.count("SELECT count(*) FROM role_grants WHERE role = 'makelaar'")
+            .await,
+        0
+    );
+    // A new account with another address cannot take it either.
+    let stranger = app
+        .visitor()
+        .submit(
+            &link,
+            &link,
+            &[
+                ("name", "Vreemde"),
+                ("email", "vreemde@voorbeeld.nl"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(stranger.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.count("SELECT count(*) FROM users WHERE email = 'vreemde@voorbeeld.nl'")
+            .await,
+        0
+    );
+
+    // Mirjam herself, signed in with the address in another case, can.
+    app.register("Mirjam", "Mirjams Adviesbureau", "bedrijf")
+        .await;
+    let mirjam = app.login("Mirjam").await;
+    let accepted = mirjam.submit(&link, &link, &[]).await;
+    assert_eq!(accepted.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count("SELECT count(*) FROM role_grants WHERE role = 'makelaar'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn an_organisation_invitation_works_only_for_the_invited_address() {
+    let app = TestApp::spawn().await;
+    let eva = app
+        .register(
+            "Eva",
+            "Voedselbank Hellendoorn",
+            "maatschappelijke_organisatie",
+        )
+        .await;
+    let org_id: i64 = sqlx::query_scalar("SELECT id FROM organisations")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let page = eva
+        .submit(
+            &format!("/organisaties/{org_id}"),
+            &format!("/organisaties/{org_id}/uitnodigingen"),
+            &[("invite_email", "frank@voorbeeld.nl")],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let start = page.find("/registreren?uitnodiging=").unwrap();
+    let link: String = page[start..].chars().take_while(|c| *c != '<').collect();
+    let token = link.split('=').nth(1).unwrap().to_string();
+    assert!(app
+        .visitor()
+        .get_html(&link)
+        .await
+        .contains("value=\"frank@voorbeeld.nl\""));
+
+    let join_as = |email: &'static str| {
+        let browser = app.visitor();
+        let link = link.clone();
+        let token = token.clone();
+        async move {
+            browser
+                .submit(
+                    &link,
+                    "/registreren",
+                    &[
+                        ("name", "Iemand"),
+                        ("email", email),
+                        ("password", PASSWORD),
+                        ("invitation", &token),
+                    ],
+                )
+                .await
+        }
+    };
+    let someone_else = join_as("gerrit@voorbeeld.nl").await;
+    assert_eq!(someone_else.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(someone_else
+        .text()
+        .await
+        .unwrap()
+        .contains("Deze uitnodiging is voor een ander e-mailadres"));
+    assert_eq!(app.count("SELECT count(*) FROM memberships").await, 1);
+
+    let frank = join_as("Frank@voorbeeld.nl").await;
+    assert_eq!(frank.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.count("SELECT count(*) FROM memberships").await, 2);
+}

@@ -160,13 +160,16 @@ pub async fn register(
                 .ok_or(RegisterError::UnknownMunicipality)?;
             organisations::insert(&mut tx, None, municipality_id, org).await?
         }
+        // Only for the address it was made for.
         Joining::Invitation(token) => sqlx::query_scalar(
             "UPDATE invitations SET used_at = now(), used_by = $2
              WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
+               AND lower(email) = lower($3)
              RETURNING organisation_id",
         )
         .bind(tokens::hash(token))
         .bind(user_id)
+        .bind(email.trim())
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(RegisterError::InvitationInvalid)?,
@@ -204,30 +207,40 @@ pub async fn insert_user(
     })
 }
 
-/// The organisation a still-valid invitation token leads to.
+/// The organisation a still-valid invitation token leads to, and the
+/// address it is for.
 pub async fn invitation_organisation(
     db: &PgPool,
     token: &str,
-) -> sqlx::Result<Option<(i64, String)>> {
+) -> sqlx::Result<Option<(i64, String, String)>> {
     sqlx::query_as(
-        "SELECT o.id, o.name FROM invitations i JOIN organisations o ON o.id = i.organisation_id
-         WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > now()",
+        "SELECT o.id, o.name, i.email FROM invitations i
+         JOIN organisations o ON o.id = i.organisation_id
+         WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > now()
+           AND i.email IS NOT NULL",
     )
     .bind(tokens::hash(token))
     .fetch_optional(db)
     .await
 }
 
-/// A new single-use invitation link token for an organisation, valid 14 days.
-pub async fn create_invitation(db: &PgPool, organisation_id: i64, by: i64) -> sqlx::Result<String> {
+/// A new single-use invitation link token for an organisation, valid 14 days,
+/// for one e-mail address.
+pub async fn create_invitation(
+    db: &PgPool,
+    organisation_id: i64,
+    by: i64,
+    email: &str,
+) -> sqlx::Result<String> {
     let token = tokens::new_token();
     sqlx::query(
-        "INSERT INTO invitations (token_hash, organisation_id, created_by, expires_at)
-         VALUES ($1, $2, $3, now() + interval '14 days')",
+        "INSERT INTO invitations (token_hash, organisation_id, created_by, expires_at, email)
+         VALUES ($1, $2, $3, now() + interval '14 days', $4)",
     )
     .bind(tokens::hash(&token))
     .bind(organisation_id)
     .bind(by)
+    .bind(email.trim())
     .execute(db)
     .await?;
     Ok(token)

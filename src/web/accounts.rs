@@ -81,20 +81,21 @@ pub async fn register_form(
     mut ctx: Ctx,
     Query(q): Query<InvitationQuery>,
 ) -> Result<Response, AppError> {
-    let joining = if q.uitnodiging.is_empty() {
-        None
+    let (joining, invited_email) = if q.uitnodiging.is_empty() {
+        (None, String::new())
     } else {
-        Some(
-            accounts::invitation_organisation(&app.db, &q.uitnodiging)
-                .await?
-                .map(|(_, name)| name)
-                .ok_or(AppError::NotFound)?,
-        )
+        let (_, name, email) = accounts::invitation_organisation(&app.db, &q.uitnodiging)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        (Some(name), email)
     };
     ctx.form_token().await?;
     render(&RegisterPage {
         layout: ctx.layout().await?,
-        account: AccountInput::default(),
+        account: AccountInput {
+            email: invited_email,
+            ..AccountInput::default()
+        },
         org: OrganisationInput::default(),
         invitation: q.uitnodiging,
         errors: FieldErrors::new(),
@@ -111,17 +112,22 @@ pub async fn register(
     mut ctx: Ctx,
     CsrfForm(mut input): CsrfForm<RegisterInput>,
 ) -> Result<Response, AppError> {
-    let joining_name = if input.invitation.is_empty() {
+    let invitation = if input.invitation.is_empty() {
         None
     } else {
-        accounts::invitation_organisation(&app.db, &input.invitation)
-            .await?
-            .map(|(_, name)| name)
+        accounts::invitation_organisation(&app.db, &input.invitation).await?
     };
     let mut errors = FieldErrors::new();
-    if !input.invitation.is_empty() && joining_name.is_none() {
+    if !input.invitation.is_empty() && invitation.is_none() {
         errors.add("invitation", "Deze uitnodiging is verlopen of al gebruikt. Vraag een nieuwe aan, of registreer een eigen organisatie.");
     }
+    // An invitation works only for the address it was made for.
+    if let Some((_, _, invited)) = &invitation {
+        if !same_address(invited, &input.account.email) {
+            errors.add("email", WRONG_ADDRESS);
+        }
+    }
+    let joining_name = invitation.map(|(_, name, _)| name);
     let account = input.account.validate().map_err(|e| merge(&mut errors, e));
     let wants_new_municipality = input.invitation.is_empty()
         && input.organisation.municipality.trim().is_empty()
@@ -179,6 +185,13 @@ pub async fn register(
         }
         Err(RegisterError::Db(e)) => Err(e.into()),
     }
+}
+
+const WRONG_ADDRESS: &str = "Deze uitnodiging is voor een ander e-mailadres. Gebruik het adres waarop je bent uitgenodigd, of vraag om een nieuwe uitnodiging.";
+
+/// E-mail addresses compare without regard to case or surrounding spaces.
+pub fn same_address(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
 }
 
 fn merge(into: &mut FieldErrors, from: FieldErrors) {

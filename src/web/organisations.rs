@@ -4,10 +4,10 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
 
 use super::auth::{CsrfForm, Ctx};
 use super::error::AppError;
-use super::items::Empty;
 use super::page::{render, Layout};
 use super::{parse_id, policy, AppState};
 use crate::domain::forms::OrganisationInput;
@@ -28,6 +28,7 @@ struct ShowPage {
     is_member: bool,
     show_contact: bool,
     invitation_link: Option<String>,
+    invite_errors: FieldErrors,
 }
 
 async fn show_page(
@@ -35,6 +36,7 @@ async fn show_page(
     ctx: &mut Ctx,
     id: i64,
     invitation_link: Option<String>,
+    invite_errors: FieldErrors,
 ) -> Result<Response, AppError> {
     let organisation = organisations::get(&app.db, id)
         .await?
@@ -63,6 +65,7 @@ async fn show_page(
         items,
         is_member,
         invitation_link,
+        invite_errors,
     })
 }
 
@@ -72,7 +75,7 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let id = parse_id(&id)?;
-    let page = show_page(&app, &mut ctx, id, None).await?;
+    let page = show_page(&app, &mut ctx, id, None, FieldErrors::new()).await?;
     super::privacy::log_gemeente_read(&app, ctx.user.as_ref(), id, "organisatiepagina").await?;
     Ok(page)
 }
@@ -167,16 +170,29 @@ pub async fn update(
     }
 }
 
-/// A single-use link a member gives a colleague to join the organisation.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct InviteInput {
+    invite_email: String,
+}
+
+/// A single-use link a member gives a colleague to join the organisation;
+/// it works only for the colleague's e-mail address.
 pub async fn invite(
     State(app): State<AppState>,
     mut ctx: Ctx,
     Path(id): Path<String>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(input): CsrfForm<InviteInput>,
 ) -> Result<Response, AppError> {
     let org = managed(&app, &ctx, &id).await?;
     let user_id = ctx.user()?.id;
-    let token = accounts::create_invitation(&app.db, org.id, user_id).await?;
+    let mut errors = FieldErrors::new();
+    let email = crate::domain::validation::email(&mut errors, "invite_email", &input.invite_email);
+    if !errors.is_empty() {
+        let page = show_page(&app, &mut ctx, org.id, None, errors).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let token = accounts::create_invitation(&app.db, org.id, user_id, &email).await?;
     let link = format!("{}/registreren?uitnodiging={token}", app.config.base_url);
-    show_page(&app, &mut ctx, org.id, Some(link)).await
+    show_page(&app, &mut ctx, org.id, Some(link), FieldErrors::new()).await
 }
