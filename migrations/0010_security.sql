@@ -26,3 +26,13 @@ ALTER TABLE rate_events ADD CONSTRAINT rate_events_kind_check
 -- An organisation invitation is for one e-mail address (finding 12); links
 -- made before this have none and no longer work.
 ALTER TABLE invitations ADD COLUMN email text CHECK (length(email) <= 254);
+
+-- One-time submission keys (finding 14): a form that creates something
+-- carries a random key; a repeat of the same key (the answer was lost, the
+-- user sends it again) is answered with what the first one created.
+CREATE TABLE submissions (
+    key_hash   text PRIMARY KEY,
+    user_id    bigint REFERENCES users ON DELETE CASCADE,
+    location   text NOT NULL CHECK (length(location) <= 300),
+    created_at timestamptz NOT NULL DEFAULT now()
+);

@@ -910,3 +910,71 @@ async fn an_organisation_invitation_works_only_for_the_invited_address() {
     assert_eq!(frank.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.count("SELECT count(*) FROM memberships").await, 2);
 }
+
+/// The hidden one-time key of a form page.
+fn submission_key(html: &str) -> String {
+    let marker = "name=\"submission_key\" value=\"";
+    let start = html.find(marker).expect("the form has a submission key") + marker.len();
+    html[start..].chars().take_while(|c| *c != '"').collect()
+}
+
+#[tokio::test]
+async fn a_new_item_sent_twice_is_stored_once() {
+    let app = TestApp::spawn().await;
+    let anna = app
+        .register("Anna", "Kinderboerderij", "vrijwilligersorganisatie")
+        .await;
+    let form = anna.get_html("/items/nieuw").await;
+    let csrf = common::csrf_token(&form);
+    let key = submission_key(&form);
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("submission_key", key.as_str()),
+        ("direction", "offer"),
+        ("category", "kennis"),
+        ("title", "Rondleiding op de boerderij"),
+        ("description", "Een middag uitleg"),
+    ];
+
+    // The first answer is lost; the user sends the form again.
+    let first = anna.post("/items", &fields).await;
+    let again = anna.post("/items", &fields).await;
+
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&again), location(&first), "the first result");
+    assert_eq!(app.count("SELECT count(*) FROM items").await, 1);
+
+    // Sent in parallel, too.
+    let form = anna.get_html("/items/nieuw").await;
+    let key = submission_key(&form);
+    let mut fields = fields.map(|(k, v)| (k, v.to_string()));
+    fields[1].1 = key;
+    let statuses = all_at_once((0..5).map(|_| {
+        let browser = common::Browser {
+            client: anna.client.clone(),
+            base: anna.base.clone(),
+        };
+        let fields = fields.clone();
+        async move {
+            browser
+                .client
+                .post(format!("{}/items", browser.base))
+                .header("origin", &browser.base)
+                .form(&fields)
+                .send()
+                .await
+                .unwrap()
+        }
+    }))
+    .await;
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::SEE_OTHER),
+        "{statuses:?}"
+    );
+    assert_eq!(app.count("SELECT count(*) FROM items").await, 2);
+
+    // A fresh form is a new item.
+    let next = anna.get_html("/items/nieuw").await;
+    assert_ne!(submission_key(&next), submission_key(&form));
+}

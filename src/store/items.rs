@@ -3,6 +3,7 @@
 use sqlx::{PgPool, Postgres, QueryBuilder};
 use time::OffsetDateTime;
 
+use super::submissions;
 use crate::domain::forms::NewItem;
 use crate::domain::{Category, Direction, ItemStatus};
 
@@ -57,8 +58,40 @@ const SELECT: &str = "SELECT i.id, i.key, i.organisation_id, o.name AS organisat
     JOIN municipalities m ON m.id = o.municipality_id
     LEFT JOIN events ev ON ev.id = i.event_id";
 
-pub async fn insert(
+/// What posting a new item led to.
+pub enum Created {
+    New(i64),
+    /// The same form was sent before: where that led.
+    Earlier(String),
+}
+
+/// Post a new item, once per submission key: the item and its key are stored
+/// in one transaction, so a repeat (even one sent in parallel) finds the key.
+pub async fn insert_once(
     db: &PgPool,
+    key: Option<&str>,
+    user_id: i64,
+    organisation_id: i64,
+    event_id: Option<i64>,
+    item: &NewItem,
+) -> sqlx::Result<Created> {
+    let mut tx = db.begin().await?;
+    let id = insert(&mut *tx, organisation_id, event_id, item).await?;
+    if let Some(key) = key {
+        if !submissions::record(&mut tx, key, user_id, &format!("/items/{id}")).await? {
+            tx.rollback().await?;
+            let earlier = submissions::earlier(db, key, Some(user_id)).await?;
+            return Ok(Created::Earlier(
+                earlier.map_or_else(|| "/mijn".to_string(), |(_, location)| location),
+            ));
+        }
+    }
+    tx.commit().await?;
+    Ok(Created::New(id))
+}
+
+pub async fn insert<'e>(
+    db: impl sqlx::PgExecutor<'e>,
     organisation_id: i64,
     event_id: Option<i64>,
     item: &NewItem,

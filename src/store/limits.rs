@@ -105,5 +105,9 @@ pub async fn prune(db: &PgPool) -> sqlx::Result<u64> {
     let failures = sqlx::query("DELETE FROM login_failures WHERE at < now() - interval '1 day'")
         .execute(db)
         .await?;
+    // A lost answer is sent again within minutes, not after a day.
+    sqlx::query("DELETE FROM submissions WHERE created_at < now() - interval '1 day'")
+        .execute(db)
+        .await?;
     Ok(events.rows_affected() + failures.rows_affected())
 }

@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod privacy;
 pub mod staff;
 pub mod stats;
+pub mod submissions;
 pub mod tokens;
 
 /// True when a sqlx error is a unique violation (SQLSTATE 23505) on `constraint`.

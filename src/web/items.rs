@@ -15,9 +15,10 @@ use crate::domain::forms::ItemInput;
 use crate::domain::validation::FieldErrors;
 use crate::domain::{Category, Direction};
 use crate::store::events;
-use crate::store::items::{self, Filter, Item, PAGE_SIZE};
+use crate::store::items::{self, Created, Filter, Item, PAGE_SIZE};
 use crate::store::municipalities::{self, Municipality};
 use crate::store::organisations::{self, Organisation};
+use crate::store::{submissions, tokens};
 
 /// Query string of the marketplace list, in Dutch as users see it in the address bar.
 #[derive(Debug, Default, Deserialize)]
@@ -163,6 +164,16 @@ struct FormPage {
     organisations: Vec<Organisation>,
     /// Beursvloeren the user's organisations take part in.
     events: Vec<(i64, String)>,
+    submission_key: String,
+}
+
+/// The new-item form: the item, and the form's one-time key.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NewItemForm {
+    #[serde(flatten)]
+    item: ItemInput,
+    submission_key: String,
 }
 
 impl FormPage {
@@ -201,6 +212,9 @@ async fn form_page(
     let status = form_status(&errors);
     let page = render(&FormPage {
         layout: ctx.layout().await?,
+        // A new item's form carries a fresh one-time key (shown again after
+        // an error it may be fresh too: nothing was created with the old one).
+        submission_key: item_id.map_or_else(tokens::new_token, |_| String::new()),
         item_id,
         input,
         errors,
@@ -235,9 +249,16 @@ pub async fn create(
     State(app): State<AppState>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     mut ctx: Ctx,
-    CsrfForm(input): CsrfForm<ItemInput>,
+    CsrfForm(form): CsrfForm<NewItemForm>,
 ) -> Result<Response, AppError> {
     let user = ctx.user()?.clone();
+    let input = form.item;
+    let key = submissions::parse(&form.submission_key).map(str::to_string);
+    if let Some(key) = &key {
+        if let Some((_, location)) = submissions::earlier(&app.db, key, Some(user.id)).await? {
+            return Ok(Redirect::to(&location).into_response());
+        }
+    }
     let organisation_id = match (
         input.organisation_id.parse::<i64>(),
         user.organisation_ids.as_slice(),
@@ -264,8 +285,20 @@ pub async fn create(
                 let page = form_page(&app, &mut ctx, None, input, limits::item_errors()).await?;
                 return Ok(limits::too_many(page));
             }
-            let id = items::insert(&app.db, organisation_id, event_id, &new_item).await?;
-            Ok(Redirect::to(&format!("/items/{id}")).into_response())
+            let location = match items::insert_once(
+                &app.db,
+                key.as_deref(),
+                user.id,
+                organisation_id,
+                event_id,
+                &new_item,
+            )
+            .await?
+            {
+                Created::New(id) => format!("/items/{id}"),
+                Created::Earlier(location) => location,
+            };
+            Ok(Redirect::to(&location).into_response())
         }
         Err(errors) => form_page(&app, &mut ctx, None, input, errors).await,
     }
