@@ -36,3 +36,16 @@ CREATE TABLE submissions (
     location   text NOT NULL CHECK (length(location) <= 300),
     created_at timestamptz NOT NULL DEFAULT now()
 );
+
+-- Registration confirms the e-mail address (finding 8): an account made at
+-- /registreren can sign in once its owner followed the mailed link, so that
+-- registering with a taken address can answer exactly like a new one.
+-- Accounts made before, by an administrator or by invitation are confirmed.
+ALTER TABLE users ADD COLUMN email_confirmed_at timestamptz DEFAULT now();
+
+CREATE TABLE email_confirmations (
+    token_hash text PRIMARY KEY,
+    user_id    bigint NOT NULL REFERENCES users ON DELETE CASCADE,
+    expires_at timestamptz NOT NULL,
+    used_at    timestamptz
+);

@@ -153,16 +153,19 @@ async fn an_e_mail_address_registers_only_once() {
             ],
         )
         .await;
-    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(response
-        .text()
-        .await
-        .unwrap()
-        .contains("Er is al een account met dit e-mailadres"));
+    // The same answer as for a new address, so the page tells nobody who
+    // has an account; the owner is told by mail instead.
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/registreren/verstuurd");
     assert_eq!(
         app.count("SELECT count(*) FROM organisations").await,
         1,
         "no half-written organisation"
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM outbox WHERE to_address = 'DIRK@voorbeeld.nl' AND body LIKE '%al een account%'")
+            .await,
+        1
     );
 }
 

@@ -978,3 +978,108 @@ async fn a_new_item_sent_twice_is_stored_once() {
     let next = anna.get_html("/items/nieuw").await;
     assert_ne!(submission_key(&next), submission_key(&form));
 }
+
+/// Register `email` with a new organisation in a fresh browser.
+async fn register_as(
+    app: &TestApp,
+    email: &str,
+    org: &str,
+) -> (common::Browser, reqwest::Response) {
+    let browser = app.visitor();
+    let response = browser
+        .submit(
+            "/registreren",
+            "/registreren",
+            &[
+                ("name", "Iemand"),
+                ("email", email),
+                ("password", PASSWORD),
+                ("org_name", org),
+                ("kind", "bedrijf"),
+                ("municipality", "Hellendoorn"),
+            ],
+        )
+        .await;
+    (browser, response)
+}
+
+#[tokio::test]
+async fn registering_does_not_tell_who_has_an_account() {
+    let app = TestApp::spawn().await;
+    app.register("Dirk", "Bakkerij Dirk", "bedrijf").await;
+
+    let (taken_browser, taken) = register_as(&app, "dirk@voorbeeld.nl", "Tweede Bakkerij").await;
+    let (new_browser, new) = register_as(&app, "nieuw@voorbeeld.nl", "Nieuwe Bakkerij").await;
+
+    assert_eq!(taken.status(), new.status());
+    assert_eq!(location(&taken), location(&new));
+    let taken_page = taken_browser.get_html(&location(&taken)).await;
+    let new_page = new_browser.get_html(&location(&new)).await;
+    assert_eq!(taken_page, new_page);
+    assert!(new_page.contains("Kijk in je mail"));
+    // Neither is signed in, and signing in with the password just typed
+    // answers the same too.
+    for browser in [&taken_browser, &new_browser] {
+        assert_eq!(browser.get("/mijn").await.status(), StatusCode::SEE_OTHER);
+    }
+    let taken_login = sign_in(&app.visitor(), "dirk@voorbeeld.nl", PASSWORD).await;
+    assert_eq!(
+        taken_login.status(),
+        StatusCode::SEE_OTHER,
+        "Dirk's own password"
+    );
+    let new_login = sign_in(&app.visitor(), "nieuw@voorbeeld.nl", PASSWORD).await;
+    assert_eq!(
+        new_login.status(),
+        StatusCode::UNAUTHORIZED,
+        "not confirmed yet"
+    );
+    // Each address got a mail: the owner a warning, the newcomer a link.
+    let to_dirk: String =
+        sqlx::query_scalar("SELECT body FROM outbox WHERE to_address = 'dirk@voorbeeld.nl'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert!(to_dirk.contains("al een account") && to_dirk.contains("/wachtwoord-vergeten"));
+    assert_eq!(app.count("SELECT count(*) FROM organisations").await, 2);
+
+    // The newcomer follows the link and is in.
+    app.confirm_address(&new_browser, "nieuw@voorbeeld.nl")
+        .await;
+    assert!(new_browser
+        .get_html("/mijn")
+        .await
+        .contains("Nieuwe Bakkerij"));
+}
+
+#[tokio::test]
+async fn a_registration_sent_twice_gets_the_first_answer() {
+    let app = TestApp::spawn().await;
+    app.municipality("Hellendoorn").await;
+    let browser = app.visitor();
+    let form = browser.get_html("/registreren").await;
+    let csrf = common::csrf_token(&form);
+    let key = submission_key(&form);
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("submission_key", key.as_str()),
+        ("name", "Carla"),
+        ("email", "carla@voorbeeld.nl"),
+        ("password", PASSWORD),
+        ("org_name", "Buurthuis De Kern"),
+        ("kind", "maatschappelijke_organisatie"),
+        ("municipality", "Hellendoorn"),
+    ];
+
+    let first = browser.post("/registreren", &fields).await;
+    let again = browser.post("/registreren", &fields).await;
+
+    assert_eq!(location(&first), "/registreren/verstuurd");
+    assert_eq!(location(&again), "/registreren/verstuurd");
+    assert_eq!(app.count("SELECT count(*) FROM organisations").await, 1);
+    assert_eq!(
+        app.count("SELECT count(*) FROM outbox").await,
+        1,
+        "one mail, not a warning too"
+    );
+}

@@ -2,7 +2,7 @@
 
 use sqlx::{PgConnection, PgPool};
 
-use super::{is_unique_violation, municipalities, organisations, outbox, tokens};
+use super::{is_unique_violation, municipalities, organisations, outbox, submissions, tokens};
 use crate::domain::forms::NewOrganisation;
 
 /// The signed-in user as every page needs it: one query.
@@ -49,22 +49,26 @@ pub struct Credentials {
     pub id: i64,
     pub password_hash: String,
     pub session_generation: i32,
+    /// False until the owner followed the link mailed at registration.
+    pub confirmed: bool,
 }
 
 pub async fn credentials(db: &PgPool, email: &str) -> sqlx::Result<Option<Credentials>> {
-    let row: Option<(i64, String, i32)> = sqlx::query_as(
-        "SELECT id, password_hash, session_generation FROM users WHERE lower(email) = lower($1)",
+    let row: Option<(i64, String, i32, bool)> = sqlx::query_as(
+        "SELECT id, password_hash, session_generation, email_confirmed_at IS NOT NULL
+         FROM users WHERE lower(email) = lower($1)",
     )
     .bind(email.trim())
     .fetch_optional(db)
     .await?;
-    Ok(
-        row.map(|(id, password_hash, session_generation)| Credentials {
+    Ok(row.map(
+        |(id, password_hash, session_generation, confirmed)| Credentials {
             id,
             password_hash,
             session_generation,
-        }),
-    )
+            confirmed,
+        },
+    ))
 }
 
 pub async fn record_login(db: &PgPool, id: i64) -> sqlx::Result<()> {
@@ -143,16 +147,30 @@ pub enum RegisterError {
     Db(#[from] sqlx::Error),
 }
 
-/// Create a user and their organisation (or join one by invitation), all or nothing.
+/// Where registering leads, whether the address was new or taken: the same
+/// "check your mail" page.
+pub const REGISTERED: &str = "/registreren/verstuurd";
+
+/// Create a user and their organisation (or join one by invitation), all or
+/// nothing, unconfirmed: the mailed link confirms the address and signs in.
 pub async fn register(
     db: &PgPool,
-    name: &str,
-    email: &str,
+    registration: &Registration<'_>,
     password_hash: &str,
     joining: Joining<'_>,
 ) -> Result<i64, RegisterError> {
+    let Registration {
+        name,
+        email,
+        base_url,
+        submission_key,
+    } = *registration;
     let mut tx = db.begin().await?;
     let user_id = insert_user(&mut tx, name, email, password_hash).await?;
+    sqlx::query("UPDATE users SET email_confirmed_at = NULL WHERE id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
     let organisation_id = match joining {
         Joining::NewOrganisation(org) => {
             let municipality_id = municipalities::existing(&mut tx, &org.municipality)
@@ -179,8 +197,97 @@ pub async fn register(
         .bind(organisation_id)
         .execute(&mut *tx)
         .await?;
+    let token = tokens::new_token();
+    sqlx::query(
+        "INSERT INTO email_confirmations (token_hash, user_id, expires_at)
+         VALUES ($1, $2, now() + interval '7 days')",
+    )
+    .bind(tokens::hash(&token))
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    let body = format!(
+        "Welkom bij Beursvloer!\n\n\
+         Bevestig je e-mailadres via deze link (een week geldig); daarna ben je ingelogd:\n\
+         {base_url}/registreren/bevestigen?token={token}\n\n\
+         Heb je je niet geregistreerd? Dan hoef je niets te doen."
+    );
+    outbox::enqueue(
+        &mut tx,
+        email.trim(),
+        "Bevestig je e-mailadres voor Beursvloer",
+        &body,
+    )
+    .await?;
+    if let Some(key) = submission_key {
+        submissions::record(&mut tx, key, Some(user_id), REGISTERED).await?;
+    }
     tx.commit().await?;
     Ok(user_id)
+}
+
+/// Who registers: what the registration form gave besides the password.
+#[derive(Debug, Clone, Copy)]
+pub struct Registration<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    pub base_url: &'a str,
+    pub submission_key: Option<&'a str>,
+}
+
+/// Someone registered with an address that has an account: nothing is
+/// created, the owner is told by mail (the page says the same as for a new
+/// address, so it reveals nothing).
+pub async fn tell_owner_of_taken_address(
+    db: &PgPool,
+    registration: &Registration<'_>,
+) -> sqlx::Result<()> {
+    let base_url = registration.base_url;
+    let mut tx = db.begin().await?;
+    let body = format!(
+        "Iemand probeerde zojuist een account op Beursvloer te maken met dit e-mailadres,\n\
+         maar er is al een account met dit adres.\n\n\
+         Was jij dat? Log dan in via {base_url}/inloggen, of vraag een nieuw wachtwoord\n\
+         aan via {base_url}/wachtwoord-vergeten als je het niet meer weet.\n\n\
+         Was jij het niet? Dan hoef je niets te doen; er is niets veranderd."
+    );
+    outbox::enqueue(
+        &mut tx,
+        registration.email.trim(),
+        "Je hebt al een account bij Beursvloer",
+        &body,
+    )
+    .await?;
+    if let Some(key) = registration.submission_key {
+        submissions::record(&mut tx, key, None, REGISTERED).await?;
+    }
+    tx.commit().await
+}
+
+/// Use a confirmation link once: the address is confirmed; returns the user
+/// and session generation to sign in.
+pub async fn confirm_email(db: &PgPool, token: &str) -> sqlx::Result<Option<(i64, i32)>> {
+    let mut tx = db.begin().await?;
+    let user_id: Option<i64> = sqlx::query_scalar(
+        "UPDATE email_confirmations SET used_at = now()
+         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
+         RETURNING user_id",
+    )
+    .bind(tokens::hash(token))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(user_id) = user_id else {
+        return Ok(None);
+    };
+    let generation: i32 = sqlx::query_scalar(
+        "UPDATE users SET email_confirmed_at = coalesce(email_confirmed_at, now())
+         WHERE id = $1 RETURNING session_generation",
+    )
+    .bind(user_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Some((user_id, generation)))
 }
 
 /// A new user; an e-mail address in use (in any letter case) is refused.
@@ -347,7 +454,8 @@ pub async fn reset_password(db: &PgPool, token: &str, password_hash: &str) -> sq
     .execute(&mut *tx)
     .await?;
     sqlx::query(
-        "UPDATE users SET password_hash = $2, session_generation = session_generation + 1
+        "UPDATE users SET password_hash = $2, session_generation = session_generation + 1,
+                email_confirmed_at = coalesce(email_confirmed_at, now())
          WHERE id = $1",
     )
     .bind(user_id)

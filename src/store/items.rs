@@ -78,7 +78,7 @@ pub async fn insert_once(
     let mut tx = db.begin().await?;
     let id = insert(&mut *tx, organisation_id, event_id, item).await?;
     if let Some(key) = key {
-        if !submissions::record(&mut tx, key, user_id, &format!("/items/{id}")).await? {
+        if !submissions::record(&mut tx, key, Some(user_id), &format!("/items/{id}")).await? {
             tx.rollback().await?;
             let earlier = submissions::earlier(db, key, Some(user_id)).await?;
             return Ok(Created::Earlier(

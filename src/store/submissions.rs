@@ -40,7 +40,7 @@ pub async fn earlier(
 pub async fn record(
     conn: &mut PgConnection,
     key: &str,
-    user_id: i64,
+    user_id: Option<i64>,
     location: &str,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(

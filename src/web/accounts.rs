@@ -18,9 +18,9 @@ use crate::domain::forms::{self, AccountInput, OrganisationInput};
 use crate::domain::validation::FieldErrors;
 use crate::domain::OrganisationKind;
 use crate::passwords;
-use crate::store::accounts::{self, Joining, RegisterError};
+use crate::store::accounts::{self, Joining, RegisterError, Registration};
 use crate::store::municipalities::{self, Municipality};
-use crate::store::{devices, tokens};
+use crate::store::{devices, submissions, tokens};
 
 /// Failed logins per hour for an account from browsers it does not trust,
 /// before further untrusted attempts are refused unchecked. Its owner's own
@@ -46,6 +46,8 @@ pub struct RegisterInput {
     invitation: String,
     /// A municipality not in the list, to ask the administrator for.
     municipality_request: String,
+    /// The form's one-time key (see store::submissions).
+    submission_key: String,
 }
 
 #[derive(Template)]
@@ -62,6 +64,7 @@ struct RegisterPage {
     municipality_request: String,
     /// What happened, when it is not an error (a municipality was asked for).
     notice: Option<String>,
+    submission_key: String,
 }
 
 impl RegisterPage {
@@ -103,6 +106,7 @@ pub async fn register_form(
         municipalities: municipalities::all(&app.db).await?,
         municipality_request: String::new(),
         notice: None,
+        submission_key: tokens::new_token(),
     })
 }
 
@@ -110,8 +114,15 @@ pub async fn register(
     State(app): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     mut ctx: Ctx,
-    CsrfForm(mut input): CsrfForm<RegisterInput>,
+    CsrfForm(input): CsrfForm<RegisterInput>,
 ) -> Result<Response, AppError> {
+    // The same form again (its answer was lost): the same answer.
+    let submission_key = submissions::parse(&input.submission_key).map(str::to_string);
+    if let Some(key) = &submission_key {
+        if let Some((_, location)) = submissions::earlier(&app.db, key, None).await? {
+            return Ok(Redirect::to(&location).into_response());
+        }
+    }
     let invitation = if input.invitation.is_empty() {
         None
     } else {
@@ -165,15 +176,19 @@ pub async fn register(
         Some(org) => Joining::NewOrganisation(org),
         None => Joining::Invitation(&input.invitation),
     };
-    match accounts::register(&app.db, &account.name, &account.email, &hash, joining).await {
-        Ok(user_id) => {
-            ctx.sign_in(user_id, 0).await?;
-            Ok(Redirect::to("/mijn").into_response())
-        }
+    let registration = Registration {
+        name: &account.name,
+        email: &account.email,
+        base_url: &app.config.base_url,
+        submission_key: submission_key.as_deref(),
+    };
+    // A new address and a taken one get the same answer (and both a mail),
+    // so registering does not tell who has an account.
+    match accounts::register(&app.db, &registration, &hash, joining).await {
+        Ok(_) => Ok(Redirect::to(accounts::REGISTERED).into_response()),
         Err(RegisterError::EmailTaken) => {
-            errors.add("email", "Er is al een account met dit e-mailadres. Log in, of vraag een nieuw wachtwoord aan.");
-            input.account.password.clear();
-            register_again(&app, &mut ctx, input, errors, joining_name).await
+            accounts::tell_owner_of_taken_address(&app.db, &registration).await?;
+            Ok(Redirect::to(accounts::REGISTERED).into_response())
         }
         Err(RegisterError::UnknownMunicipality) => {
             errors.add("municipality", UNKNOWN_MUNICIPALITY);
@@ -185,6 +200,70 @@ pub async fn register(
         }
         Err(RegisterError::Db(e)) => Err(e.into()),
     }
+}
+
+#[derive(Template)]
+#[template(path = "accounts/sent.html")]
+struct SentPage {
+    layout: Layout,
+}
+
+/// "Kijk in je mail": where every registration leads.
+pub async fn registered(mut ctx: Ctx) -> Result<Response, AppError> {
+    render(&SentPage {
+        layout: ctx.layout().await?,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ConfirmInput {
+    token: String,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/confirm.html")]
+struct ConfirmPage {
+    layout: Layout,
+    token: String,
+    errors: FieldErrors,
+}
+
+/// The mailed link opens a page with a button: a mail scanner that opens the
+/// link does not use it up or get a session.
+pub async fn confirm_form(
+    mut ctx: Ctx,
+    Query(q): Query<ConfirmInput>,
+) -> Result<Response, AppError> {
+    ctx.form_token().await?;
+    render(&ConfirmPage {
+        layout: ctx.layout().await?,
+        token: q.token,
+        errors: FieldErrors::new(),
+    })
+}
+
+pub async fn confirm(
+    State(app): State<AppState>,
+    mut ctx: Ctx,
+    CsrfForm(input): CsrfForm<ConfirmInput>,
+) -> Result<Response, AppError> {
+    if let Some((user_id, generation)) = accounts::confirm_email(&app.db, &input.token).await? {
+        ctx.sign_in(user_id, generation).await?;
+        return Ok(Redirect::to("/mijn").into_response());
+    }
+    let mut errors = FieldErrors::new();
+    errors.add(
+        "token",
+        "Deze bevestigingslink is verlopen of al gebruikt. Probeer in te loggen, of vraag een nieuw wachtwoord aan.",
+    );
+    ctx.form_token().await?;
+    let page = render(&ConfirmPage {
+        layout: ctx.layout().await?,
+        token: input.token,
+        errors,
+    })?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 const WRONG_ADDRESS: &str = "Deze uitnodiging is voor een ander e-mailadres. Gebruik het adres waarop je bent uitgenodigd, of vraag om een nieuwe uitnodiging.";
@@ -261,6 +340,7 @@ async fn ask_for_municipality(
         notice: Some(format!(
             "We hebben de beheerder gevraagd om gemeente ‘{name}’ toe te voegen. Je hoort het per mail; registreer je daarna opnieuw."
         )),
+        submission_key: tokens::new_token(),
     })
 }
 
@@ -284,6 +364,9 @@ async fn register_again(
         municipalities: municipalities::all(&app.db).await?,
         municipality_request: input.municipality_request,
         notice: None,
+        // Nothing was created with the form's key yet: it may stay.
+        submission_key: submissions::parse(&input.submission_key)
+            .map_or_else(tokens::new_token, str::to_string),
     })?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
@@ -367,8 +450,10 @@ pub async fn login(
         credentials.as_ref().map(|c| c.password_hash.clone()),
     )
     .await?;
+    // An unconfirmed account answers like a wrong password: anything else
+    // would tell whoever registered an address whether it was new.
     match credentials {
-        Some(c) if ok => {
+        Some(c) if ok && c.confirmed => {
             accounts::record_login(&app.db, c.id).await?;
             let token = device.unwrap_or_else(tokens::new_token);
             devices::trust(&app.db, &token, c.id).await?;
@@ -386,7 +471,7 @@ pub async fn login(
                 &mut ctx,
                 input,
                 StatusCode::UNAUTHORIZED,
-                "Dit e-mailadres en wachtwoord horen niet bij elkaar. Controleer ze en probeer het opnieuw.",
+                "Dit e-mailadres en wachtwoord horen niet bij elkaar, of het account is nog niet bevestigd (kijk in je mail). Controleer ze en probeer het opnieuw.",
             )
             .await
         }

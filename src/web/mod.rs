@@ -114,6 +114,11 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
             "/registreren",
             get(accounts::register_form).post(accounts::register),
         )
+        .route("/registreren/verstuurd", get(accounts::registered))
+        .route(
+            "/registreren/bevestigen",
+            get(accounts::confirm_form).post(accounts::confirm),
+        )
         .route("/inloggen", get(accounts::login_form).post(accounts::login))
         .route("/uitloggen", post(accounts::logout))
         .route(
