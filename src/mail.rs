@@ -138,12 +138,7 @@ pub async fn deliver_pending(db: &PgPool, mailer: &Mailer) -> sqlx::Result<usize
             .await
         {
             Ok(()) => {
-                sqlx::query(
-                    "UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = $1",
-                )
-                .bind(m.id)
-                .execute(&mut *tx)
-                .await?;
+                crate::store::outbox::mark_sent(&mut tx, m.id).await?;
                 sent += 1;
             }
             Err(e) => {

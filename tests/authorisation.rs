@@ -260,6 +260,21 @@ fn rows() -> Vec<Row> {
         get(|i| format!("/items/{}/bewerken", i.own_item), &[Own]),
         post(|i| format!("/items/{}/bewerken", i.own_item), ITEM, &[Own]),
         post(|i| format!("/items/{}/intrekken", i.own_item), &[], &[Own]),
+        post(
+            |i| format!("/items/{}/terugzetten", i.own_item),
+            &[],
+            &[Own],
+        ),
+        get(|_| "/start".into(), MEMBERS),
+        get(
+            |_| "/beursvloeren/hellendoorn-2027/importeren".into(),
+            MAKELAAR,
+        ),
+        post(
+            |_| "/interesse".into(),
+            &[("offer", "1"), ("request", "1")],
+            &[],
+        ),
         get(|i| format!("/organisaties/{}/bewerken", i.own_org), &[Own]),
         post(
             |i| format!("/organisaties/{}/bewerken", i.own_org),

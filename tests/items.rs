@@ -274,3 +274,65 @@ async fn a_script_in_a_title_is_shown_as_text() {
         assert!(html.contains("&#60;script&#62;"), "{path}");
     }
 }
+
+#[tokio::test]
+async fn posting_says_so_and_a_withdrawal_can_be_undone_from_its_message() {
+    let app = TestApp::spawn().await;
+    let bolster = app
+        .register(
+            "Anna",
+            "Kinderboerderij De Bolster",
+            "vrijwilligersorganisatie",
+        )
+        .await;
+    let id = bolster
+        .post_item(
+            "request",
+            "menskracht",
+            "Handen voor de hokken",
+            "Zes mensen.",
+        )
+        .await;
+    let page = format!("/items/{id}");
+    assert!(bolster
+        .get_html(&page)
+        .await
+        .contains("Jullie vraag staat op Beursvloer"));
+    let withdrawn = bolster
+        .submit(&page, &format!("/items/{id}/intrekken"), &[])
+        .await;
+    assert_eq!(withdrawn.status(), StatusCode::SEE_OTHER);
+    let after = bolster.get_html(&page).await;
+    assert!(after.contains("is ingetrokken") && after.contains("Ongedaan maken"));
+    assert!(after.contains(&format!("action=\"/items/{id}/terugzetten\"")));
+    assert_eq!(
+        app.count("SELECT count(*) FROM items WHERE status = 'withdrawn'")
+            .await,
+        1
+    );
+    // The button on the message (its token is the session's).
+    let token = common::csrf_token(&after);
+    let undone = bolster
+        .post(&format!("/items/{id}/terugzetten"), &[("csrf", &token)])
+        .await;
+    assert_eq!(undone.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count("SELECT count(*) FROM items WHERE status = 'open'")
+            .await,
+        1
+    );
+    // Nobody else can reopen it.
+    bolster
+        .submit(&page, &format!("/items/{id}/intrekken"), &[])
+        .await;
+    let garage = app.register("Bram", "Garage Jansen", "bedrijf").await;
+    let r = garage
+        .submit("/mijn", &format!("/items/{id}/terugzetten"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.count("SELECT count(*) FROM items WHERE status = 'withdrawn'")
+            .await,
+        1
+    );
+}

@@ -48,7 +48,10 @@ pub fn text(
 ) -> String {
     let value = value.trim().to_string();
     let len = value.chars().count();
-    if len == 0 && min > 0 {
+    // Postgres cannot store a NUL in text; no one types it.
+    if value.contains('\0') {
+        errors.add(field, format!("{label} bevat een ongeldig teken."));
+    } else if len == 0 && min > 0 {
         errors.add(field, format!("Vul {label} in."));
     } else if len < min {
         errors.add(field, format!("{label} moet minstens {min} tekens hebben."));

@@ -1,6 +1,7 @@
 //! The exchange format as the spreadsheet a makelaar keeps: one row per item,
 //! with its organisation's (and event's) columns repeated on every row.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::{ImportError, RawDocument, RawEvent, RawItem, RawOrganisation, FORMAT};
@@ -124,6 +125,30 @@ fn normalise(column: &str, value: String) -> String {
             _ => value,
         },
         "org_kind" | "category" => lower.replace(' ', "_"),
+        _ => value,
+    }
+}
+
+/// First characters that make a spreadsheet read a cell as a formula.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A text cell as it may go into any CSV the product writes: one that a
+/// spreadsheet would run as a formula (`=HYPERLINK(...)`) gets a leading
+/// single quote (OWASP's rule), so it shows as the text it is. Numbers are
+/// written as numbers and never pass through here.
+pub fn text_cell(value: &str) -> Cow<'_, str> {
+    if value.starts_with(FORMULA_STARTS) {
+        Cow::Owned(format!("'{value}"))
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
+/// The text a `text_cell` was made from: reading our own export back gives
+/// the original text.
+fn from_text_cell(value: &str) -> &str {
+    match value.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
         _ => value,
     }
 }
@@ -276,13 +301,8 @@ pub fn read_all(text: &str, event: Option<&RawEvent>) -> (Option<RawDocument>, V
             }
         };
         let get = |c: &str| {
-            let value = index
-                .get(c)
-                .and_then(|&i| record.get(i))
-                .unwrap_or("")
-                .trim()
-                .to_string();
-            normalise(c, value)
+            let raw = index.get(c).and_then(|&i| record.get(i)).unwrap_or("");
+            normalise(c, from_text_cell(raw.trim()).trim().to_string())
         };
         if record.iter().all(|v| v.trim().is_empty()) {
             continue;
@@ -420,7 +440,7 @@ pub fn write(doc: &RawDocument) -> anyhow::Result<String> {
     for item in &doc.items {
         let org = orgs.get(item.org.as_str());
         let field = |f: fn(&RawOrganisation) -> String| org.map(|o| f(o)).unwrap_or_default();
-        writer.write_record([
+        let texts = [
             event.key.clone(),
             event.name.clone(),
             event.municipality.clone(),
@@ -440,9 +460,11 @@ pub fn write(doc: &RawDocument) -> anyhow::Result<String> {
             item.title.clone(),
             item.description.clone().unwrap_or_default(),
             item.theme.clone().unwrap_or_default(),
-            item.hours.map(|h| h.to_string()).unwrap_or_default(),
-            item.quantity.clone().unwrap_or_default(),
-        ])?;
+        ];
+        let mut record: Vec<String> = texts.iter().map(|t| text_cell(t).into_owned()).collect();
+        record.push(item.hours.map(|h| h.to_string()).unwrap_or_default());
+        record.push(text_cell(item.quantity.as_deref().unwrap_or_default()).into_owned());
+        writer.write_record(&record)?;
     }
     Ok(String::from_utf8(writer.into_inner()?)?)
 }

@@ -6,7 +6,7 @@ mod csv;
 mod json;
 pub mod spreadsheet;
 
-pub use self::csv::write as write_csv;
+pub use self::csv::{text_cell as csv_text_cell, write as write_csv};
 
 use std::fmt;
 
@@ -17,8 +17,10 @@ use crate::domain::validation::FieldErrors;
 
 pub const FORMAT: &str = "beursvloer-exchange/1";
 
-/// The file as written, before validation.
+/// The file as written, before validation. Unknown fields are refused: a
+/// misspelt optional field ("thema") would otherwise be dropped unnoticed.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RawDocument {
     pub format: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -30,6 +32,7 @@ pub struct RawDocument {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RawEvent {
     pub key: String,
     pub name: String,
@@ -40,6 +43,7 @@ pub struct RawEvent {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RawOrganisation {
     pub key: String,
     pub name: String,
@@ -59,6 +63,7 @@ pub struct RawOrganisation {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RawItem {
     pub key: String,
     pub org: String,

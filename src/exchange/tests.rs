@@ -44,6 +44,32 @@ fn every_bad_field_is_named_with_its_item() {
 }
 
 #[test]
+fn a_byte_order_mark_is_not_content() {
+    let doc = parse("windows.json", &format!("\u{feff}{GOOD}")).unwrap();
+    assert_eq!(doc.items.len(), 1);
+}
+
+#[test]
+fn unknown_fields_are_refused_by_name() {
+    let misspelt = GOOD.replace("\"theme\": \"natuur\"", "\"thema\": \"natuur\"");
+    let errors = parse("x.json", &misspelt).unwrap_err();
+    let text = errors[0].to_string();
+    assert!(text.contains("onbekend veld \"thema\""), "{text}");
+}
+
+#[test]
+fn a_nul_character_is_refused_at_its_field() {
+    let nul = GOOD.replace("winterklaar", "winter\\u0000klaar");
+    let errors = parse("x.json", &nul).unwrap_err();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.field == "title" && e.location.contains("r-001")),
+        "{errors:?}"
+    );
+}
+
+#[test]
 fn syntax_errors_give_the_line() {
     let errors = parse("x.json", "{\n  \"format\": ,\n}").unwrap_err();
     assert!(errors[0].location.contains("regel 2"), "{:?}", errors[0]);

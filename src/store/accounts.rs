@@ -2,7 +2,7 @@
 
 use sqlx::{PgConnection, PgPool};
 
-use super::{is_unique_violation, municipalities, organisations, outbox, tokens};
+use super::{is_unique_violation, municipalities, organisations, outbox, submissions, tokens};
 use crate::domain::forms::NewOrganisation;
 
 /// The signed-in user as every page needs it: one query.
@@ -49,22 +49,26 @@ pub struct Credentials {
     pub id: i64,
     pub password_hash: String,
     pub session_generation: i32,
+    /// False until the owner followed the link mailed at registration.
+    pub confirmed: bool,
 }
 
 pub async fn credentials(db: &PgPool, email: &str) -> sqlx::Result<Option<Credentials>> {
-    let row: Option<(i64, String, i32)> = sqlx::query_as(
-        "SELECT id, password_hash, session_generation FROM users WHERE lower(email) = lower($1)",
+    let row: Option<(i64, String, i32, bool)> = sqlx::query_as(
+        "SELECT id, password_hash, session_generation, email_confirmed_at IS NOT NULL
+         FROM users WHERE lower(email) = lower($1)",
     )
     .bind(email.trim())
     .fetch_optional(db)
     .await?;
-    Ok(
-        row.map(|(id, password_hash, session_generation)| Credentials {
+    Ok(row.map(
+        |(id, password_hash, session_generation, confirmed)| Credentials {
             id,
             password_hash,
             session_generation,
-        }),
-    )
+            confirmed,
+        },
+    ))
 }
 
 pub async fn record_login(db: &PgPool, id: i64) -> sqlx::Result<()> {
@@ -75,24 +79,52 @@ pub async fn record_login(db: &PgPool, id: i64) -> sqlx::Result<()> {
     Ok(())
 }
 
-/// Failed logins in the last hour for this account and for this IP.
-pub async fn recent_failures(db: &PgPool, email: &str, ip: &str) -> sqlx::Result<(i64, i64)> {
+/// Failed logins in the last hour that the login throttle looks at.
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct RecentFailures {
+    /// For this account, from browsers it does not trust.
+    pub untrusted_for_account: i64,
+    /// Distinct accounts tried without success from this address (not raw
+    /// failures: one person mistyping at a venue counts once).
+    pub accounts_from_ip: i64,
+    /// From this trusted device (0 without one).
+    pub from_device: i64,
+}
+
+pub async fn recent_failures(
+    db: &PgPool,
+    email: &str,
+    ip: &str,
+    device_hash: Option<&str>,
+) -> sqlx::Result<RecentFailures> {
     sqlx::query_as(
-        "SELECT count(*) FILTER (WHERE email = lower($1)),
-                count(*) FILTER (WHERE ip = $2)
+        "SELECT count(*) FILTER (WHERE email = lower($1) AND device_hash IS NULL)
+                    AS untrusted_for_account,
+                count(DISTINCT email) FILTER (WHERE ip = $2 AND device_hash IS NULL)
+                    AS accounts_from_ip,
+                count(*) FILTER (WHERE device_hash = $3) AS from_device
          FROM login_failures
-         WHERE at > now() - interval '1 hour' AND (email = lower($1) OR ip = $2)",
+         WHERE at > now() - interval '1 hour'
+           AND (email = lower($1) OR ip = $2 OR device_hash = $3)",
     )
     .bind(email.trim())
     .bind(ip)
+    .bind(device_hash)
     .fetch_one(db)
     .await
 }
 
-pub async fn record_failure(db: &PgPool, email: &str, ip: &str) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO login_failures (email, ip) VALUES (lower($1), $2)")
+/// A failed login; `device_hash` when it came from a device the account trusts.
+pub async fn record_failure(
+    db: &PgPool,
+    email: &str,
+    ip: &str,
+    device_hash: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO login_failures (email, ip, device_hash) VALUES (lower($1), $2, $3)")
         .bind(email.trim())
         .bind(ip)
+        .bind(device_hash)
         .execute(db)
         .await?;
     Ok(())
@@ -109,32 +141,53 @@ pub enum RegisterError {
     EmailTaken,
     #[error("invitation invalid")]
     InvitationInvalid,
+    #[error("municipality not in the list")]
+    UnknownMunicipality,
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
 
-/// Create a user and their organisation (or join one by invitation), all or nothing.
+/// Where registering leads, whether the address was new or taken: the same
+/// "check your mail" page.
+pub const REGISTERED: &str = "/registreren/verstuurd";
+
+/// Create a user and their organisation (or join one by invitation), all or
+/// nothing, unconfirmed: the mailed link confirms the address and signs in.
 pub async fn register(
     db: &PgPool,
-    name: &str,
-    email: &str,
+    registration: &Registration<'_>,
     password_hash: &str,
     joining: Joining<'_>,
 ) -> Result<i64, RegisterError> {
+    let Registration {
+        name,
+        email,
+        base_url,
+        submission_key,
+    } = *registration;
     let mut tx = db.begin().await?;
     let user_id = insert_user(&mut tx, name, email, password_hash).await?;
+    sqlx::query("UPDATE users SET email_confirmed_at = NULL WHERE id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
     let organisation_id = match joining {
         Joining::NewOrganisation(org) => {
-            let municipality_id = municipalities::ensure(&mut tx, &org.municipality).await?;
+            let municipality_id = municipalities::existing(&mut tx, &org.municipality)
+                .await?
+                .ok_or(RegisterError::UnknownMunicipality)?;
             organisations::insert(&mut tx, None, municipality_id, org).await?
         }
+        // Only for the address it was made for.
         Joining::Invitation(token) => sqlx::query_scalar(
             "UPDATE invitations SET used_at = now(), used_by = $2
              WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
+               AND lower(email) = lower($3)
              RETURNING organisation_id",
         )
         .bind(tokens::hash(token))
         .bind(user_id)
+        .bind(email.trim())
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(RegisterError::InvitationInvalid)?,
@@ -144,8 +197,97 @@ pub async fn register(
         .bind(organisation_id)
         .execute(&mut *tx)
         .await?;
+    let token = tokens::new_token();
+    sqlx::query(
+        "INSERT INTO email_confirmations (token_hash, user_id, expires_at)
+         VALUES ($1, $2, now() + interval '7 days')",
+    )
+    .bind(tokens::hash(&token))
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    let body = format!(
+        "Welkom bij Beursvloer!\n\n\
+         Bevestig je e-mailadres via deze link (een week geldig); daarna ben je ingelogd:\n\
+         {base_url}/registreren/bevestigen?token={token}\n\n\
+         Heb je je niet geregistreerd? Dan hoef je niets te doen."
+    );
+    outbox::enqueue(
+        &mut tx,
+        email.trim(),
+        "Bevestig je e-mailadres voor Beursvloer",
+        &body,
+    )
+    .await?;
+    if let Some(key) = submission_key {
+        submissions::record(&mut tx, key, Some(user_id), REGISTERED).await?;
+    }
     tx.commit().await?;
     Ok(user_id)
+}
+
+/// Who registers: what the registration form gave besides the password.
+#[derive(Debug, Clone, Copy)]
+pub struct Registration<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    pub base_url: &'a str,
+    pub submission_key: Option<&'a str>,
+}
+
+/// Someone registered with an address that has an account: nothing is
+/// created, the owner is told by mail (the page says the same as for a new
+/// address, so it reveals nothing).
+pub async fn tell_owner_of_taken_address(
+    db: &PgPool,
+    registration: &Registration<'_>,
+) -> sqlx::Result<()> {
+    let base_url = registration.base_url;
+    let mut tx = db.begin().await?;
+    let body = format!(
+        "Iemand probeerde zojuist een account op Beursvloer te maken met dit e-mailadres,\n\
+         maar er is al een account met dit adres.\n\n\
+         Was jij dat? Log dan in via {base_url}/inloggen, of vraag een nieuw wachtwoord\n\
+         aan via {base_url}/wachtwoord-vergeten als je het niet meer weet.\n\n\
+         Was jij het niet? Dan hoef je niets te doen; er is niets veranderd."
+    );
+    outbox::enqueue(
+        &mut tx,
+        registration.email.trim(),
+        "Je hebt al een account bij Beursvloer",
+        &body,
+    )
+    .await?;
+    if let Some(key) = registration.submission_key {
+        submissions::record(&mut tx, key, None, REGISTERED).await?;
+    }
+    tx.commit().await
+}
+
+/// Use a confirmation link once: the address is confirmed; returns the user
+/// and session generation to sign in.
+pub async fn confirm_email(db: &PgPool, token: &str) -> sqlx::Result<Option<(i64, i32)>> {
+    let mut tx = db.begin().await?;
+    let user_id: Option<i64> = sqlx::query_scalar(
+        "UPDATE email_confirmations SET used_at = now()
+         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
+         RETURNING user_id",
+    )
+    .bind(tokens::hash(token))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(user_id) = user_id else {
+        return Ok(None);
+    };
+    let generation: i32 = sqlx::query_scalar(
+        "UPDATE users SET email_confirmed_at = coalesce(email_confirmed_at, now())
+         WHERE id = $1 RETURNING session_generation",
+    )
+    .bind(user_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Some((user_id, generation)))
 }
 
 /// A new user; an e-mail address in use (in any letter case) is refused.
@@ -172,61 +314,120 @@ pub async fn insert_user(
     })
 }
 
-/// The organisation a still-valid invitation token leads to.
+/// The organisation a still-valid invitation token leads to, and the
+/// address it is for.
 pub async fn invitation_organisation(
     db: &PgPool,
     token: &str,
-) -> sqlx::Result<Option<(i64, String)>> {
+) -> sqlx::Result<Option<(i64, String, String)>> {
     sqlx::query_as(
-        "SELECT o.id, o.name FROM invitations i JOIN organisations o ON o.id = i.organisation_id
-         WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > now()",
+        "SELECT o.id, o.name, i.email FROM invitations i
+         JOIN organisations o ON o.id = i.organisation_id
+         WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > now()
+           AND i.email IS NOT NULL",
     )
     .bind(tokens::hash(token))
     .fetch_optional(db)
     .await
 }
 
-/// A new single-use invitation link token for an organisation, valid 14 days.
-pub async fn create_invitation(db: &PgPool, organisation_id: i64, by: i64) -> sqlx::Result<String> {
+/// A new single-use invitation link token for an organisation, valid 14 days,
+/// for one e-mail address.
+pub async fn create_invitation(
+    db: &PgPool,
+    organisation_id: i64,
+    by: i64,
+    email: &str,
+) -> sqlx::Result<String> {
     let token = tokens::new_token();
     sqlx::query(
-        "INSERT INTO invitations (token_hash, organisation_id, created_by, expires_at)
-         VALUES ($1, $2, $3, now() + interval '14 days')",
+        "INSERT INTO invitations (token_hash, organisation_id, created_by, expires_at, email)
+         VALUES ($1, $2, $3, now() + interval '14 days', $4)",
     )
     .bind(tokens::hash(&token))
     .bind(organisation_id)
     .bind(by)
+    .bind(email.trim())
     .execute(db)
     .await?;
     Ok(token)
 }
 
-/// Queue a reset mail when the address belongs to an account; silent otherwise,
-/// so the form does not reveal who has an account.
+/// Queue a reset mail when the address belongs to an account, and a "there
+/// is no account with this address" mail otherwise. Both paths run the same
+/// statements and queue one mail, so neither the answer nor its timing tells
+/// who has an account.
 pub async fn request_password_reset(db: &PgPool, email: &str, base_url: &str) -> sqlx::Result<()> {
     let mut tx = db.begin().await?;
-    let user: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, email FROM users WHERE lower(email) = lower($1)")
-            .bind(email.trim())
-            .fetch_optional(&mut *tx)
-            .await?;
-    if let Some((user_id, address)) = user {
-        let token = tokens::new_token();
-        sqlx::query(
-            "INSERT INTO password_resets (token_hash, user_id, expires_at)
-             VALUES ($1, $2, now() + interval '1 hour')",
-        )
-        .bind(tokens::hash(&token))
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-        let body = format!(
+    let user_id: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM users WHERE lower(email) = lower($1) AND deleted_at IS NULL",
+    )
+    .bind(email.trim())
+    .fetch_optional(&mut *tx)
+    .await?;
+    // Only the newest link works.
+    sqlx::query(
+        "UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL",
+    )
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    let token = tokens::new_token();
+    sqlx::query(
+        "INSERT INTO password_resets (token_hash, user_id, expires_at)
+         SELECT $1, $2, now() + interval '1 hour' WHERE $2 IS NOT NULL",
+    )
+    .bind(tokens::hash(&token))
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    let body = match user_id {
+        Some(_) => format!(
             "Je hebt gevraagd om een nieuw wachtwoord voor Beursvloer.\n\n\
              Kies een nieuw wachtwoord via deze link (een uur geldig, één keer te gebruiken):\n\
              {base_url}/wachtwoord-herstellen?token={token}\n\n\
              Heb je dit niet gevraagd? Dan hoef je niets te doen."
-        );
-        outbox::enqueue(&mut tx, &address, "Nieuw wachtwoord voor Beursvloer", &body).await?;
+        ),
+        None => format!(
+            "Iemand vroeg om een nieuw wachtwoord voor Beursvloer voor dit e-mailadres,\n\
+             maar er is geen account met dit adres.\n\n\
+             Wil je meedoen? Maak een account via {base_url}/registreren\n\n\
+             Heb je dit niet gevraagd? Dan hoef je niets te doen."
+        ),
+    };
+    outbox::enqueue(
+        &mut tx,
+        email.trim(),
+        "Nieuw wachtwoord voor Beursvloer",
+        &body,
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// Ask the administrators to add a municipality someone could not find in
+/// the list: a mail to each of them.
+pub async fn request_municipality(
+    db: &PgPool,
+    municipality: &str,
+    asked_by: &str,
+    base_url: &str,
+) -> sqlx::Result<()> {
+    let mut tx = db.begin().await?;
+    let admins: Vec<String> = sqlx::query_scalar(
+        "SELECT u.email FROM users u JOIN role_grants g ON g.user_id = u.id
+         WHERE g.role = 'admin' AND u.deleted_at IS NULL ORDER BY u.id",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let body = format!(
+        "Iemand die zich wil registreren ({asked_by}) vindt de gemeente \"{municipality}\"\n\
+         niet in de lijst.\n\n\
+         Doet deze gemeente mee? Voeg haar dan toe via {base_url}/beheer en laat het\n\
+         {asked_by} weten. Anders hoef je niets te doen."
+    );
+    for admin in admins {
+        outbox::enqueue(&mut tx, &admin, "Verzoek: gemeente toevoegen", &body).await?;
     }
     tx.commit().await
 }
@@ -245,8 +446,16 @@ pub async fn reset_password(db: &PgPool, token: &str, password_hash: &str) -> sq
     let Some(user_id) = user_id else {
         return Ok(false);
     };
+    // Using one link voids every other the user still has.
     sqlx::query(
-        "UPDATE users SET password_hash = $2, session_generation = session_generation + 1
+        "UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL",
+    )
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE users SET password_hash = $2, session_generation = session_generation + 1,
+                email_confirmed_at = coalesce(email_confirmed_at, now())
          WHERE id = $1",
     )
     .bind(user_id)
@@ -259,6 +468,11 @@ pub async fn reset_password(db: &PgPool, token: &str, password_hash: &str) -> sq
     .bind(user_id)
     .execute(&mut *tx)
     .await?;
+    // A reset may follow a break-in: no browser keeps the trust it had.
+    sqlx::query("DELETE FROM trusted_devices WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -8,7 +8,66 @@ use std::fmt;
 use sqlx::{PgConnection, PgPool};
 
 use super::municipalities;
-use crate::exchange::Document;
+use crate::exchange::{Document, ImportError};
+
+/// Why an import stored nothing: the database refused an entry (named, in
+/// Dutch, like a validation error), or the database itself failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportFailure {
+    #[error("{0}")]
+    Refused(ImportError),
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+/// Name the entry and field a database refusal is about, in Dutch; errors
+/// that are not about the data (connection, timeout) stay database errors.
+fn refused(location: String) -> impl FnOnce(sqlx::Error) -> ImportFailure {
+    move |err| {
+        let Some(db) = err.as_database_error() else {
+            return ImportFailure::Db(err);
+        };
+        let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
+        let message = match code.as_str() {
+            "23505" => "deze waarde is al in gebruik",
+            "23514" => "deze waarde is niet toegestaan",
+            "23502" => "deze waarde ontbreekt",
+            "23503" => "verwijst naar iets dat niet bestaat",
+            "22001" => "deze tekst is te lang",
+            "22021" | "22P05" => "bevat een ongeldig teken",
+            c if c.starts_with("22") || c.starts_with("23") => {
+                "deze waarde kan niet worden opgeslagen"
+            }
+            _ => return ImportFailure::Db(err),
+        };
+        let column = db
+            .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+            .and_then(|pg| pg.column().map(str::to_string));
+        let field = column
+            .or_else(|| db.constraint().map(field_of_constraint))
+            .unwrap_or_default();
+        ImportFailure::Refused(ImportError {
+            location,
+            line: None,
+            field,
+            message: message.to_string(),
+        })
+    }
+}
+
+/// `items_title_check` (or `items_title_check1`) is about `title`: Postgres
+/// names constraints `<table>_<column>_<kind>`.
+fn field_of_constraint(constraint: &str) -> String {
+    let rest = ["items_", "organisations_", "events_", "municipalities_"]
+        .iter()
+        .find_map(|table| constraint.strip_prefix(table))
+        .unwrap_or(constraint);
+    ["_check", "_fkey", "_key"]
+        .iter()
+        .find_map(|kind| rest.find(kind).map(|at| &rest[..at]))
+        .unwrap_or(rest)
+        .to_string()
+}
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Summary {
@@ -28,7 +87,7 @@ impl fmt::Display for Summary {
     }
 }
 
-pub async fn import(db: &PgPool, doc: &Document) -> sqlx::Result<Summary> {
+pub async fn import(db: &PgPool, doc: &Document) -> Result<Summary, ImportFailure> {
     let mut tx = db.begin().await?;
     let summary = store(&mut tx, doc).await?;
     tx.commit().await?;
@@ -78,7 +137,17 @@ pub async fn import_upload(
     if !conflicts.is_empty() {
         return Ok(Err(conflicts));
     }
-    let summary = store(&mut tx, doc).await?;
+    let summary = match store(&mut tx, doc).await {
+        Ok(summary) => summary,
+        Err(ImportFailure::Db(e)) => return Err(e),
+        Err(ImportFailure::Refused(e)) => {
+            return Ok(Err(vec![Conflict {
+                line: None,
+                column: "",
+                message: e.to_string(),
+            }]))
+        }
+    };
     sqlx::query("DELETE FROM uploads WHERE id = $1")
         .bind(upload_id)
         .execute(&mut *tx)
@@ -253,11 +322,13 @@ struct StoredItem {
     organisation: Option<String>,
 }
 
-async fn store(tx: &mut PgConnection, doc: &Document) -> sqlx::Result<Summary> {
+async fn store(tx: &mut PgConnection, doc: &Document) -> Result<Summary, ImportFailure> {
     let mut summary = Summary::default();
     let event_id: Option<i64> = match &doc.event {
         Some(e) => {
-            let municipality_id = municipalities::ensure(tx, &e.municipality).await?;
+            let municipality_id = municipalities::ensure(tx, &e.municipality)
+                .await
+                .map_err(refused("event".into()))?;
             Some(
                 sqlx::query_scalar(
                     "INSERT INTO events (key, name, municipality_id, date, place)
@@ -273,15 +344,19 @@ async fn store(tx: &mut PgConnection, doc: &Document) -> sqlx::Result<Summary> {
                 .bind(e.date)
                 .bind(&e.place)
                 .fetch_one(&mut *tx)
-                .await?,
+                .await
+                .map_err(refused("event".into()))?,
             )
         }
         None => None,
     };
 
     let mut org_ids: HashMap<&str, i64> = HashMap::new();
-    for (key, org) in &doc.organisations {
-        let municipality_id = municipalities::ensure(tx, &org.municipality).await?;
+    for (n, (key, org)) in doc.organisations.iter().enumerate() {
+        let location = format!("organisatie {} ({key})", n + 1);
+        let municipality_id = municipalities::ensure(tx, &org.municipality)
+            .await
+            .map_err(refused(location.clone()))?;
         let (id, inserted): (i64, bool) = sqlx::query_as(
             "INSERT INTO organisations (key, name, kind, municipality_id, postcode, description,
                                         contact_name, contact_email, contact_phone)
@@ -304,7 +379,8 @@ async fn store(tx: &mut PgConnection, doc: &Document) -> sqlx::Result<Summary> {
         .bind(&org.contact_email)
         .bind(&org.contact_phone)
         .fetch_one(&mut *tx)
-        .await?;
+        .await
+        .map_err(refused(location))?;
         org_ids.insert(key, id);
         if inserted {
             summary.organisations_new += 1;
@@ -326,7 +402,8 @@ async fn store(tx: &mut PgConnection, doc: &Document) -> sqlx::Result<Summary> {
         .await?;
     }
 
-    for (key, org_key, item) in &doc.items {
+    for (n, (key, org_key, item)) in doc.items.iter().enumerate() {
+        let location = format!("item {} ({key})", n + 1);
         let organisation_id = org_ids[org_key.as_str()];
         let inserted: bool = sqlx::query_scalar(
             "INSERT INTO items (key, organisation_id, event_id, direction, category, title,
@@ -350,7 +427,8 @@ async fn store(tx: &mut PgConnection, doc: &Document) -> sqlx::Result<Summary> {
         .bind(item.hours)
         .bind(&item.quantity)
         .fetch_one(&mut *tx)
-        .await?;
+        .await
+        .map_err(refused(location))?;
         if inserted {
             summary.items_new += 1;
         } else {

@@ -3,6 +3,7 @@
 use sqlx::{PgPool, Postgres, QueryBuilder};
 use time::OffsetDateTime;
 
+use super::submissions;
 use crate::domain::forms::NewItem;
 use crate::domain::{Category, Direction, ItemStatus};
 
@@ -16,6 +17,7 @@ pub struct Item {
     pub organisation: String,
     pub organisation_kind: String,
     pub municipality: String,
+    pub municipality_id: i64,
     pub postcode: Option<String>,
     pub event_id: Option<i64>,
     pub event_key: Option<String>,
@@ -47,7 +49,7 @@ impl Item {
 }
 
 const SELECT: &str = "SELECT i.id, i.key, i.organisation_id, o.name AS organisation,
-        o.kind AS organisation_kind, m.name AS municipality, o.postcode, i.event_id,
+        o.kind AS organisation_kind, m.name AS municipality, o.municipality_id, o.postcode, i.event_id,
         ev.key AS event_key, ev.name AS event_name,
         i.direction, i.category, i.title, i.description, i.theme, i.hours, i.quantity,
         i.status, i.created_at
@@ -55,6 +57,38 @@ const SELECT: &str = "SELECT i.id, i.key, i.organisation_id, o.name AS organisat
     JOIN organisations o ON o.id = i.organisation_id
     JOIN municipalities m ON m.id = o.municipality_id
     LEFT JOIN events ev ON ev.id = i.event_id";
+
+/// What posting a new item led to.
+pub enum Created {
+    New(i64),
+    /// The same form was sent before: where that led.
+    Earlier(String),
+}
+
+/// Post a new item, once per submission key: the item and its key are stored
+/// in one transaction, so a repeat (even one sent in parallel) finds the key.
+pub async fn insert_once(
+    db: &PgPool,
+    key: Option<&str>,
+    user_id: i64,
+    organisation_id: i64,
+    event_id: Option<i64>,
+    item: &NewItem,
+) -> sqlx::Result<Created> {
+    let mut tx = db.begin().await?;
+    let id = insert(&mut *tx, organisation_id, event_id, item).await?;
+    if let Some(key) = key {
+        if !submissions::record(&mut tx, key, Some(user_id), &format!("/items/{id}")).await? {
+            tx.rollback().await?;
+            let earlier = submissions::earlier(db, key, Some(user_id)).await?;
+            return Ok(Created::Earlier(
+                earlier.map_or_else(|| "/mijn".to_string(), |(_, location)| location),
+            ));
+        }
+    }
+    tx.commit().await?;
+    Ok(Created::New(id))
+}
 
 pub async fn insert<'e>(
     db: impl sqlx::PgExecutor<'e>,
@@ -114,6 +148,17 @@ pub async fn withdraw(db: &PgPool, id: i64) -> sqlx::Result<()> {
     .execute(db)
     .await?;
     Ok(())
+}
+
+/// Undo a withdrawal; false when the item is not withdrawn.
+pub async fn reopen(db: &PgPool, id: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE items SET status = 'open', updated_at = now() WHERE id = $1 AND status = 'withdrawn'",
+    )
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 pub async fn get(db: &PgPool, id: i64) -> sqlx::Result<Option<Item>> {

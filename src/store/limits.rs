@@ -8,6 +8,7 @@ use sqlx::PgPool;
 pub enum Action {
     PostItem,
     Register,
+    PasswordReset,
 }
 
 impl Action {
@@ -15,6 +16,7 @@ impl Action {
         match self {
             Action::PostItem => "item",
             Action::Register => "register",
+            Action::PasswordReset => "reset",
         }
     }
 
@@ -30,6 +32,11 @@ impl Action {
                 env_limit("BEURSVLOER_LIMIT_REGISTRATIONS_PER_EMAIL", 5),
                 env_limit("BEURSVLOER_LIMIT_REGISTRATIONS_PER_IP", 60),
             ),
+            // Each request mails someone: a few per address an hour is plenty.
+            Action::PasswordReset => (
+                env_limit("BEURSVLOER_LIMIT_RESETS_PER_EMAIL", 3),
+                env_limit("BEURSVLOER_LIMIT_RESETS_PER_IP", 30),
+            ),
         }
     }
 }
@@ -44,10 +51,23 @@ fn env_limit(name: &str, default: i64) -> i64 {
 
 /// Record the action for `account` and `ip` if neither is over its limit;
 /// false when the action must be refused.
+///
+/// Count and record happen under a transaction-scoped advisory lock per key,
+/// so parallel requests cannot all count the same "one below the limit".
+/// The locks are taken in one order (account, then address) so two requests
+/// never wait for each other.
 pub async fn allow(db: &PgPool, action: Action, account: &str, ip: &str) -> sqlx::Result<bool> {
     let (per_account, per_ip) = action.limits();
     let account_key = format!("account:{}", account.trim().to_lowercase());
     let ip_key = format!("ip:{ip}");
+    let mut tx = db.begin().await?;
+    for key in [&account_key, &ip_key] {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1 || ':' || $2))")
+            .bind(action.code())
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
+    }
     let (by_account, by_ip): (i64, i64) = sqlx::query_as(
         "SELECT count(*) FILTER (WHERE key = $2), count(*) FILTER (WHERE key = $3)
          FROM rate_events
@@ -56,7 +76,7 @@ pub async fn allow(db: &PgPool, action: Action, account: &str, ip: &str) -> sqlx
     .bind(action.code())
     .bind(&account_key)
     .bind(&ip_key)
-    .fetch_one(db)
+    .fetch_one(&mut *tx)
     .await?;
     if by_account >= per_account || by_ip >= per_ip {
         tracing::warn!(action = action.code(), ip, "refused: rate limit");
@@ -66,8 +86,9 @@ pub async fn allow(db: &PgPool, action: Action, account: &str, ip: &str) -> sqlx
         .bind(action.code())
         .bind(&account_key)
         .bind(&ip_key)
-        .execute(db)
+        .execute(&mut *tx)
         .await?;
+    tx.commit().await?;
     // Now and then, forget what no limit looks at any more.
     if rand::random::<u8>() < 3 {
         prune(db).await?;
@@ -82,6 +103,10 @@ pub async fn prune(db: &PgPool) -> sqlx::Result<u64> {
         .execute(db)
         .await?;
     let failures = sqlx::query("DELETE FROM login_failures WHERE at < now() - interval '1 day'")
+        .execute(db)
+        .await?;
+    // A lost answer is sent again within minutes, not after a day.
+    sqlx::query("DELETE FROM submissions WHERE created_at < now() - interval '1 day'")
         .execute(db)
         .await?;
     Ok(events.rows_affected() + failures.rows_affected())

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod demo;
+pub mod devices;
 pub mod events;
 pub mod exports;
 pub mod imports;
@@ -21,6 +22,7 @@ pub mod privacy;
 pub mod signups;
 pub mod staff;
 pub mod stats;
+pub mod submissions;
 pub mod suggestions;
 pub mod tokens;
 pub mod uploads;

@@ -29,6 +29,16 @@ pub async fn ensure(conn: &mut PgConnection, name: &str) -> sqlx::Result<i64> {
     .await
 }
 
+/// The municipality with this name (case-insensitive), if the administrator
+/// added it: people registering or editing pick from this list, they do not
+/// add to it.
+pub async fn existing(conn: &mut PgConnection, name: &str) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("SELECT id FROM municipalities WHERE lower(name) = lower($1)")
+        .bind(name.trim())
+        .fetch_optional(conn)
+        .await
+}
+
 pub async fn all(db: &PgPool) -> sqlx::Result<Vec<Municipality>> {
     sqlx::query_as("SELECT id, name FROM municipalities ORDER BY name")
         .fetch_all(db)

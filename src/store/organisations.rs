@@ -69,7 +69,11 @@ pub async fn by_ids(db: &PgPool, ids: &[i64]) -> sqlx::Result<Vec<Organisation>>
 /// municipality has that name already (nothing changes then).
 pub async fn update(db: &PgPool, id: i64, org: &NewOrganisation) -> sqlx::Result<bool> {
     let mut tx = db.begin().await?;
-    let municipality_id = municipalities::ensure(&mut tx, &org.municipality).await?;
+    // Only a municipality from the administrator's list (checked by the
+    // handler; an unknown name here is a bug, not a new municipality).
+    let municipality_id = municipalities::existing(&mut tx, &org.municipality)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
     let result = sqlx::query(
         "UPDATE organisations SET name = $2, kind = $3, municipality_id = $4, postcode = $5,
                 description = $6, website = $7, contact_name = $8, contact_email = $9,

@@ -3,6 +3,11 @@
 
 use sqlx::PgConnection;
 
+/// Once a mail is sent, a link token in its stored body has done its work:
+/// the copy keeps the link's shape but no longer a working token, so a
+/// database dump or a look at the outbox cannot reset anyone's password.
+const REDACT_LINK_TOKENS: &str = "regexp_replace(body, '(token=|/uitnodiging/)[A-Za-z0-9_-]{43}', '\\1[verwijderd-na-verzending]', 'g')";
+
 pub async fn enqueue(
     conn: &mut PgConnection,
     to: &str,
@@ -32,5 +37,17 @@ pub async fn enqueue_with_html(
     // The body may hold a reset link: it is logged only by the development
     // mailer, never here.
     tracing::info!(subject, "mail queued");
+    Ok(())
+}
+
+/// Mark a mail as sent, and strip the link tokens from its stored body.
+pub async fn mark_sent(conn: &mut PgConnection, id: i64) -> sqlx::Result<()> {
+    sqlx::query(&format!(
+        "UPDATE outbox SET sent_at = now(), attempts = attempts + 1, body = {REDACT_LINK_TOKENS}
+         WHERE id = $1"
+    ))
+    .bind(id)
+    .execute(conn)
+    .await?;
     Ok(())
 }

@@ -150,6 +150,7 @@ async fn anonymise(conn: &mut PgConnection, ids: &[i64]) -> sqlx::Result<u64> {
         "DELETE FROM role_grants WHERE user_id = ANY($1)",
         "DELETE FROM notifications WHERE user_id = ANY($1)",
         "DELETE FROM password_resets WHERE user_id = ANY($1)",
+        "DELETE FROM trusted_devices WHERE user_id = ANY($1)",
     ] {
         sqlx::query(sql).bind(ids).execute(&mut *conn).await?;
     }

@@ -89,11 +89,12 @@ pub async fn register_invited(
 }
 
 /// Mark the invitation used by this user and grant its role; false when it
-/// is unknown, used or expired.
+/// is unknown, used, expired, or made for another e-mail address.
 async fn take(conn: &mut PgConnection, token: &str, user_id: i64) -> sqlx::Result<bool> {
     let used: Option<(String, i64)> = sqlx::query_as(
         "UPDATE staff_invitations SET used_at = now(), used_by = $2
          WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
+           AND lower(btrim(email)) = (SELECT lower(btrim(email)) FROM users WHERE id = $2)
          RETURNING role, municipality_id",
     )
     .bind(tokens::hash(token))

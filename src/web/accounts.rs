@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 
 use askama::Template;
 use axum::extract::{ConnectInfo, Query, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -18,12 +18,23 @@ use crate::domain::forms::{self, AccountInput, OrganisationInput};
 use crate::domain::validation::FieldErrors;
 use crate::domain::OrganisationKind;
 use crate::passwords;
-use crate::store::accounts::{self, Joining, RegisterError};
+use crate::store::accounts::{self, Joining, RegisterError, Registration};
+use crate::store::municipalities::{self, Municipality};
+use crate::store::{devices, submissions, tokens};
 
-/// Failed logins allowed per hour before further attempts are refused unchecked.
+/// Failed logins per hour for an account from browsers it does not trust,
+/// before further untrusted attempts are refused unchecked. Its owner's own
+/// browser (device cookie) is not affected: guessing cannot lock them out.
 pub const MAX_FAILURES_PER_ACCOUNT: i64 = 100;
-/// Per IP the limit is higher: a whole venue shares one address on event day.
-pub const MAX_FAILURES_PER_IP: i64 = 500;
+/// Failed logins per hour from one trusted browser (device cookie) before it
+/// too is refused.
+pub const MAX_FAILURES_PER_DEVICE: i64 = 10;
+/// Distinct accounts one address may fail to sign in to per hour. Counting
+/// accounts, not failures: a whole venue shares one address on event day.
+pub const MAX_ACCOUNTS_PER_IP: i64 = 100;
+
+/// The cookie that marks a browser that signed in before.
+const DEVICE_COOKIE: &str = "beursvloer_apparaat";
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -33,6 +44,10 @@ pub struct RegisterInput {
     #[serde(flatten)]
     organisation: OrganisationInput,
     invitation: String,
+    /// A municipality not in the list, to ask the administrator for.
+    municipality_request: String,
+    /// The form's one-time key (see store::submissions).
+    submission_key: String,
 }
 
 #[derive(Template)]
@@ -45,6 +60,11 @@ struct RegisterPage {
     errors: FieldErrors,
     /// The organisation an invitation leads to.
     joining: Option<String>,
+    municipalities: Vec<Municipality>,
+    municipality_request: String,
+    /// What happened, when it is not an error (a municipality was asked for).
+    notice: Option<String>,
+    submission_key: String,
 }
 
 impl RegisterPage {
@@ -64,24 +84,29 @@ pub async fn register_form(
     mut ctx: Ctx,
     Query(q): Query<InvitationQuery>,
 ) -> Result<Response, AppError> {
-    let joining = if q.uitnodiging.is_empty() {
-        None
+    let (joining, invited_email) = if q.uitnodiging.is_empty() {
+        (None, String::new())
     } else {
-        Some(
-            accounts::invitation_organisation(&app.db, &q.uitnodiging)
-                .await?
-                .map(|(_, name)| name)
-                .ok_or(AppError::NotFound)?,
-        )
+        let (_, name, email) = accounts::invitation_organisation(&app.db, &q.uitnodiging)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        (Some(name), email)
     };
     ctx.form_token().await?;
     render(&RegisterPage {
         layout: ctx.layout().await?,
-        account: AccountInput::default(),
+        account: AccountInput {
+            email: invited_email,
+            ..AccountInput::default()
+        },
         org: OrganisationInput::default(),
         invitation: q.uitnodiging,
         errors: FieldErrors::new(),
         joining,
+        municipalities: municipalities::all(&app.db).await?,
+        municipality_request: String::new(),
+        notice: None,
+        submission_key: tokens::new_token(),
     })
 }
 
@@ -89,20 +114,41 @@ pub async fn register(
     State(app): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     mut ctx: Ctx,
-    CsrfForm(mut input): CsrfForm<RegisterInput>,
+    CsrfForm(input): CsrfForm<RegisterInput>,
 ) -> Result<Response, AppError> {
-    let joining_name = if input.invitation.is_empty() {
+    // The same form again (its answer was lost): the same answer.
+    let submission_key = submissions::parse(&input.submission_key).map(str::to_string);
+    if let Some(key) = &submission_key {
+        if let Some((_, location)) = submissions::earlier(&app.db, key, None).await? {
+            return Ok(Redirect::to(&location).into_response());
+        }
+    }
+    let invitation = if input.invitation.is_empty() {
         None
     } else {
-        accounts::invitation_organisation(&app.db, &input.invitation)
-            .await?
-            .map(|(_, name)| name)
+        accounts::invitation_organisation(&app.db, &input.invitation).await?
     };
     let mut errors = FieldErrors::new();
-    if !input.invitation.is_empty() && joining_name.is_none() {
+    if !input.invitation.is_empty() && invitation.is_none() {
         errors.add("invitation", "Deze uitnodiging is verlopen of al gebruikt. Vraag een nieuwe aan, of registreer een eigen organisatie.");
     }
+    // An invitation works only for the address it was made for.
+    if let Some((_, _, invited)) = &invitation {
+        if !same_address(invited, &input.account.email) {
+            errors.add("email", WRONG_ADDRESS);
+        }
+    }
+    let joining_name = invitation.map(|(_, name, _)| name);
     let account = input.account.validate().map_err(|e| merge(&mut errors, e));
+    let wants_new_municipality = input.invitation.is_empty()
+        && input.organisation.municipality.trim().is_empty()
+        && !input.municipality_request.trim().is_empty();
+    if let (Ok(account), true, true) = (&account, wants_new_municipality, errors.is_empty()) {
+        return ask_for_municipality(&app, &mut ctx, peer, input, &account.email).await;
+    }
+    if input.invitation.is_empty() {
+        known_municipality(&app, &mut errors, &input.organisation.municipality).await?;
+    }
     let organisation = if input.invitation.is_empty() {
         input
             .organisation
@@ -113,10 +159,16 @@ pub async fn register(
         Ok(None)
     };
     let (Ok(account), Ok(organisation), true) = (account, organisation, errors.is_empty()) else {
-        return register_again(&mut ctx, input, errors, joining_name).await;
+        return register_again(&app, &mut ctx, input, errors, joining_name).await;
     };
     if !limits::allow_registration(&app, &account.email, peer).await? {
-        let page = register_again(&mut ctx, input, limits::register_errors(), joining_name);
+        let page = register_again(
+            &app,
+            &mut ctx,
+            input,
+            limits::register_errors(),
+            joining_name,
+        );
         return Ok(limits::too_many(page.await?));
     }
     let hash = passwords::hash(account.password.clone()).await?;
@@ -124,22 +176,103 @@ pub async fn register(
         Some(org) => Joining::NewOrganisation(org),
         None => Joining::Invitation(&input.invitation),
     };
-    match accounts::register(&app.db, &account.name, &account.email, &hash, joining).await {
-        Ok(user_id) => {
-            ctx.sign_in(user_id, 0).await?;
-            Ok(Redirect::to("/mijn").into_response())
-        }
+    let registration = Registration {
+        name: &account.name,
+        email: &account.email,
+        base_url: &app.config.base_url,
+        submission_key: submission_key.as_deref(),
+    };
+    // A new address and a taken one get the same answer (and both a mail),
+    // so registering does not tell who has an account.
+    match accounts::register(&app.db, &registration, &hash, joining).await {
+        Ok(_) => Ok(Redirect::to(accounts::REGISTERED).into_response()),
         Err(RegisterError::EmailTaken) => {
-            errors.add("email", "Er is al een account met dit e-mailadres. Log in, of vraag een nieuw wachtwoord aan.");
-            input.account.password.clear();
-            register_again(&mut ctx, input, errors, joining_name).await
+            accounts::tell_owner_of_taken_address(&app.db, &registration).await?;
+            Ok(Redirect::to(accounts::REGISTERED).into_response())
+        }
+        Err(RegisterError::UnknownMunicipality) => {
+            errors.add("municipality", UNKNOWN_MUNICIPALITY);
+            register_again(&app, &mut ctx, input, errors, joining_name).await
         }
         Err(RegisterError::InvitationInvalid) => {
             errors.add("invitation", "Deze uitnodiging is verlopen of al gebruikt.");
-            register_again(&mut ctx, input, errors, joining_name).await
+            register_again(&app, &mut ctx, input, errors, joining_name).await
         }
         Err(RegisterError::Db(e)) => Err(e.into()),
     }
+}
+
+#[derive(Template)]
+#[template(path = "accounts/sent.html")]
+struct SentPage {
+    layout: Layout,
+}
+
+/// "Kijk in je mail": where every registration leads.
+pub async fn registered(mut ctx: Ctx) -> Result<Response, AppError> {
+    render(&SentPage {
+        layout: ctx.layout().await?,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ConfirmInput {
+    token: String,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/confirm.html")]
+struct ConfirmPage {
+    layout: Layout,
+    token: String,
+    errors: FieldErrors,
+}
+
+/// The mailed link opens a page with a button: a mail scanner that opens the
+/// link does not use it up or get a session.
+pub async fn confirm_form(
+    mut ctx: Ctx,
+    Query(q): Query<ConfirmInput>,
+) -> Result<Response, AppError> {
+    ctx.form_token().await?;
+    render(&ConfirmPage {
+        layout: ctx.layout().await?,
+        token: q.token,
+        errors: FieldErrors::new(),
+    })
+}
+
+pub async fn confirm(
+    State(app): State<AppState>,
+    mut ctx: Ctx,
+    CsrfForm(input): CsrfForm<ConfirmInput>,
+) -> Result<Response, AppError> {
+    if let Some((user_id, generation)) = accounts::confirm_email(&app.db, &input.token).await? {
+        ctx.sign_in(user_id, generation).await?;
+        ctx.flash("Welkom! Je e-mailadres is bevestigd en je bent ingelogd. Plaats je eerste vraag of aanbod, of meld jullie organisatie aan voor een beursvloer.")
+            .await?;
+        return Ok(Redirect::to("/mijn").into_response());
+    }
+    let mut errors = FieldErrors::new();
+    errors.add(
+        "token",
+        "Deze bevestigingslink is verlopen of al gebruikt. Probeer in te loggen, of vraag een nieuw wachtwoord aan.",
+    );
+    ctx.form_token().await?;
+    let page = render(&ConfirmPage {
+        layout: ctx.layout().await?,
+        token: input.token,
+        errors,
+    })?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+const WRONG_ADDRESS: &str = "Deze uitnodiging is voor een ander e-mailadres. Gebruik het adres waarop je bent uitgenodigd, of vraag om een nieuwe uitnodiging.";
+
+/// E-mail addresses compare without regard to case or surrounding spaces.
+pub fn same_address(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
 }
 
 fn merge(into: &mut FieldErrors, from: FieldErrors) {
@@ -148,7 +281,73 @@ fn merge(into: &mut FieldErrors, from: FieldErrors) {
     }
 }
 
+const UNKNOWN_MUNICIPALITY: &str = "Kies je gemeente uit de lijst. Staat ze er niet bij? Schrijf haar hieronder, dan vragen we de beheerder haar toe te voegen.";
+
+/// A municipality is picked from the administrator's list, never made up.
+async fn known_municipality(
+    app: &AppState,
+    errors: &mut FieldErrors,
+    name: &str,
+) -> Result<(), AppError> {
+    let name = name.trim();
+    if !name.is_empty()
+        && !municipalities::all(&app.db)
+            .await?
+            .iter()
+            .any(|m| m.name.to_lowercase() == name.to_lowercase())
+    {
+        errors.add("municipality", UNKNOWN_MUNICIPALITY);
+    }
+    Ok(())
+}
+
+/// "Mijn gemeente staat er niet bij": the administrators get the request;
+/// no municipality and no account is created.
+async fn ask_for_municipality(
+    app: &AppState,
+    ctx: &mut Ctx,
+    peer: SocketAddr,
+    mut input: RegisterInput,
+    email: &str,
+) -> Result<Response, AppError> {
+    let mut errors = FieldErrors::new();
+    let name = crate::domain::validation::text(
+        &mut errors,
+        "municipality_request",
+        "de naam van je gemeente",
+        &input.municipality_request,
+        2,
+        80,
+    );
+    if !errors.is_empty() {
+        return register_again(app, ctx, input, errors, None).await;
+    }
+    // Each request mails the administrators: limited like registering.
+    if !limits::allow_registration(app, email, peer).await? {
+        let page = register_again(app, ctx, input, limits::register_errors(), None);
+        return Ok(limits::too_many(page.await?));
+    }
+    accounts::request_municipality(&app.db, &name, email, &app.config.base_url).await?;
+    input.account.password.clear();
+    ctx.form_token().await?;
+    render(&RegisterPage {
+        layout: ctx.layout().await?,
+        account: input.account,
+        org: input.organisation,
+        invitation: input.invitation,
+        errors: FieldErrors::new(),
+        joining: None,
+        municipalities: municipalities::all(&app.db).await?,
+        municipality_request: String::new(),
+        notice: Some(format!(
+            "We hebben de beheerder gevraagd om gemeente ‘{name}’ toe te voegen. Je hoort het per mail; registreer je daarna opnieuw."
+        )),
+        submission_key: tokens::new_token(),
+    })
+}
+
 async fn register_again(
+    app: &AppState,
     ctx: &mut Ctx,
     mut input: RegisterInput,
     errors: FieldErrors,
@@ -164,6 +363,12 @@ async fn register_again(
         invitation: input.invitation,
         errors,
         joining,
+        municipalities: municipalities::all(&app.db).await?,
+        municipality_request: input.municipality_request,
+        notice: None,
+        // Nothing was created with the form's key yet: it may stay.
+        submission_key: submissions::parse(&input.submission_key)
+            .map_or_else(tokens::new_token, str::to_string),
     })?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
@@ -204,14 +409,35 @@ pub async fn login_form(mut ctx: Ctx, Query(q): Query<BackQuery>) -> Result<Resp
 pub async fn login(
     State(app): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     mut ctx: Ctx,
     CsrfForm(input): CsrfForm<LoginInput>,
 ) -> Result<Response, AppError> {
     let ip = peer.ip().to_string();
-    let (account_failures, ip_failures) =
-        accounts::recent_failures(&app.db, &input.email, &ip).await?;
-    if account_failures >= MAX_FAILURES_PER_ACCOUNT || ip_failures >= MAX_FAILURES_PER_IP {
-        tracing::warn!(ip, "login refused: too many failures");
+    let credentials = accounts::credentials(&app.db, &input.email).await?;
+    let device = device_cookie(&headers);
+    // The device counts only for the account it signed in to before.
+    let trusted_device = match (&device, &credentials) {
+        (Some(token), Some(c)) if devices::is_trusted(&app.db, token, c.id).await? => {
+            Some(tokens::hash(token))
+        }
+        _ => None,
+    };
+    let failures =
+        accounts::recent_failures(&app.db, &input.email, &ip, trusted_device.as_deref()).await?;
+    let refused = match trusted_device {
+        Some(_) => failures.from_device >= MAX_FAILURES_PER_DEVICE,
+        None => {
+            failures.untrusted_for_account >= MAX_FAILURES_PER_ACCOUNT
+                || failures.accounts_from_ip >= MAX_ACCOUNTS_PER_IP
+        }
+    };
+    if refused {
+        tracing::warn!(
+            ip,
+            trusted = trusted_device.is_some(),
+            "login refused: too many failures"
+        );
         return login_again(
             &mut ctx,
             input,
@@ -221,29 +447,61 @@ pub async fn login(
         .await
         .map(limits::too_many);
     }
-    let credentials = accounts::credentials(&app.db, &input.email).await?;
     let ok = passwords::verify(
         input.password.clone(),
         credentials.as_ref().map(|c| c.password_hash.clone()),
     )
     .await?;
+    // An unconfirmed account answers like a wrong password: anything else
+    // would tell whoever registered an address whether it was new.
     match credentials {
-        Some(c) if ok => {
+        Some(c) if ok && c.confirmed => {
             accounts::record_login(&app.db, c.id).await?;
+            let token = device.unwrap_or_else(tokens::new_token);
+            devices::trust(&app.db, &token, c.id).await?;
             ctx.sign_in(c.id, c.session_generation).await?;
-            Ok(Redirect::to(safe_back_to(&input.terug)).into_response())
+            let mut response = Redirect::to(safe_back_to(&input.terug)).into_response();
+            let cookie = device_set_cookie(&token, app.config.secure_cookies);
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+            Ok(response)
         }
         _ => {
-            accounts::record_failure(&app.db, &input.email, &ip).await?;
+            accounts::record_failure(&app.db, &input.email, &ip, trusted_device.as_deref()).await?;
             login_again(
                 &mut ctx,
                 input,
                 StatusCode::UNAUTHORIZED,
-                "Dit e-mailadres en wachtwoord horen niet bij elkaar. Controleer ze en probeer het opnieuw.",
+                "Dit e-mailadres en wachtwoord horen niet bij elkaar, of het account is nog niet bevestigd (kijk in je mail). Controleer ze en probeer het opnieuw.",
             )
             .await
         }
     }
+}
+
+/// The device token this browser sent, if any (only our own token shape).
+fn device_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().strip_prefix(DEVICE_COOKIE)?.strip_prefix('='))
+        .find(|token| {
+            token.len() == 43
+                && token
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+        .map(str::to_string)
+}
+
+/// A year-long, script-proof cookie that marks this browser as one that
+/// signed in before.
+fn device_set_cookie(token: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{DEVICE_COOKIE}={token}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax{secure}")
 }
 
 async fn login_again(
@@ -262,12 +520,25 @@ async fn login_again(
     Ok((status, page).into_response())
 }
 
-/// Only local paths: a login link must not send anyone to another site.
+/// Only a path on this site: a login link must not send anyone elsewhere.
+///
+/// The target is parsed as a URI reference and must be a bare path (no
+/// scheme, no authority) that starts with exactly one `/`. Browsers strip
+/// tabs and newlines and read `\\` as `/`, so `/\t/evil.example` or
+/// `/\\evil.example` would become `//evil.example`: any control character,
+/// whitespace or backslash refuses the target outright.
 fn safe_back_to(target: &str) -> &str {
-    if target.starts_with('/') && !target.starts_with("//") && !target.contains('\\') {
-        target
-    } else {
-        "/mijn"
+    // Where each role's work is (pages::start decides).
+    const DEFAULT: &str = "/start";
+    let plain = target
+        .chars()
+        .all(|c| !c.is_control() && !c.is_whitespace() && c != '\\');
+    if !plain || !target.starts_with('/') || target.starts_with("//") {
+        return DEFAULT;
+    }
+    match target.parse::<axum::http::Uri>() {
+        Ok(uri) if uri.scheme().is_none() && uri.authority().is_none() => target,
+        _ => DEFAULT,
     }
 }
 
@@ -303,11 +574,24 @@ pub async fn forgot_form(mut ctx: Ctx) -> Result<Response, AppError> {
 
 pub async fn forgot(
     State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     mut ctx: Ctx,
     CsrfForm(input): CsrfForm<ForgotInput>,
 ) -> Result<Response, AppError> {
     let mut errors = FieldErrors::new();
     let email = crate::domain::validation::email(&mut errors, "email", &input.email);
+    // Limited per typed address whether or not it has an account, so the
+    // limit itself tells nobody who has one.
+    if errors.is_empty() && !limits::allow_password_reset(&app, &email, peer).await? {
+        ctx.form_token().await?;
+        let page = render(&ForgotPage {
+            layout: ctx.layout().await?,
+            sent: false,
+            email,
+            errors: limits::reset_errors(),
+        })?;
+        return Ok(limits::too_many(page));
+    }
     if errors.is_empty() {
         accounts::request_password_reset(&app.db, &email, &app.config.base_url).await?;
     }
@@ -376,8 +660,18 @@ mod tests {
     #[test]
     fn login_only_returns_to_local_pages() {
         assert_eq!(super::safe_back_to("/items/3"), "/items/3");
-        assert_eq!(super::safe_back_to("//evil.example"), "/mijn");
-        assert_eq!(super::safe_back_to("https://evil.example"), "/mijn");
-        assert_eq!(super::safe_back_to(""), "/mijn");
+        assert_eq!(super::safe_back_to("//evil.example"), "/start");
+        assert_eq!(super::safe_back_to("https://evil.example"), "/start");
+        assert_eq!(super::safe_back_to(""), "/start");
+        assert_eq!(super::safe_back_to("/markt?q=a%20b"), "/markt?q=a%20b");
+        for evil in [
+            "/\t/evil.example/",
+            "/\n/evil.example/",
+            "/\r\n/evil.example/",
+            "/\\evil.example",
+            "/ /evil.example",
+        ] {
+            assert_eq!(super::safe_back_to(evil), "/start", "{evil:?}");
+        }
     }
 }

@@ -3,9 +3,11 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::accounts::same_address;
 use super::auth::{CsrfForm, Ctx};
 use super::error::AppError;
 use super::page::{form_status, render, Layout};
@@ -212,7 +214,25 @@ pub async fn accept(
     Path(token): Path<String>,
     CsrfForm(mut input): CsrfForm<AccountInput>,
 ) -> Result<Response, AppError> {
+    let invitation = staff::invitation(&app.db, &token)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    // The link works only for the address it was made for.
     if let Some(user) = &ctx.user {
+        if !same_address(&user.email, &invitation.email) {
+            let mut errors = FieldErrors::new();
+            errors.add(
+                "email",
+                format!(
+                    "Deze uitnodiging is voor een ander e-mailadres dan waarmee je bent ingelogd ({}). \
+                     Log uit en log in met het adres waarop je bent uitgenodigd, of vraag de beheerder om een nieuwe uitnodiging.",
+                    user.email
+                ),
+            );
+            let mut page = invitation_page(&app, &mut ctx, token, input, errors).await?;
+            *page.status_mut() = StatusCode::FORBIDDEN;
+            return Ok(page);
+        }
         return if staff::accept(&app.db, &token, user.id).await? {
             Ok(Redirect::to("/beursvloeren").into_response())
         } else {
@@ -220,7 +240,16 @@ pub async fn accept(
         };
     }
     let account = match input.validate() {
-        Ok(a) => a,
+        Ok(a) if same_address(&a.email, &invitation.email) => a,
+        Ok(_) => {
+            let mut errors = FieldErrors::new();
+            errors.add(
+                "email",
+                "Deze uitnodiging is voor een ander e-mailadres. Gebruik het adres waarop je bent uitgenodigd.",
+            );
+            input.password.clear();
+            return invitation_page(&app, &mut ctx, token, input, errors).await;
+        }
         Err(errors) => {
             input.password.clear();
             return invitation_page(&app, &mut ctx, token, input, errors).await;
@@ -243,6 +272,8 @@ pub async fn accept(
             invitation_page(&app, &mut ctx, token, input, errors).await
         }
         Err(RegisterError::Db(e)) => Err(e.into()),
-        Err(RegisterError::InvitationInvalid) => Err(AppError::NotFound),
+        Err(RegisterError::InvitationInvalid | RegisterError::UnknownMunicipality) => {
+            Err(AppError::NotFound)
+        }
     }
 }

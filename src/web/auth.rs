@@ -5,7 +5,7 @@
 //! whole router, and the per-session token that every form carries.
 
 use axum::body::Bytes;
-use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRef, FromRequest, FromRequestParts, Request, State};
 use axum::http::{header, request::Parts, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -149,10 +149,53 @@ where
         if expected.is_empty() || !constant_time_eq(expected.as_bytes(), sent.csrf.as_bytes()) {
             return Err(AppError::CsrfFailed);
         }
+        refuse_nul_in_form(&bytes)?;
         let form = serde_urlencoded::from_bytes(&bytes)
             .map_err(|e| AppError::BadRequest(e.to_string()))?;
         Ok(CsrfForm(form))
     }
+}
+
+/// A NUL character has no place in any text a person types, and Postgres
+/// refuses it in text columns: refuse it here with a 400 instead of a 500 later.
+fn refuse_nul_in_form(bytes: &[u8]) -> Result<(), AppError> {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_bytes(bytes).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    if pairs
+        .iter()
+        .any(|(k, v)| k.contains('\0') || v.contains('\0'))
+    {
+        return Err(AppError::BadRequest("NUL character in a form field".into()));
+    }
+    Ok(())
+}
+
+/// Pages for a signed-in user hold personal data: no cache (the browser's,
+/// a shared computer's, a proxy's) may keep them.
+pub async fn no_store_when_signed_in(session: Session, req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    if let Ok(Some(_)) = session.get::<i64>(USER_KEY).await {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        );
+    }
+    response
+}
+
+/// Refuse a NUL character (`%00`) anywhere in the path or the query string,
+/// before any handler passes it on to Postgres.
+pub async fn reject_nul(req: Request, next: Next) -> Response {
+    let has_nul = |s: &str| {
+        s.as_bytes()
+            .windows(3)
+            .any(|w| w.eq_ignore_ascii_case(b"%00"))
+    };
+    let uri = req.uri();
+    if has_nul(uri.path()) || uri.query().is_some_and(has_nul) {
+        return AppError::BadRequest("NUL character in the address".into()).into_response();
+    }
+    next.run(req).await
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -160,16 +203,25 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Refuse state-changing requests that a browser says come from another site.
-pub async fn reject_cross_site(req: Request, next: Next) -> Response {
+pub async fn reject_cross_site(State(app): State<AppState>, req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if !safe && is_cross_site(&req) {
+    if !safe && is_cross_site(&req, scheme_of(&app.config.base_url)) {
         tracing::info!(method = %req.method(), path = %req.uri().path(), "cross-site request refused");
         return AppError::CsrfFailed.into_response();
     }
     next.run(req).await
 }
 
-fn is_cross_site(req: &Request) -> bool {
+/// The scheme this site is served with, from its public base URL.
+fn scheme_of(base_url: &str) -> &str {
+    base_url
+        .split_once("://")
+        .map_or("http", |(scheme, _)| scheme)
+}
+
+/// An Origin names scheme, host and port: `https://host` is another origin
+/// than `http://host`, so the scheme must match the site's too.
+fn is_cross_site(req: &Request, scheme: &str) -> bool {
     let headers = req.headers();
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         return !matches!(site, "same-origin" | "none");
@@ -180,7 +232,7 @@ fn is_cross_site(req: &Request) -> bool {
         host,
     ) {
         (Some("null"), _) => true,
-        (Some(origin), Some(host)) => origin.split_once("://").map(|(_, h)| h) != Some(host),
+        (Some(origin), Some(host)) => origin.split_once("://") != Some((scheme, host)),
         (Some(_), None) => true,
         (None, _) => false,
     }
@@ -200,18 +252,36 @@ mod tests {
 
     #[test]
     fn cross_site_posts_are_recognised() {
-        assert!(is_cross_site(&post(&[("sec-fetch-site", "cross-site")])));
-        assert!(is_cross_site(&post(&[
-            ("host", "beurs.nl"),
-            ("origin", "https://evil.example")
-        ])));
-        assert!(is_cross_site(&post(&[("origin", "null")])));
-        assert!(!is_cross_site(&post(&[("sec-fetch-site", "same-origin")])));
-        assert!(!is_cross_site(&post(&[
-            ("host", "beurs.nl"),
-            ("origin", "https://beurs.nl")
-        ])));
-        assert!(!is_cross_site(&post(&[("host", "beurs.nl")])));
+        let https = "https";
+        assert!(is_cross_site(
+            &post(&[("sec-fetch-site", "cross-site")]),
+            https
+        ));
+        assert!(is_cross_site(
+            &post(&[("host", "beurs.nl"), ("origin", "https://evil.example")]),
+            https
+        ));
+        assert!(is_cross_site(&post(&[("origin", "null")]), https));
+        assert!(!is_cross_site(
+            &post(&[("sec-fetch-site", "same-origin")]),
+            https
+        ));
+        assert!(!is_cross_site(
+            &post(&[("host", "beurs.nl"), ("origin", "https://beurs.nl")]),
+            https
+        ));
+        assert!(!is_cross_site(&post(&[("host", "beurs.nl")]), https));
+    }
+
+    #[test]
+    fn an_origin_with_another_scheme_is_another_site() {
+        let request = post(&[("host", "beurs.nl"), ("origin", "https://beurs.nl")]);
+        assert!(is_cross_site(&request, "http"));
+        let request = post(&[("host", "beurs.nl"), ("origin", "http://beurs.nl")]);
+        assert!(is_cross_site(&request, "https"));
+        assert!(!is_cross_site(&request, "http"));
+        assert_eq!(scheme_of("https://beurs.example/"), "https");
+        assert_eq!(scheme_of("http://127.0.0.1:3000"), "http");
     }
 
     #[test]

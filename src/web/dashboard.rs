@@ -16,6 +16,7 @@ use super::error::AppError;
 use super::figures::{dutch_date, euros_cents, Cell, Data, Table};
 use super::page::{render, Layout};
 use super::{parse_id, policy, AppState};
+use crate::exchange::csv_text_cell;
 use crate::store::accounts::SessionUser;
 use crate::store::stats::{self, Edition, MunicipalityInfo, Scope};
 
@@ -210,9 +211,9 @@ async fn csv(
         .delimiter(b';')
         .from_writer(Vec::new());
     let write = |writer: &mut csv::Writer<Vec<u8>>| -> csv::Result<()> {
-        writer.write_record(&table.columns)?;
+        writer.write_record(table.columns.iter().map(|c| csv_text_cell(c).into_owned()))?;
         for r in &table.rows {
-            let mut record = vec![r.label.clone()];
+            let mut record = vec![csv_text_cell(&r.label).into_owned()];
             record.extend(r.cells.iter().map(Cell::csv));
             writer.write_record(&record)?;
         }

@@ -3,6 +3,7 @@
 
 use super::charts::{Bar, Chart};
 use crate::domain::{Category, OrganisationKind};
+use crate::exchange::csv_text_cell;
 use crate::store::stats::{
     status_label, Edition, Figures, MunicipalityInfo, Overview, Participation,
 };
@@ -31,7 +32,7 @@ impl Cell {
         match self {
             Cell::Count(n) | Cell::Euros(n) | Cell::Percent(Some(n)) => n.to_string(),
             Cell::Percent(None) => String::new(),
-            Cell::Text(t) => t.clone(),
+            Cell::Text(t) => csv_text_cell(t).into_owned(),
         }
     }
 }

@@ -8,16 +8,17 @@ use serde::Deserialize;
 use super::auth::{CsrfForm, Ctx};
 use super::error::AppError;
 use super::limits;
-use super::page::{form_status, render, Layout};
+use super::page::{form_status, render, Layout, Undo};
 use super::suggestions::{self, Counterpart};
 use super::{parse_id, policy, AppState};
 use crate::domain::forms::ItemInput;
 use crate::domain::validation::FieldErrors;
 use crate::domain::{Category, Direction};
 use crate::store::events;
-use crate::store::items::{self, Filter, Item, PAGE_SIZE};
+use crate::store::items::{self, Created, Filter, Item, PAGE_SIZE};
 use crate::store::municipalities::{self, Municipality};
 use crate::store::organisations::{self, Organisation};
+use crate::store::{submissions, tokens};
 
 /// Query string of the marketplace list, in Dutch as users see it in the address bar.
 #[derive(Debug, Default, Deserialize)]
@@ -129,6 +130,9 @@ pub async fn show(
     let item = items::get(&app.db, parse_id(&id)?)
         .await?
         .ok_or(AppError::NotFound)?;
+    if !policy::can_view_item(ctx.user.as_ref(), &item) {
+        return Err(AppError::NotFound);
+    }
     let can_edit = ctx
         .user
         .as_ref()
@@ -160,6 +164,16 @@ struct FormPage {
     organisations: Vec<Organisation>,
     /// Beursvloeren the user's organisations take part in.
     events: Vec<(i64, String)>,
+    submission_key: String,
+}
+
+/// The new-item form: the item, and the form's one-time key.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NewItemForm {
+    #[serde(flatten)]
+    item: ItemInput,
+    submission_key: String,
 }
 
 impl FormPage {
@@ -176,6 +190,11 @@ async fn form_page(
     errors: FieldErrors,
 ) -> Result<Response, AppError> {
     let user = ctx.user()?.clone();
+    // Offers and requests are posted by organisations; a makelaar, gemeente
+    // or admin account without one has nothing to post them for.
+    if user.organisation_ids.is_empty() {
+        return Err(AppError::Forbidden);
+    }
     ctx.form_token().await?;
     let organisations = organisations::by_ids(&app.db, &user.organisation_ids).await?;
     let mut events = events::open_for_organisations(&app.db, &user.organisation_ids).await?;
@@ -198,6 +217,9 @@ async fn form_page(
     let status = form_status(&errors);
     let page = render(&FormPage {
         layout: ctx.layout().await?,
+        // A new item's form carries a fresh one-time key (shown again after
+        // an error it may be fresh too: nothing was created with the old one).
+        submission_key: item_id.map_or_else(tokens::new_token, |_| String::new()),
         item_id,
         input,
         errors,
@@ -232,9 +254,19 @@ pub async fn create(
     State(app): State<AppState>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     mut ctx: Ctx,
-    CsrfForm(input): CsrfForm<ItemInput>,
+    CsrfForm(form): CsrfForm<NewItemForm>,
 ) -> Result<Response, AppError> {
     let user = ctx.user()?.clone();
+    if user.organisation_ids.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let input = form.item;
+    let key = submissions::parse(&form.submission_key).map(str::to_string);
+    if let Some(key) = &key {
+        if let Some((_, location)) = submissions::earlier(&app.db, key, Some(user.id)).await? {
+            return Ok(Redirect::to(&location).into_response());
+        }
+    }
     let organisation_id = match (
         input.organisation_id.parse::<i64>(),
         user.organisation_ids.as_slice(),
@@ -261,8 +293,27 @@ pub async fn create(
                 let page = form_page(&app, &mut ctx, None, input, limits::item_errors()).await?;
                 return Ok(limits::too_many(page));
             }
-            let id = items::insert(&app.db, organisation_id, event_id, &new_item).await?;
-            Ok(Redirect::to(&format!("/items/{id}")).into_response())
+            let location = match items::insert_once(
+                &app.db,
+                key.as_deref(),
+                user.id,
+                organisation_id,
+                event_id,
+                &new_item,
+            )
+            .await?
+            {
+                Created::New(id) => {
+                    ctx.flash(format!(
+                        "Jullie {} staat op Beursvloer. Hieronder zie je wat erbij past.",
+                        new_item.direction.label().to_lowercase()
+                    ))
+                    .await?;
+                    format!("/items/{id}")
+                }
+                Created::Earlier(location) => location,
+            };
+            Ok(Redirect::to(&location).into_response())
         }
         Err(errors) => form_page(&app, &mut ctx, None, input, errors).await,
     }
@@ -339,6 +390,7 @@ pub async fn update(
     match input.validate() {
         Ok(changed) => {
             items::update(&app.db, item.id, event_id, &changed).await?;
+            ctx.flash("De wijzigingen zijn opgeslagen.").await?;
             Ok(Redirect::to(&format!("/items/{}", item.id)).into_response())
         }
         Err(errors) => form_page(&app, &mut ctx, Some(item.id), input, errors).await,
@@ -356,5 +408,30 @@ pub async fn withdraw(
 ) -> Result<Response, AppError> {
     let item = editable(&app, &ctx, &id).await?;
     items::withdraw(&app.db, item.id).await?;
+    let undo = Undo {
+        action: format!("/items/{}/terugzetten", item.id),
+        label: "Ongedaan maken".into(),
+        fields: Vec::new(),
+    };
+    ctx.flash_with_undo(
+        format!("‘{}’ is ingetrokken: niemand ziet het nog.", item.title),
+        Some(undo),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/items/{}", item.id)).into_response())
+}
+
+/// Undo a withdrawal: the item is open again (unless a match took it since).
+pub async fn reopen(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, AppError> {
+    let item = editable(&app, &ctx, &id).await?;
+    if items::reopen(&app.db, item.id).await? {
+        ctx.flash(format!("‘{}’ staat weer open.", item.title))
+            .await?;
+    }
     Ok(Redirect::to(&format!("/items/{}", item.id)).into_response())
 }

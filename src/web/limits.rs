@@ -31,6 +31,30 @@ pub async fn allow_registration(
     Ok(limits::allow(&app.db, Action::Register, email, &peer.ip().to_string()).await?)
 }
 
+/// May a reset link for this e-mail address be requested from this address?
+pub async fn allow_password_reset(
+    app: &AppState,
+    email: &str,
+    peer: SocketAddr,
+) -> Result<bool, AppError> {
+    Ok(limits::allow(
+        &app.db,
+        Action::PasswordReset,
+        email,
+        &peer.ip().to_string(),
+    )
+    .await?)
+}
+
+pub fn reset_errors() -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    errors.add(
+        "email",
+        "Er is het afgelopen uur al vaak een nieuw wachtwoord gevraagd. Kijk in je mail (ook bij spam) of probeer het over een uur opnieuw.",
+    );
+    errors
+}
+
 pub fn item_errors() -> FieldErrors {
     let mut errors = FieldErrors::new();
     errors.add(

@@ -74,6 +74,7 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
             get(items::edit_form).post(items::update),
         )
         .route("/items/{id}/intrekken", post(items::withdraw))
+        .route("/items/{id}/terugzetten", post(items::reopen))
         .route("/organisaties/{id}", get(organisations::show))
         .route(
             "/organisaties/{id}/links-intrekken",
@@ -160,12 +161,18 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
             get(links::form).post(links::sign),
         )
         .route("/mijn", get(pages::mine))
+        .route("/start", get(pages::start))
         .route("/interesse", post(suggestions::show_interest))
         .route("/meldingen", get(notifications::list))
         .route("/meldingen/gelezen", post(notifications::mark_read))
         .route(
             "/registreren",
             get(accounts::register_form).post(accounts::register),
+        )
+        .route("/registreren/verstuurd", get(accounts::registered))
+        .route(
+            "/registreren/bevestigen",
+            get(accounts::confirm_form).post(accounts::confirm),
         )
         .route("/inloggen", get(accounts::login_form).post(accounts::login))
         .route("/uitloggen", post(accounts::logout))
@@ -187,13 +194,19 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
         .merge(api::routes())
         .merge(privacy::routes())
         .fallback(not_found)
+        .layer(middleware::from_fn(auth::no_store_when_signed_in))
         .layer(session_layer)
-        .layer(middleware::from_fn(auth::reject_cross_site))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::reject_cross_site,
+        ))
+        .layer(middleware::from_fn(auth::reject_nul))
         .layer(middleware::from_fn(error_pages))
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
     // Every request gets an id (or keeps the proxy's X-Request-Id): in its log
     // span and in the response, to find a user's report in the logs.
-    with_security_headers(router)
+    let https = state.config.secure_cookies || state.config.base_url.starts_with("https://");
+    with_security_headers(router, https)
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
@@ -239,8 +252,17 @@ async fn error_pages(req: axum::extract::Request, next: middleware::Next) -> Res
     response
 }
 
-/// Security headers on every response, unless a handler set its own.
-fn with_security_headers(router: Router<AppState>) -> Router<AppState> {
+/// Security headers on every response, unless a handler set its own; behind
+/// HTTPS also HSTS, so a browser never again tries plain HTTP first.
+fn with_security_headers(router: Router<AppState>, https: bool) -> Router<AppState> {
+    let router = if https {
+        router.layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        ))
+    } else {
+        router
+    };
     const HEADERS: [(HeaderName, &str); 5] = [
         (
             header::CONTENT_SECURITY_POLICY,

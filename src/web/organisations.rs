@@ -4,6 +4,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
 
 use super::auth::{CsrfForm, Ctx};
 use super::error::AppError;
@@ -16,6 +17,7 @@ use crate::domain::OrganisationKind;
 use crate::store::accounts;
 use crate::store::items::{self, Item};
 use crate::store::links::{self, LinkSummary};
+use crate::store::municipalities::{self, Municipality};
 use crate::store::organisations::{self, Organisation};
 
 #[derive(Template)]
@@ -30,6 +32,7 @@ struct ShowPage {
     invitation_link: Option<String>,
     /// For the makelaar: the organisation's personal links.
     links: Option<LinkSummary>,
+    invite_errors: FieldErrors,
 }
 
 impl ShowPage {
@@ -43,6 +46,7 @@ async fn show_page(
     ctx: &mut Ctx,
     id: i64,
     invitation_link: Option<String>,
+    invite_errors: FieldErrors,
 ) -> Result<Response, AppError> {
     let organisation = organisations::get(&app.db, id)
         .await?
@@ -85,6 +89,7 @@ async fn show_page(
         items,
         is_member,
         invitation_link,
+        invite_errors,
     })
 }
 
@@ -94,7 +99,7 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let id = parse_id(&id)?;
-    let page = show_page(&app, &mut ctx, id, None).await?;
+    let page = show_page(&app, &mut ctx, id, None, FieldErrors::new()).await?;
     super::privacy::log_gemeente_read(&app, ctx.user.as_ref(), id, "organisatiepagina").await?;
     Ok(page)
 }
@@ -106,6 +111,7 @@ struct FormPage {
     organisation_id: i64,
     org: OrganisationInput,
     errors: FieldErrors,
+    municipalities: Vec<Municipality>,
 }
 
 impl FormPage {
@@ -146,6 +152,7 @@ pub async fn edit_form(
         organisation_id: org.id,
         org: input,
         errors: FieldErrors::new(),
+        municipalities: municipalities::all(&app.db).await?,
     })
 }
 
@@ -156,7 +163,20 @@ pub async fn update(
     CsrfForm(input): CsrfForm<OrganisationInput>,
 ) -> Result<Response, AppError> {
     let org = managed(&app, &ctx, &id).await?;
-    match input.validate() {
+    let known = municipalities::all(&app.db).await?;
+    let validated = input.validate().and_then(|changed| {
+        if known
+            .iter()
+            .any(|m| m.name.to_lowercase() == changed.municipality.to_lowercase())
+        {
+            Ok(changed)
+        } else {
+            let mut errors = FieldErrors::new();
+            errors.add("municipality", "Kies de gemeente uit de lijst.");
+            Err(errors)
+        }
+    });
+    match validated {
         Ok(changed) => {
             if organisations::update(&app.db, org.id, &changed).await? {
                 ctx.flash("De gegevens zijn opgeslagen.").await?;
@@ -173,6 +193,7 @@ pub async fn update(
                 organisation_id: org.id,
                 org: input,
                 errors,
+                municipalities: known,
             })?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
@@ -182,24 +203,38 @@ pub async fn update(
                 organisation_id: org.id,
                 org: input,
                 errors,
+                municipalities: known,
             })?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
 }
 
-/// A single-use link a member gives a colleague to join the organisation.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct InviteInput {
+    invite_email: String,
+}
+
+/// A single-use link a member gives a colleague to join the organisation;
+/// it works only for the colleague's e-mail address.
 pub async fn invite(
     State(app): State<AppState>,
     mut ctx: Ctx,
     Path(id): Path<String>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(input): CsrfForm<InviteInput>,
 ) -> Result<Response, AppError> {
     let org = managed(&app, &ctx, &id).await?;
     let user_id = ctx.user()?.id;
-    let token = accounts::create_invitation(&app.db, org.id, user_id).await?;
+    let mut errors = FieldErrors::new();
+    let email = crate::domain::validation::email(&mut errors, "invite_email", &input.invite_email);
+    if !errors.is_empty() {
+        let page = show_page(&app, &mut ctx, org.id, None, errors).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let token = accounts::create_invitation(&app.db, org.id, user_id, &email).await?;
     let link = format!("{}/registreren?uitnodiging={token}", app.config.base_url);
-    show_page(&app, &mut ctx, org.id, Some(link)).await
+    show_page(&app, &mut ctx, org.id, Some(link), FieldErrors::new()).await
 }
 
 /// The makelaar revokes every personal link of an organisation (a lost

@@ -115,6 +115,34 @@ pub async fn mine(State(app): State<AppState>, mut ctx: Ctx) -> Result<Response,
     })
 }
 
+/// After signing in, each role lands where its work is: a makelaar in the
+/// werkplaats of its current edition, a gemeente account on its figures, an
+/// administrator in beheer, an organisation on /mijn ("Actie nodig" first).
+pub async fn start(State(app): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let user = ctx.user()?;
+    let today = time::OffsetDateTime::now_utc().date();
+    let target = if !user.makelaar_of.is_empty() {
+        let editions = events::list(&app.db, Some(&user.makelaar_of)).await?;
+        // The next edition that is not over, else the latest one.
+        let current = editions
+            .iter()
+            .filter(|e| e.status != "closed" && e.date >= today)
+            .min_by_key(|e| e.date)
+            .or_else(|| editions.first());
+        match current {
+            Some(e) => format!("/beursvloeren/{}/werkplaats", e.key),
+            None => "/beursvloeren".into(),
+        }
+    } else if let Some(municipality) = user.gemeente_of.first() {
+        format!("/cijfers/{municipality}")
+    } else if user.is_admin && user.organisation_ids.is_empty() {
+        "/beheer".into()
+    } else {
+        "/mijn".into()
+    };
+    Ok(axum::response::Redirect::to(&target).into_response())
+}
+
 #[derive(Template)]
 #[template(path = "accessibility.html")]
 struct Accessibility {

@@ -3,7 +3,9 @@
 
 use super::error::AppError;
 use crate::domain::match_status::Actor;
+use crate::domain::ItemStatus;
 use crate::store::accounts::SessionUser;
+use crate::store::items::Item;
 use crate::store::links::AccessLink;
 use crate::store::matches::Match;
 
@@ -19,6 +21,16 @@ pub fn manage_organisation(user: &SessionUser, organisation_id: i64) -> Result<(
     } else {
         Err(AppError::Forbidden)
     }
+}
+
+/// A withdrawn item is gone for everyone but its own organisation and the
+/// makelaar of its municipality (who may need it for a match's history).
+pub fn can_view_item(user: Option<&SessionUser>, item: &Item) -> bool {
+    item.status() != ItemStatus::Withdrawn
+        || user.is_some_and(|u| {
+            can_manage_organisation(u, item.organisation_id)
+                || is_makelaar_of(u, item.municipality_id)
+        })
 }
 
 /// An organisation's contact person is for its own members, the makelaars

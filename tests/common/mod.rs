@@ -105,6 +105,8 @@ impl TestApp {
 
     /// Register a person with a new organisation; returns their signed-in browser.
     pub async fn register(&self, person: &str, organisation: &str, kind: &str) -> Browser {
+        // Municipalities come from the administrator's list.
+        self.municipality("Hellendoorn").await;
         let browser = self.visitor();
         let email = email_for(person);
         let response = browser
@@ -127,7 +129,46 @@ impl TestApp {
             StatusCode::SEE_OTHER,
             "registration of {person} failed"
         );
+        self.confirm_address(&browser, &email).await;
         browser
+    }
+
+    /// Follow the confirmation link mailed to `email` in this browser (which
+    /// signs it in), as its owner does after registering. The mail is then
+    /// taken out of the outbox, as read, so tests count only their own mail.
+    pub async fn confirm_address(&self, browser: &Browser, email: &str) {
+        let (id, body): (i64, String) = sqlx::query_as(
+            "SELECT id, body FROM outbox WHERE to_address = $1 AND body LIKE '%/registreren/bevestigen?token=%'
+             ORDER BY id DESC LIMIT 1",
+        )
+        .bind(email)
+        .fetch_one(&self.db)
+        .await
+        .expect("a confirmation mail");
+        let token: String = body
+            .split("token=")
+            .nth(1)
+            .unwrap()
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .collect();
+        let confirmed = browser
+            .submit(
+                &format!("/registreren/bevestigen?token={token}"),
+                "/registreren/bevestigen",
+                &[("token", &token)],
+            )
+            .await;
+        assert_eq!(
+            confirmed.status(),
+            StatusCode::SEE_OTHER,
+            "confirming {email}"
+        );
+        sqlx::query("DELETE FROM outbox WHERE id = $1")
+            .bind(id)
+            .execute(&self.db)
+            .await
+            .unwrap();
     }
 
     /// A makelaar, gemeente viewer or admin of a municipality, signed in.
