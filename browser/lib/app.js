@@ -4,6 +4,8 @@
 // with JavaScript on and off.
 'use strict';
 
+const mail = require('./mail');
+
 const assert = require('node:assert/strict');
 
 const DEMO_PASSWORD = 'beursvloer-demo';
@@ -75,9 +77,16 @@ async function register(page, overrides = {}) {
   await page.getByLabel('Wachtwoord', { exact: true }).fill(data.password);
   await page.getByLabel('Naam van de organisatie').fill(data.orgName);
   await page.getByLabel('Soort organisatie').selectOption({ label: data.kind });
-  await page.getByLabel('Gemeente', { exact: true }).fill(data.municipality);
+  await page.getByLabel('Gemeente', { exact: true }).selectOption({ label: data.municipality });
   await page.getByLabel('Postcode (niet verplicht)').fill(data.postcode);
   await submit(page, main(page).getByRole('button', { name: 'Account aanmaken' }));
+  // The same answer for a new and a taken address: the rest goes by mail.
+  await main(page).getByText('Kijk in je mail').first().waitFor();
+  const message = await mail.waitFor(data.email, { match: (m) => /\/registreren\/bevestigen/.test(m.text) });
+  const link = message.text.match(/https?:\/\/\S+\/registreren\/bevestigen\S*/);
+  assert.ok(link, `a confirmation link in:\n${message.text}`);
+  await page.goto(new URL(link[0]).pathname + new URL(link[0]).search);
+  await submit(page, main(page).getByRole('button', { name: 'Bevestigen en inloggen' }));
   return data;
 }
 

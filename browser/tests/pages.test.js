@@ -109,6 +109,7 @@ const PAGES = [
     name: 'eigen organisatie met uitnodiging', as: 'organisatie',
     open: async (p, ids) => {
       await p.goto(`/organisaties/${ids.ownOrganisation}`);
+      await p.getByLabel('E-mailadres van je collega').fill('collega@example.nl');
       return app.submit(p, app.main(p).getByRole('button', { name: 'Collega uitnodigen' }));
     },
   },
