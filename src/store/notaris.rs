@@ -1,8 +1,8 @@
-//! Notaris mode: registering, on the live floor, a match agreed between two
-//! organisations, creating them and their items on the spot when they never
-//! posted beforehand. All in one transaction.
+//! Notaris mode's storage: the organisations and on-the-spot items of a
+//! match agreed on the live floor, and the match itself, confirmed at once.
+//! The use case with its transaction is `workflow::notaris`.
 
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgConnection;
 
 use super::events::Event;
 use super::matches::{self, MatchError, NewMatch};
@@ -45,29 +45,9 @@ impl From<NotarisError> for MatchError {
     }
 }
 
-/// Register the deal (and its way back, for a two-way match); returns the match ids.
-pub async fn register(
-    db: &PgPool,
-    event: &Event,
-    makelaar: i64,
-    deal: &Deal,
-    back: Option<&Deal>,
-) -> Result<(i64, Option<i64>), NotarisError> {
-    let mut tx = db.begin().await?;
-    let there = register_one(&mut tx, event, makelaar, deal).await?;
-    let back_id = match back {
-        Some(b) => {
-            let id = register_one(&mut tx, event, makelaar, b).await?;
-            matches::link_two_way(&mut tx, there, id).await?;
-            Some(id)
-        }
-        None => None,
-    };
-    tx.commit().await?;
-    Ok((there, back_id))
-}
-
-async fn register_one(
+/// Register one direction of a deal inside the caller's transaction:
+/// both organisations (found or created), their items, the confirmed match.
+pub async fn register_one(
     conn: &mut PgConnection,
     event: &Event,
     makelaar: i64,

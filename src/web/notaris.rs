@@ -12,6 +12,7 @@ use crate::domain::{Category, OrganisationKind};
 use crate::store::events::{self, Event, Participant};
 use crate::store::matches::{self};
 use crate::store::notaris;
+use crate::workflow;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -166,7 +167,7 @@ pub async fn register(
         }),
         _ => None,
     };
-    match notaris::register(&app.db, &event, user_id, &deal, back.as_ref()).await {
+    match workflow::notaris::register(&app.db, &event, user_id, &deal, back.as_ref()).await {
         Ok((id, _)) => {
             Ok(Redirect::to(&format!("/beursvloeren/{key}/notaris?match_id={id}")).into_response())
         }

@@ -6,6 +6,7 @@
 
 pub mod answer;
 pub mod interest;
+pub mod notaris;
 pub mod notify;
 pub mod propose;
 pub mod remind;
