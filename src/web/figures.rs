@@ -375,28 +375,9 @@ pub(super) fn euros_cents(amount: f64) -> String {
     format!("{amount:.2}").replace('.', ",")
 }
 
-const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-
+/// "7 maart 2025" (`domain::dates` holds the Dutch calendar words).
 pub fn dutch_date(date: time::Date) -> String {
-    format!(
-        "{} {} {}",
-        date.day(),
-        MONTHS[usize::from(u8::from(date.month())) - 1],
-        date.year()
-    )
+    crate::domain::dates::short(&date)
 }
 
 #[cfg(test)]
