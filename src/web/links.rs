@@ -40,6 +40,20 @@ async fn linked_match(
     Ok((m, side))
 }
 
+/// A step taken through the link, by this name, for this side.
+fn through(link: &AccessLink, side: Actor, name: &str) -> Acting {
+    Acting {
+        actor: side,
+        step: Step {
+            role: side.code(),
+            user_id: None,
+            channel: Channel::Link,
+            name: Some(name.to_string()),
+        },
+        link_id: Some(link.id),
+    }
+}
+
 /// Personal pages are never cached or stored along the way.
 fn private(page: Response) -> Response {
     let mut page = page;
@@ -249,16 +263,7 @@ pub async fn act(
             return match_page(&app, &mut ctx, token, link, m, side, errors, input.action).await
         }
     };
-    let by = Acting {
-        actor: side,
-        step: Step {
-            role: side.code(),
-            user_id: None,
-            channel: Channel::Link,
-            name: Some(link.sent_to.clone()),
-        },
-        link_id: Some(link.id),
-    };
+    let by = through(&link, side, &link.sent_to);
     let here = format!("/link/{token}/matches/{}", m.id);
     match answer::act(
         &app.db,
@@ -276,11 +281,7 @@ pub async fn act(
             ctx.flash("De match is intussen veranderd. Bekijk de nieuwe stand.")
                 .await?
         }
-        Err(MatchError::AlreadyMatched) => {
-            return Err(AppError::BadRequest("dubbele match".into()))
-        }
-        Err(MatchError::Db(e)) => return Err(e.into()),
-        Err(MatchError::Internal(e)) => return Err(AppError::Internal(e)),
+        Err(e) => return Err(e.into()),
     }
     Ok(Redirect::to(&here).into_response())
 }
@@ -346,16 +347,7 @@ pub async fn sign(
         )
         .await;
     }
-    let by = Acting {
-        actor: side,
-        step: Step {
-            role: side.code(),
-            user_id: None,
-            channel: Channel::Link,
-            name: Some(name.clone()),
-        },
-        link_id: Some(link.id),
-    };
+    let by = through(&link, side, &name);
     if answer::sign_form(&app.db, &app.config.base_url, m.id, &by, &name).await? {
         ctx.flash("Je hebt het matchformulier bevestigd. Dank je wel!")
             .await?;

@@ -367,11 +367,7 @@ pub async fn act(
             };
             return show_page(&app, &mut ctx, m, actors, feedback).await;
         }
-        Err(MatchError::AlreadyMatched) => {
-            return Err(AppError::BadRequest("dubbele match".into()))
-        }
-        Err(MatchError::Db(e)) => return Err(e.into()),
-        Err(MatchError::Internal(e)) => return Err(AppError::Internal(e)),
+        Err(e) => return Err(e.into()),
     }
     Ok(Redirect::to(&format!("/matches/{}", m.id)).into_response())
 }
@@ -487,9 +483,7 @@ pub async fn on_behalf(
             };
             show_page(&app, &mut ctx, m, actors, feedback).await
         }
-        Err(MatchError::Db(e)) => Err(e.into()),
-        Err(MatchError::Internal(e)) => Err(AppError::Internal(e)),
-        Err(MatchError::AlreadyMatched) => Err(AppError::BadRequest("dubbele match".into())),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -237,6 +237,20 @@ pub async fn invite(
     show_page(&app, &mut ctx, org.id, Some(link), FieldErrors::new()).await
 }
 
+/// The organisation, if the signed-in user is the makelaar of its municipality.
+async fn for_makelaar<'c>(
+    app: &AppState,
+    ctx: &'c Ctx,
+    id: &str,
+) -> Result<(&'c crate::store::accounts::SessionUser, Organisation), AppError> {
+    let user = ctx.user()?;
+    let organisation = organisations::get(&app.db, parse_id(id)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    policy::manage_event(user, organisation.municipality_id)?;
+    Ok((user, organisation))
+}
+
 /// The makelaar revokes every personal link of an organisation (a lost
 /// phone, a contact who left); a new proposal mails a new one.
 pub async fn revoke_links(
@@ -245,11 +259,7 @@ pub async fn revoke_links(
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?;
-    let organisation = organisations::get(&app.db, parse_id(&id)?)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    policy::manage_event(user, organisation.municipality_id)?;
+    let (user, organisation) = for_makelaar(&app, &ctx, &id).await?;
     let revoked = links::revoke_all(&app.db, organisation.id, user.id).await?;
     ctx.flash(format!(
         "{revoked} persoonlijke link(s) van {} ingetrokken. Een nieuw bericht brengt een nieuwe link.",
@@ -267,11 +277,7 @@ pub async fn mark_checked(
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?;
-    let organisation = organisations::get(&app.db, parse_id(&id)?)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    policy::manage_event(user, organisation.municipality_id)?;
+    let (user, organisation) = for_makelaar(&app, &ctx, &id).await?;
     organisations::mark_checked(&app.db, organisation.id, user.id).await?;
     ctx.flash(format!("{} staat nu als gecontroleerd.", organisation.name))
         .await?;
