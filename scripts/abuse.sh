@@ -59,7 +59,7 @@ if ! curl -sf -o /dev/null "$base/healthz"; then
 fi
 echo "Replaying issue 15 against $base"
 
-verdict 1 skipped "notaris across municipalities needs a second municipality with a makelaar; tests/trust.rs replays it"
+verdict 1 skipped "notaris across municipalities needs a second municipality with a makelaar; tests/it/trust.rs replays it"
 
 # 2. Changing a confirmed match alone (as the makelaar, who is no party).
 login mak makelaar@demo.beursvloer.nl >/dev/null
@@ -143,7 +143,7 @@ else
   small+=("could not post an item ($created)")
 fi
 if [ ${#small[@]} -eq 0 ]; then
-  verdict 13 held "no-store, origin scheme, withdrawn item (import: see tests/hardening.rs)"
+  verdict 13 held "no-store, origin scheme, withdrawn item (import: see tests/it/hardening.rs)"
 else
   verdict 13 through "$(IFS=';'; echo "${small[*]}")"
 fi
@@ -237,9 +237,9 @@ for _ in $(seq 20); do
   [ "$code" = 429 ] && refused=$((refused + 1))
 done
 if [ "$refused" -eq 0 ]; then
-  verdict 7 through "20 reset requests for one address all accepted (older links and outbox: see tests/hardening.rs)"
+  verdict 7 through "20 reset requests for one address all accepted (older links and outbox: see tests/it/hardening.rs)"
 else
-  verdict 7 held "$refused of 20 reset requests refused (older links and outbox: see tests/hardening.rs)"
+  verdict 7 held "$refused of 20 reset requests refused (older links and outbox: see tests/it/hardening.rs)"
 fi
 
 # 5. Limits race: 90 parallel registrations, 72 parallel posts over 12 sessions.

@@ -5,7 +5,7 @@
 #   - during the gap every failing answer is 503 with Retry-After (no 500s);
 #   - the app recovers without a restart;
 #   - no committed write is lost: every item answered with 303 is stored.
-# (Pool exhaustion, statement_timeout and SIGTERM are cargo tests: tests/faults.rs.)
+# (Pool exhaustion, statement_timeout and SIGTERM are cargo tests: tests/it/faults.rs.)
 #
 #   scripts/faults.sh           # GAP=5 seconds down, WRITERS=4, READERS=4
 set -euo pipefail

@@ -41,7 +41,7 @@ url="$("$bin" db start 2>/dev/null | sed -n 's/^DATABASE_URL=//p')"
 psql -q "$url" -c "ALTER SYSTEM SET max_connections = 200" >/dev/null || true
 
 # Abuse limits would refuse most posts and logins from one loopback address:
-# this test is about capacity, so they are raised (tests/abuse.rs covers them).
+# this test is about capacity, so they are raised (tests/it/abuse.rs covers them).
 export BEURSVLOER_LIMIT_ITEMS_PER_ACCOUNT=10000000 BEURSVLOER_LIMIT_ITEMS_PER_IP=10000000
 export BEURSVLOER_LIMIT_REGISTRATIONS_PER_IP=10000
 RUST_LOG=warn DATABASE_URL="$url" "$bin" serve --bind "127.0.0.1:$port" > "$work/app.log" 2>&1 &

@@ -1,7 +1,7 @@
 -- Generated history for the municipality's figures: one municipality with its
 -- editions, organisations, participants (newcomers every edition), offers and
 -- requests, and matches of every status, some two-way, some year-round.
--- Used by tests/dashboard.rs, tests/api.rs and scripts/bench-dashboard.sh.
+-- Used by tests/it/dashboard.rs, tests/it/api.rs and scripts/bench-dashboard.sh.
 --
 --   SELECT seed_figures('Raalte', 5, 400, 2021);  -- returns the municipality id
 CREATE OR REPLACE FUNCTION seed_figures(p_name text, p_editions int, p_items int, p_first_year int)

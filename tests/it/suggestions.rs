@@ -1,9 +1,7 @@
 //! Suggestions on the site: an item's page shows fitting counterparts with
 //! reasons; "Suggesties voor jou" puts two-way matches first.
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 
 #[tokio::test]
 async fn a_request_page_shows_fitting_offers_with_reasons_and_forgets_withdrawn_ones() {

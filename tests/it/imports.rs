@@ -1,9 +1,7 @@
 //! The makelaar uploads the spreadsheet they already keep: a preview with
 //! every problem per row and field, then everything or nothing.
 
-mod common;
-
-use common::{csrf_token, location, Browser, TestApp};
+use crate::common::{csrf_token, location, Browser, TestApp};
 use reqwest::multipart::{Form, Part};
 use reqwest::{Response, StatusCode};
 

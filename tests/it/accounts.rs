@@ -1,8 +1,6 @@
 //! Registering, signing in and out, password reset, invitations, rate limits.
 
-mod common;
-
-use common::{email_for, location, TestApp, PASSWORD};
+use crate::common::{email_for, location, TestApp, PASSWORD};
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -84,7 +82,7 @@ async fn signing_in_gives_a_new_session_id() {
         .find(|c| c.name() == "beursvloer_sessie")
         .map(|c| c.value().to_string());
     let html = form.text().await.unwrap();
-    let token = common::csrf_token(&html);
+    let token = crate::common::csrf_token(&html);
     let response = browser
         .post(
             "/inloggen",

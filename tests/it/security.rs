@@ -1,8 +1,6 @@
 //! What every response carries and what every refused request looks like.
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -67,7 +65,7 @@ async fn a_cross_site_post_is_refused_and_changes_nothing() {
         .register("Anna", "Kinderboerderij", "vrijwilligersorganisatie")
         .await;
     let html = anna.get_html("/items/nieuw").await;
-    let token = common::csrf_token(&html);
+    let token = crate::common::csrf_token(&html);
     let fields = [
         ("csrf", token.as_str()),
         ("direction", "request"),
@@ -164,7 +162,7 @@ async fn bad_requests_get_proper_dutch_error_pages() {
             .contains("Pagina niet gevonden"));
     }
 
-    let token = common::csrf_token(&anna.get_html("/items/nieuw").await);
+    let token = crate::common::csrf_token(&anna.get_html("/items/nieuw").await);
     let huge = "x".repeat(200 * 1024);
     let too_big = anna
         .post(

@@ -2,9 +2,7 @@
 //! page with date, time, venue and programme, a calendar file, and the
 //! sign-up that needs no account and never doubles an organisation.
 
-mod common;
-
-use common::{csrf_token, Browser, TestApp};
+use crate::common::{csrf_token, Browser, TestApp};
 use reqwest::StatusCode;
 
 async fn edition(deadline: &str) -> (TestApp, Browser) {

@@ -1,9 +1,7 @@
 //! Open data: anyone can read the same aggregate figures as JSON, described
 //! by an OpenAPI document; no names come out.
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use reqwest::StatusCode;
 use serde_json::Value;
 

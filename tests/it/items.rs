@@ -1,8 +1,6 @@
 //! Posting, editing, withdrawing, browsing and searching offers and requests.
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -311,7 +309,7 @@ async fn posting_says_so_and_a_withdrawal_can_be_undone_from_its_message() {
         1
     );
     // The button on the message (its token is the session's).
-    let token = common::csrf_token(&after);
+    let token = crate::common::csrf_token(&after);
     let undone = bolster
         .post(&format!("/items/{id}/terugzetten"), &[("csrf", &token)])
         .await;

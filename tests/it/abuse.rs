@@ -1,9 +1,7 @@
 //! Abuse limits: signing in, posting and registering are limited per account
 //! (or address) and per IP; a refused form comes back as 429, filled in.
 
-mod common;
-
-use common::{email_for, TestApp, PASSWORD};
+use crate::common::{email_for, TestApp, PASSWORD};
 use reqwest::StatusCode;
 
 /// Earlier events of `kind` for `key`, as if they happened in the last hour.
@@ -26,7 +24,7 @@ fn item_fields(title: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-async fn post(browser: &common::Browser, title: &str) -> reqwest::Response {
+async fn post(browser: &crate::common::Browser, title: &str) -> reqwest::Response {
     let fields = item_fields(title);
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     browser.submit("/items/nieuw", "/items", &fields).await

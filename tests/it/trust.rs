@@ -1,9 +1,7 @@
 //! Findings of the outside security review that concern matches and
 //! organisations (issue 15): each test failed before its fix.
 
-mod common;
-
-use common::{Browser, TestApp};
+use crate::common::{Browser, TestApp};
 use reqwest::StatusCode;
 
 struct TwoTowns {
@@ -116,7 +114,7 @@ async fn a_makelaar_cannot_create_matches_for_another_municipalitys_organisation
 
 impl Browser {
     async fn token_from_page(&self, page: &str) -> String {
-        common::csrf_token(&self.get_html(page).await)
+        crate::common::csrf_token(&self.get_html(page).await)
     }
 }
 
@@ -135,7 +133,7 @@ async fn confirmed_match(t: &TwoTowns) -> (i64, Browser, Browser) {
         .unwrap();
     let mut members = Vec::new();
     for (person, org) in [("Iris", "ICT-Huis Raalte"), ("Tom", "Taalmaatjes Raalte")] {
-        let hash = beursvloer::passwords::hash(common::PASSWORD.to_string())
+        let hash = beursvloer::passwords::hash(crate::common::PASSWORD.to_string())
             .await
             .unwrap();
         sqlx::query(
@@ -144,7 +142,7 @@ async fn confirmed_match(t: &TwoTowns) -> (i64, Browser, Browser) {
              SELECT u.id, o.id FROM u, organisations o WHERE o.name = $4",
         )
         .bind(person)
-        .bind(common::email_for(person))
+        .bind(crate::common::email_for(person))
         .bind(hash)
         .bind(org)
         .execute(&t.app.db)

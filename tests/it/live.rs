@@ -1,11 +1,9 @@
 //! The big screen in the hall: it counts made matches, names parties only
 //! with both their consent, and hears of a confirmation within a second.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::TestApp;
+use crate::common::TestApp;
 use reqwest::StatusCode;
 
 struct Floor {

@@ -1,9 +1,7 @@
 //! Privacy (AVG): the statement, downloading one's data, deleting an account,
 //! the gemeente's reads on record, and retention of inactive accounts.
 
-mod common;
-
-use common::{email_for, TestApp, PASSWORD};
+use crate::common::{email_for, TestApp, PASSWORD};
 use reqwest::StatusCode;
 
 async fn organisation_id(app: &TestApp, name: &str) -> i64 {
@@ -193,7 +191,7 @@ async fn a_deleted_account_loses_its_personal_data_but_history_stays() {
         .await;
 
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(common::location(&response), "/privacy?verwijderd=1");
+    assert_eq!(crate::common::location(&response), "/privacy?verwijderd=1");
     // Personal data gone, the row anonymous.
     let (name, email, deleted): (String, String, bool) =
         sqlx::query_as("SELECT name, email, deleted_at IS NOT NULL FROM users WHERE id = $1")

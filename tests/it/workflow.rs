@@ -1,9 +1,7 @@
 //! The makelaar's workflow: from proposal to confirmed, carried-out match,
 //! each step refused for the wrong role; concurrent confirmation; notaris mode.
 
-mod common;
-
-use common::{location, Browser, TestApp};
+use crate::common::{location, Browser, TestApp};
 use reqwest::StatusCode;
 
 struct Floor {
@@ -52,7 +50,7 @@ async fn floor() -> Floor {
             &[
                 ("name", "Mirjam Makelaar"),
                 ("email", "mirjam@voorbeeld.nl"),
-                ("password", common::PASSWORD),
+                ("password", crate::common::PASSWORD),
             ],
         )
         .await;
@@ -185,7 +183,7 @@ impl Floor {
         };
         let html = who.get_html(&token_page).await;
         let token = if html.contains("name=\"csrf\"") {
-            common::csrf_token(&html)
+            crate::common::csrf_token(&html)
         } else {
             who.token_from("/inloggen").await
         };
@@ -199,7 +197,7 @@ impl Floor {
 
 impl Browser {
     async fn token_from(&self, page: &str) -> String {
-        common::csrf_token(&self.get_html(page).await)
+        crate::common::csrf_token(&self.get_html(page).await)
     }
 }
 
@@ -626,7 +624,7 @@ async fn new_items_go_to_the_beursvloer_the_organisation_registered_for() {
             ],
         )
         .await;
-    let id = common::id_from_location(&id);
+    let id = crate::common::id_from_location(&id);
     let attached: Option<i64> = sqlx::query_scalar("SELECT event_id FROM items WHERE id = $1")
         .bind(id)
         .fetch_one(&f.app.db)
@@ -904,7 +902,7 @@ async fn a_stale_two_way_choice_proposes_nothing_rather_than_half() {
         .post(
             &format!("/beursvloeren/{}/voorstellen", floor.event),
             &[
-                ("csrf", &common::csrf_token(&html)),
+                ("csrf", &crate::common::csrf_token(&html)),
                 ("pair", &two_way),
                 ("besluit", "voorstellen"),
             ],

@@ -1,9 +1,7 @@
 //! The demo data: a living marketplace at once, and loading it twice
 //! duplicates nothing.
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use reqwest::StatusCode;
 
 #[tokio::test]

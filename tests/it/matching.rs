@@ -1,12 +1,10 @@
 //! The matching module through the CLI, as a makelaar and the evaluation use
 //! it: import a list, ask for suggestions and a proposal, export it again.
 
-mod common;
-
 use std::collections::{HashMap, HashSet};
 use std::process::Command;
 
-use common::TestApp;
+use crate::common::TestApp;
 use serde_json::Value;
 
 const DEV: &str = "tests/data/dev.json";

@@ -2,12 +2,10 @@
 //! runs too long, and SIGTERM while requests are in flight. (Postgres stopped
 //! and started under load is `scripts/faults.sh`: it needs the cluster itself.)
 
-mod common;
-
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
-use common::TestApp;
+use crate::common::TestApp;
 use reqwest::StatusCode;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, Executor, PgConnection, PgPool};
@@ -55,7 +53,7 @@ async fn an_exhausted_pool_answers_503_fast_and_health_stays_up() {
     let app = TestApp::spawn().await;
     let runtime = pool(&app, 3, Duration::from_millis(500), "10s").await;
     let address = TestApp::serve_with(app.db.clone(), runtime.clone()).await;
-    let visitor = common::Browser {
+    let visitor = crate::common::Browser {
         client: reqwest::Client::new(),
         base: address,
     };
@@ -99,7 +97,7 @@ async fn a_slow_query_is_cut_by_the_statement_timeout() {
     let app = TestApp::spawn().await;
     let runtime = pool(&app, 5, Duration::from_secs(3), "300ms").await;
     let address = TestApp::serve_with(app.db.clone(), runtime.clone()).await;
-    let visitor = common::Browser {
+    let visitor = crate::common::Browser {
         client: reqwest::Client::new(),
         base: address,
     };

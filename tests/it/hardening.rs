@@ -1,9 +1,7 @@
 //! The security review of issue 15, kept fixed: each test replays what the
 //! reviewers did and checks that it no longer gets through.
 
-mod common;
-
-use common::{email_for, location, TestApp, PASSWORD};
+use crate::common::{email_for, location, TestApp, PASSWORD};
 use reqwest::StatusCode;
 
 /// Sign in with a `terug` target as a crafted login link would carry it.
@@ -170,7 +168,7 @@ async fn a_post_from_the_https_origin_of_an_http_site_is_cross_site() {
     let anna = app
         .register("Anna", "Kinderboerderij", "vrijwilligersorganisatie")
         .await;
-    let token = common::csrf_token(&anna.get_html("/items/nieuw").await);
+    let token = crate::common::csrf_token(&anna.get_html("/items/nieuw").await);
     let other_scheme = anna.base.replacen("http://", "https://", 1);
 
     let response = anna
@@ -350,7 +348,7 @@ async fn failures(app: &TestApp, email: &str, ip_of: &str, n: i32) {
     .unwrap();
 }
 
-async fn sign_in(browser: &common::Browser, email: &str, password: &str) -> reqwest::Response {
+async fn sign_in(browser: &crate::common::Browser, email: &str, password: &str) -> reqwest::Response {
     browser
         .submit(
             "/inloggen",
@@ -437,7 +435,7 @@ async fn parallel_registrations_from_one_address_keep_to_the_limit() {
     let mut forms = Vec::new();
     for n in 1..=90 {
         let browser = app.visitor();
-        let token = common::csrf_token(&browser.get_html("/registreren").await);
+        let token = crate::common::csrf_token(&browser.get_html("/registreren").await);
         forms.push((browser, token, n));
     }
 
@@ -483,8 +481,8 @@ async fn parallel_posts_from_many_sessions_of_one_account_keep_to_the_limit() {
     let mut forms = Vec::new();
     for n in 0..72 {
         let session = &sessions[n % 12];
-        let token = common::csrf_token(&session.get_html("/items/nieuw").await);
-        let browser = common::Browser {
+        let token = crate::common::csrf_token(&session.get_html("/items/nieuw").await);
+        let browser = crate::common::Browser {
             client: session.client.clone(),
             base: session.base.clone(),
         };
@@ -515,7 +513,7 @@ async fn parallel_posts_from_many_sessions_of_one_account_keep_to_the_limit() {
 }
 
 /// Ask for a reset link for `email`, as anyone can.
-async fn forgot(browser: &common::Browser, email: &str) -> reqwest::Response {
+async fn forgot(browser: &crate::common::Browser, email: &str) -> reqwest::Response {
     browser
         .submit(
             "/wachtwoord-vergeten",
@@ -538,7 +536,7 @@ async fn reset_tokens(app: &TestApp) -> Vec<String> {
         .collect()
 }
 
-async fn reset(browser: &common::Browser, token: &str, password: &str) -> reqwest::Response {
+async fn reset(browser: &crate::common::Browser, token: &str, password: &str) -> reqwest::Response {
     browser
         .submit(
             &format!("/wachtwoord-herstellen?token={token}"),
@@ -925,7 +923,7 @@ async fn a_new_item_sent_twice_is_stored_once() {
         .register("Anna", "Kinderboerderij", "vrijwilligersorganisatie")
         .await;
     let form = anna.get_html("/items/nieuw").await;
-    let csrf = common::csrf_token(&form);
+    let csrf = crate::common::csrf_token(&form);
     let key = submission_key(&form);
     let fields = [
         ("csrf", csrf.as_str()),
@@ -951,7 +949,7 @@ async fn a_new_item_sent_twice_is_stored_once() {
     let mut fields = fields.map(|(k, v)| (k, v.to_string()));
     fields[1].1 = key;
     let statuses = all_at_once((0..5).map(|_| {
-        let browser = common::Browser {
+        let browser = crate::common::Browser {
             client: anna.client.clone(),
             base: anna.base.clone(),
         };
@@ -984,7 +982,7 @@ async fn register_as(
     app: &TestApp,
     email: &str,
     org: &str,
-) -> (common::Browser, reqwest::Response) {
+) -> (crate::common::Browser, reqwest::Response) {
     let browser = app.visitor();
     let response = browser
         .submit(
@@ -1058,7 +1056,7 @@ async fn a_registration_sent_twice_gets_the_first_answer() {
     app.municipality("Hellendoorn").await;
     let browser = app.visitor();
     let form = browser.get_html("/registreren").await;
-    let csrf = common::csrf_token(&form);
+    let csrf = crate::common::csrf_token(&form);
     let key = submission_key(&form);
     let fields = [
         ("csrf", csrf.as_str()),

@@ -2,12 +2,10 @@
 //! contact persons get mail with a personal link on a real SMTP server,
 //! answer through it or by phone, and confirm the matchformulier.
 
-mod common;
-
 use std::time::Duration;
 
-use common::mailbox::Mailbox;
-use common::{csrf_token, Browser, TestApp};
+use crate::common::mailbox::Mailbox;
+use crate::common::{csrf_token, Browser, TestApp};
 use reqwest::StatusCode;
 
 struct Edition {

@@ -1,6 +1,5 @@
 //! Test harness: the real router on a free port, against its own fresh
 //! Postgres database, driven over HTTP by cookie-keeping clients.
-#![allow(dead_code)]
 
 use std::net::SocketAddr;
 use std::str::FromStr;
@@ -240,7 +239,7 @@ impl TestApp {
         items: i32,
         first_year: i32,
     ) -> i64 {
-        sqlx::raw_sql(include_str!("../../scripts/seed-figures.sql"))
+        sqlx::raw_sql(include_str!("../../../scripts/seed-figures.sql"))
             .execute(&self.db)
             .await
             .unwrap();

@@ -3,9 +3,7 @@
 //! status and that nothing in the database changed; each allowed row checks
 //! that the actor got through. A fresh world per route keeps rows apart.
 
-mod common;
-
-use common::{csrf_token, Browser, TestApp};
+use crate::common::{csrf_token, Browser, TestApp};
 use reqwest::{Method, StatusCode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

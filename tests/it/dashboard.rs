@@ -1,14 +1,12 @@
 //! The gemeente reads what its beursvloer brought: figures that match the
 //! database, only for its own municipality, as CSV and on paper.
 
-mod common;
-
-use common::{Browser, TestApp, PASSWORD};
+use crate::common::{Browser, TestApp, PASSWORD};
 use reqwest::StatusCode;
 
 /// A signed-in account with a role for one municipality.
 async fn staff(app: &TestApp, person: &str, role: &str, municipality_id: i64) -> Browser {
-    let email = common::email_for(person);
+    let email = crate::common::email_for(person);
     let hash = beursvloer::passwords::hash(PASSWORD.to_string())
         .await
         .unwrap();
@@ -415,7 +413,7 @@ async fn a_gemeente_viewer_cannot_see_another_municipality() {
     );
     // Their own figures are one click away.
     let response = viewer.get("/cijfers").await;
-    assert_eq!(common::location(&response), format!("/cijfers/{raalte}"));
+    assert_eq!(crate::common::location(&response), format!("/cijfers/{raalte}"));
 
     // A participant without a role has no figures.
     let participant = app
@@ -442,7 +440,7 @@ async fn a_gemeente_viewer_cannot_see_another_municipality() {
     let response = visitor.get(&format!("/cijfers/{raalte}")).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
-        common::location(&response),
+        crate::common::location(&response),
         format!("/inloggen?terug=/cijfers/{raalte}")
     );
 }

@@ -1,0 +1,27 @@
+//! The integration tests: the real router on a free port against a fresh
+//! Postgres database each, driven over HTTP like a user would. One binary,
+//! one module per story.
+
+mod common;
+
+mod abuse;
+mod accounts;
+mod api;
+mod authorisation;
+mod dashboard;
+mod demo;
+mod faults;
+mod fuzz;
+mod hardening;
+mod imports;
+mod items;
+mod live;
+mod mail;
+mod matching;
+mod participants;
+mod privacy;
+mod security;
+mod signup;
+mod suggestions;
+mod trust;
+mod workflow;
