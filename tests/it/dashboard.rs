@@ -413,7 +413,10 @@ async fn a_gemeente_viewer_cannot_see_another_municipality() {
     );
     // Their own figures are one click away.
     let response = viewer.get("/cijfers").await;
-    assert_eq!(crate::common::location(&response), format!("/cijfers/{raalte}"));
+    assert_eq!(
+        crate::common::location(&response),
+        format!("/cijfers/{raalte}")
+    );
 
     // A participant without a role has no figures.
     let participant = app

@@ -348,7 +348,11 @@ async fn failures(app: &TestApp, email: &str, ip_of: &str, n: i32) {
     .unwrap();
 }
 
-async fn sign_in(browser: &crate::common::Browser, email: &str, password: &str) -> reqwest::Response {
+async fn sign_in(
+    browser: &crate::common::Browser,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
     browser
         .submit(
             "/inloggen",

@@ -1,9 +1,9 @@
 //! Mail through the outbox: delivered once even with several workers,
 //! retried with back-off when delivery fails; follow-up reminders.
 
+use crate::common::TestApp;
 use beursvloer::mail::{deliver_pending, Mailer};
 use beursvloer::workflow::remind::send_due as send_reminders;
-use crate::common::TestApp;
 
 async fn queue(app: &TestApp, n: usize) {
     for i in 0..n {

@@ -210,11 +210,17 @@ async fn from_proposal_to_a_carried_out_match_with_every_wrong_role_refused() {
         f.school.get_html("/mijn").await.contains("ongelezen"),
         "the navigation counts unread notifications"
     );
-    assert!(f
-        .school
-        .get_html("/meldingen")
-        .await
-        .contains("De makelaar stelt een match voor"));
+    let notifications = f.school.get_html("/meldingen").await;
+    assert!(
+        notifications.contains(
+            "ByteWerk ICT → OBS De Regenboog: Afgeschreven laptops: De makelaar stelt een match voor"
+        ),
+        "a notification names the match: {notifications}"
+    );
+    // The company opens the match: its notification about it is read.
+    assert!(f.company.get_html("/mijn").await.contains("ongelezen"));
+    f.company.get_html(&format!("/matches/{id}")).await;
+    assert!(!f.company.get_html("/mijn").await.contains("ongelezen"));
     let read = f
         .school
         .submit("/meldingen", "/meldingen/gelezen", &[])
