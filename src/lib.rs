@@ -85,10 +85,11 @@ async fn run(pool: &PgPool, args: ServeArgs, data_dir: &std::path::Path) -> anyh
         WebConfig {
             secure_cookies: args.secure_cookies,
             base_url: args.base_url.trim_end_matches('/').to_string(),
+            limits: args.limits,
         },
     )
     .await?;
-    let mailer = mail::Mailer::from_env(data_dir)?;
+    let mailer = mail::Mailer::from_config(&args.mail, data_dir)?;
     tracing::info!("{}", mailer.describe());
     mail::spawn(
         pool.clone(),

@@ -27,18 +27,20 @@ pub enum Mailer {
 }
 
 impl Mailer {
-    /// `SMTP_URL` (with `MAIL_FROM`) when set; otherwise files in `MAIL_DIR`
-    /// (default `data/mail`).
-    pub fn from_env(data_dir: &std::path::Path) -> anyhow::Result<Mailer> {
-        if let Ok(url) = std::env::var("SMTP_URL") {
-            let from = std::env::var("MAIL_FROM")
-                .unwrap_or_else(|_| "Beursvloer <noreply@beursvloer.nl>".into());
-            return Mailer::smtp(&url, &from);
+    /// SMTP when `--smtp-url` is set; otherwise files in `--mail-dir`
+    /// (default `<data dir>/mail`).
+    pub fn from_config(
+        args: &crate::config::MailArgs,
+        data_dir: &std::path::Path,
+    ) -> anyhow::Result<Mailer> {
+        if let Some(url) = &args.smtp_url {
+            return Mailer::smtp(url, &args.mail_from);
         }
-        Ok(match std::env::var_os("MAIL_DIR") {
-            Some(dir) => Mailer::Dir(PathBuf::from(dir)),
-            None => Mailer::Dir(data_dir.join("mail")),
-        })
+        Ok(Mailer::Dir(
+            args.mail_dir
+                .clone()
+                .unwrap_or_else(|| data_dir.join("mail")),
+        ))
     }
 
     /// Delivery by SMTP: `smtp://host:port` (plain, for a relay on

@@ -13,6 +13,10 @@ use beursvloer::config::{DbArgs, ServeArgs};
     about = "Maatschappelijke Beursvloer: vraag en aanbod, matches en resultaten"
 )]
 struct Cli {
+    /// How log lines are written: text, or json for a log collector.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t, global = true)]
+    log_format: beursvloer::telemetry::LogFormat,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -100,8 +104,8 @@ enum DbAction {
 }
 
 fn main() -> anyhow::Result<()> {
-    beursvloer::telemetry::init();
     let cli = Cli::parse();
+    beursvloer::telemetry::init(cli.log_format);
     let runtime = tokio::runtime::Runtime::new()?;
     match cli.command {
         Command::Serve { db, serve } => runtime.block_on(beursvloer::serve(db, serve)),

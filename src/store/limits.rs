@@ -3,6 +3,8 @@
 
 use sqlx::PgPool;
 
+use crate::config::Limits;
+
 /// An action that is limited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -20,33 +22,14 @@ impl Action {
         }
     }
 
-    /// Per account (or e-mail address) and per IP address, per hour. The IP
-    /// limits are high: on event day a whole venue shares one address.
-    pub fn limits(self) -> (i64, i64) {
+    /// Its limits per account and per IP address, per hour.
+    pub fn limits(self, l: &Limits) -> (i64, i64) {
         match self {
-            Action::PostItem => (
-                env_limit("BEURSVLOER_LIMIT_ITEMS_PER_ACCOUNT", 30),
-                env_limit("BEURSVLOER_LIMIT_ITEMS_PER_IP", 300),
-            ),
-            Action::Register => (
-                env_limit("BEURSVLOER_LIMIT_REGISTRATIONS_PER_EMAIL", 5),
-                env_limit("BEURSVLOER_LIMIT_REGISTRATIONS_PER_IP", 60),
-            ),
-            // Each request mails someone: a few per address an hour is plenty.
-            Action::PasswordReset => (
-                env_limit("BEURSVLOER_LIMIT_RESETS_PER_EMAIL", 3),
-                env_limit("BEURSVLOER_LIMIT_RESETS_PER_IP", 30),
-            ),
+            Action::PostItem => (l.items_per_account, l.items_per_ip),
+            Action::Register => (l.registrations_per_email, l.registrations_per_ip),
+            Action::PasswordReset => (l.resets_per_email, l.resets_per_ip),
         }
     }
-}
-
-/// A limit from the environment (the load test raises them), else the default.
-fn env_limit(name: &str, default: i64) -> i64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 /// Record the action for `account` and `ip` if neither is over its limit;
@@ -56,8 +39,14 @@ fn env_limit(name: &str, default: i64) -> i64 {
 /// so parallel requests cannot all count the same "one below the limit".
 /// The locks are taken in one order (account, then address) so two requests
 /// never wait for each other.
-pub async fn allow(db: &PgPool, action: Action, account: &str, ip: &str) -> sqlx::Result<bool> {
-    let (per_account, per_ip) = action.limits();
+pub async fn allow(
+    db: &PgPool,
+    action: Action,
+    limits: &Limits,
+    account: &str,
+    ip: &str,
+) -> sqlx::Result<bool> {
+    let (per_account, per_ip) = action.limits(limits);
     let account_key = format!("account:{}", account.trim().to_lowercase());
     let ip_key = format!("ip:{ip}");
     let mut tx = db.begin().await?;

@@ -16,6 +16,7 @@ pub async fn allow_item(app: &AppState, user_id: i64, peer: SocketAddr) -> Resul
     Ok(limits::allow(
         &app.db,
         Action::PostItem,
+        &app.config.limits,
         &user_id.to_string(),
         &peer.ip().to_string(),
     )
@@ -28,7 +29,14 @@ pub async fn allow_registration(
     email: &str,
     peer: SocketAddr,
 ) -> Result<bool, AppError> {
-    Ok(limits::allow(&app.db, Action::Register, email, &peer.ip().to_string()).await?)
+    Ok(limits::allow(
+        &app.db,
+        Action::Register,
+        &app.config.limits,
+        email,
+        &peer.ip().to_string(),
+    )
+    .await?)
 }
 
 /// May a reset link for this e-mail address be requested from this address?
@@ -40,6 +48,7 @@ pub async fn allow_password_reset(
     Ok(limits::allow(
         &app.db,
         Action::PasswordReset,
+        &app.config.limits,
         email,
         &peer.ip().to_string(),
     )

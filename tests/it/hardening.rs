@@ -130,6 +130,7 @@ async fn serve_behind_https(app: &TestApp) -> String {
         beursvloer::config::WebConfig {
             secure_cookies: true,
             base_url: "https://beurs.example".into(),
+            limits: Default::default(),
         },
     )
     .await

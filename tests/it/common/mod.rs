@@ -270,6 +270,7 @@ fn config(address: &str) -> WebConfig {
     WebConfig {
         secure_cookies: false,
         base_url: address.to_string(),
+        limits: Default::default(),
     }
 }
 
