@@ -12,6 +12,7 @@ use crate::domain::{Category, OrganisationKind};
 use crate::store::events::{self, Event, Participant};
 use crate::store::matches::{self};
 use crate::store::notaris;
+use crate::store::{submissions, tokens};
 use crate::workflow;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -31,6 +32,8 @@ pub struct NotarisInput {
     terms: TermsInput,
     back_what: String,
     back_category: String,
+    /// One-time key: a form sent twice over the hall's Wi-Fi registers once.
+    submission_key: String,
 }
 
 #[derive(Template)]
@@ -42,6 +45,8 @@ struct NotarisPage {
     errors: FieldErrors,
     participants: Vec<Participant>,
     registered: Option<i64>,
+    /// A fresh one-time key for the next registration.
+    submission_key: String,
 }
 
 impl NotarisPage {
@@ -94,6 +99,7 @@ async fn notaris_page(
         input,
         errors,
         registered,
+        submission_key: tokens::new_token(),
     })?;
     Ok((status, page).into_response())
 }
@@ -106,6 +112,12 @@ pub async fn register(
 ) -> Result<Response, AppError> {
     let event = managed_event(&app, &ctx, &key).await?;
     let user_id = ctx.user()?.id;
+    let submission = submissions::parse(&input.submission_key).map(str::to_string);
+    if let Some(k) = &submission {
+        if let Some((_, location)) = submissions::earlier(&app.db, k, Some(user_id)).await? {
+            return Ok(Redirect::to(&location).into_response());
+        }
+    }
     let mut e = FieldErrors::new();
     let giver = v::text(&mut e, "giver", "wie geeft", &input.giver, 2, 120);
     let receiver = v::text(&mut e, "receiver", "wie ontvangt", &input.receiver, 2, 120);
@@ -167,9 +179,19 @@ pub async fn register(
         }),
         _ => None,
     };
-    match workflow::notaris::register(&app.db, &event, user_id, &deal, back.as_ref()).await {
-        Ok((id, _)) => {
+    let registration = workflow::notaris::Registration {
+        event: &event,
+        makelaar: user_id,
+        deal: &deal,
+        back: back.as_ref(),
+        submission: submission.as_deref(),
+    };
+    match workflow::notaris::register(&app.db, &registration).await {
+        Ok(workflow::notaris::Registered::New(id)) => {
             Ok(Redirect::to(&format!("/beursvloeren/{key}/notaris?match_id={id}")).into_response())
+        }
+        Ok(workflow::notaris::Registered::Earlier(location)) => {
+            Ok(Redirect::to(&location).into_response())
         }
         Err(notaris::NotarisError::KindNeeded(name)) => {
             let field = if name == giver {

@@ -323,3 +323,39 @@ async fn a_look_alike_name_is_refused_and_the_makelaar_marks_the_real_one_checke
         "not another municipality's makelaar"
     );
 }
+
+#[tokio::test]
+async fn a_notaris_form_sent_twice_over_the_halls_wifi_registers_once() {
+    let t = two_towns().await;
+    let notaris = "/beursvloeren/raalte-2027/notaris";
+    let html = t.raalte_makelaar.get_html(notaris).await;
+    let token = crate::common::csrf_token(&html);
+    let marker = "name=\"submission_key\" value=\"";
+    let start = html.find(marker).expect("a one-time key") + marker.len();
+    let key: String = html[start..].chars().take_while(|c| *c != '"').collect();
+    let mut fields = vec![("csrf", token.as_str()), ("submission_key", key.as_str())];
+    fields.extend(deal());
+    let first = t.raalte_makelaar.post(notaris, &fields).await;
+    let again = t.raalte_makelaar.post(notaris, &fields).await;
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        crate::common::location(&first),
+        crate::common::location(&again),
+        "the repeat gets the first registration"
+    );
+    assert_eq!(t.app.count("SELECT count(*) FROM matches").await, 1);
+    // The next form on the page has a new key and registers again.
+    let html = t.raalte_makelaar.get_html(notaris).await;
+    let start = html.find(marker).unwrap() + marker.len();
+    let next_key: String = html[start..].chars().take_while(|c| *c != '"').collect();
+    assert_ne!(next_key, key);
+    let mut fields = vec![
+        ("csrf", token.as_str()),
+        ("submission_key", next_key.as_str()),
+    ];
+    fields.extend(deal());
+    let next = t.raalte_makelaar.post(notaris, &fields).await;
+    assert_eq!(next.status(), StatusCode::SEE_OTHER);
+    assert_eq!(t.app.count("SELECT count(*) FROM matches").await, 2);
+}
