@@ -7,10 +7,15 @@ use std::process::Command;
 use crate::common::TestApp;
 use serde_json::Value;
 
+/// The development set: the matcher's weights and words were chosen while
+/// looking at it, so its figures are in-sample.
 const DEV: &str = "tests/data/dev.json";
 const GOLD: &str = "tests/data/dev.gold.json";
 /// A second set, other organisations and wording, written without seeing
-/// the dev set or the matcher.
+/// the dev set or the matcher. It has become a validation set: changes were
+/// kept or dropped on its figures (and its two-way bar was raised right
+/// after measuring it), so it is not unseen either. Its bars are floors that
+/// catch a regression, not claims about new wording.
 const MEPPEL: &str = "tests/data/meppel.json";
 const MEPPEL_GOLD: &str = "tests/data/meppel.gold.json";
 
@@ -72,19 +77,20 @@ fn gold(path: &str) -> (HashSet<Pair>, Vec<HashSet<Pair>>) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn suggestions_and_proposal_meet_the_makelaars_judgement() {
-    judged(DEV, GOLD, "hellendoorn-2027", 0.70).await;
+async fn in_sample_suggestions_and_proposal_meet_the_makelaars_judgement() {
+    judged(DEV, GOLD, "hellendoorn-2027", 0.70, 0.75).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn on_unseen_organisations_and_wording_the_matcher_stays_precise() {
-    judged(MEPPEL, MEPPEL_GOLD, "meppel-2027", 0.70).await;
+async fn on_the_validation_set_the_matcher_stays_precise() {
+    judged(MEPPEL, MEPPEL_GOLD, "meppel-2027", 0.70, 0.60).await;
 }
 
 /// Import a labelled set, then check the suggestions and the proposal
-/// against the makelaar's pairs: recall@3 and precision at least 0.85, and
-/// at least `min_two_way` of the two-way pairs found.
-async fn judged(data: &str, gold_path: &str, event: &str, min_two_way: f64) {
+/// against the makelaar's pairs: recall@3 and precision at least 0.85, at
+/// least `min_recall` of the pairs proposed, and at least `min_two_way` of
+/// the two-way pairs found.
+async fn judged(data: &str, gold_path: &str, event: &str, min_two_way: f64, min_recall: f64) {
     let app = TestApp::spawn().await;
     let (ok, out, err) = cli(&app, &["import", data]);
     assert!(ok, "{err}");
@@ -146,7 +152,12 @@ async fn judged(data: &str, gold_path: &str, event: &str, min_two_way: f64) {
     );
     let right = chosen.iter().filter(|p| pairs.contains(p)).count();
     let precision = right as f64 / chosen.len() as f64;
+    // As ../shared/eval/score.py counts it: requests with a right pair, of
+    // the requests the makelaar found a pair for.
+    let recall = right as f64 / fits.len() as f64;
+    eprintln!("{data}: recall@3 {recall3:.3}, precision {precision:.3}, recall {recall:.3}");
     assert!(precision >= 0.85, "precision {precision}");
+    assert!(recall >= min_recall, "proposal recall {recall}");
     let proposed_two_way: Vec<HashSet<(String, String)>> = propose["two_way"]
         .as_array()
         .unwrap()
