@@ -37,6 +37,15 @@ macro_rules! vocabulary {
             }
         }
 
+        /// A value read from the database: an unknown code is an error, never
+        /// a silent default.
+        impl TryFrom<String> for $name {
+            type Error = UnknownValue;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                s.parse()
+            }
+        }
+
         impl FromStr for $name {
             type Err = UnknownValue;
             fn from_str(s: &str) -> Result<Self, Self::Err> {

@@ -74,6 +74,14 @@ impl fmt::Display for MatchStatus {
     }
 }
 
+/// A status read from the database: an unknown code is an error.
+impl TryFrom<String> for MatchStatus {
+    type Error = UnknownValue;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
 impl FromStr for MatchStatus {
     type Err = UnknownValue;
     fn from_str(s: &str) -> Result<Self, Self::Err> {

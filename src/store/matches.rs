@@ -11,7 +11,8 @@ use crate::domain::match_status::{Action, Actor, Channel, MatchStatus, NotAllowe
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Match {
     pub id: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: MatchStatus,
     pub event_id: Option<i64>,
     pub event_key: Option<String>,
     pub event_name: Option<String>,
@@ -60,7 +61,12 @@ pub struct Match {
 
 impl Match {
     pub fn status(&self) -> MatchStatus {
-        self.status.parse().unwrap_or(MatchStatus::Suggested)
+        self.status
+    }
+
+    /// Both parties agreed; the makelaar can confirm it.
+    pub fn awaits_confirmation(&self) -> bool {
+        self.status == MatchStatus::Accepted
     }
 
     /// How notifications and mail name a match: "ICT-Huis → Taalmaatjes: 5 laptops".
@@ -498,11 +504,7 @@ pub async fn sign_form(
     if done.rows_affected() == 0 {
         return Ok(false);
     }
-    let status: String = sqlx::query_scalar("SELECT status FROM matches WHERE id = $1")
-        .bind(match_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    let status = status.parse().unwrap_or(MatchStatus::Confirmed);
+    let status = current_status(tx, match_id).await?;
     let note = format!("matchformulier bevestigd door {signer}");
     record(tx, match_id, by, Some(status), status, Some(&note)).await?;
     Ok(true)
@@ -614,7 +616,7 @@ async fn current_status(conn: &mut PgConnection, match_id: i64) -> sqlx::Result<
         .bind(match_id)
         .fetch_one(conn)
         .await?;
-    Ok(status.parse().unwrap_or(MatchStatus::Confirmed))
+    status.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
 /// A party agrees to the open change; once both did, the new terms apply

@@ -64,13 +64,6 @@ struct Mine {
     action_needed: Vec<(Match, &'static str)>,
 }
 
-impl Mine {
-    fn status_label(&self, code: &str) -> &'static str {
-        code.parse::<crate::domain::match_status::MatchStatus>()
-            .map(|s| s.label())
-            .unwrap_or("")
-    }
-}
 
 pub async fn mine(State(app): State<AppState>, mut ctx: Ctx) -> Result<Response, AppError> {
     let user = ctx.user()?.clone();

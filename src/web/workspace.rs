@@ -58,13 +58,6 @@ struct Workspace {
     matches: Vec<Match>,
 }
 
-impl Workspace {
-    fn status_label(&self, code: &str) -> &'static str {
-        code.parse::<crate::domain::match_status::MatchStatus>()
-            .map(|s| s.label())
-            .unwrap_or("")
-    }
-}
 
 /// What the matcher offers the makelaar for an event: its open market, the
 /// proposal, the pairs already handled and the exchange cycles without them.
