@@ -22,26 +22,32 @@ pub struct Item {
     pub event_id: Option<i64>,
     pub event_key: Option<String>,
     pub event_name: Option<String>,
-    pub direction: String,
-    pub category: String,
+    #[sqlx(try_from = "String")]
+    pub direction: Direction,
+    #[sqlx(try_from = "String")]
+    pub category: Category,
     pub title: String,
     pub description: String,
     pub theme: Option<String>,
     pub hours: Option<i32>,
     pub quantity: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ItemStatus,
     pub created_at: OffsetDateTime,
 }
 
 impl Item {
     pub fn direction(&self) -> Direction {
-        self.direction.parse().unwrap_or(Direction::Offer)
+        self.direction
     }
     pub fn category(&self) -> Category {
-        self.category.parse().unwrap_or(Category::Menskracht)
+        self.category
+    }
+    pub fn is_request(&self) -> bool {
+        self.direction == Direction::Request
     }
     pub fn status(&self) -> ItemStatus {
-        self.status.parse().unwrap_or(ItemStatus::Open)
+        self.status
     }
     pub fn is_open(&self) -> bool {
         self.status() == ItemStatus::Open

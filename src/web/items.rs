@@ -364,8 +364,8 @@ pub async fn edit_form(
     let input = ItemInput {
         organisation_id: item.organisation_id.to_string(),
         event_id: item.event_id.map(|e| e.to_string()).unwrap_or_default(),
-        direction: item.direction.clone(),
-        category: item.category.clone(),
+        direction: item.direction.code().to_string(),
+        category: item.category.code().to_string(),
         title: item.title.clone(),
         description: item.description.clone(),
         theme: item.theme.clone().unwrap_or_default(),

@@ -64,7 +64,6 @@ struct Mine {
     action_needed: Vec<(Match, &'static str)>,
 }
 
-
 pub async fn mine(State(app): State<AppState>, mut ctx: Ctx) -> Result<Response, AppError> {
     let user = ctx.user()?.clone();
     let organisations = organisations::by_ids(&app.db, &user.organisation_ids).await?;

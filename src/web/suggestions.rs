@@ -166,12 +166,8 @@ pub async fn show_interest(
     };
     let found = items::by_ids(&app.db, &[offer, request]).await?;
     let (Some(o), Some(r)) = (
-        found
-            .iter()
-            .find(|i| i.id == offer && i.direction == "offer"),
-        found
-            .iter()
-            .find(|i| i.id == request && i.direction == "request"),
+        found.iter().find(|i| i.id == offer && !i.is_request()),
+        found.iter().find(|i| i.id == request && i.is_request()),
     ) else {
         return Err(AppError::NotFound);
     };

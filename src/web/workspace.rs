@@ -58,7 +58,6 @@ struct Workspace {
     matches: Vec<Match>,
 }
 
-
 /// What the matcher offers the makelaar for an event: its open market, the
 /// proposal, the pairs already handled and the exchange cycles without them.
 /// The page and the form that acts on it both start from this.
