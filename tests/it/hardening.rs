@@ -417,6 +417,25 @@ async fn one_person_mistyping_at_a_venue_does_not_lock_out_the_venue() {
     assert_eq!(hanna.status(), StatusCode::SEE_OTHER);
 }
 
+#[tokio::test]
+async fn a_venue_full_of_typos_does_not_lock_out_a_newcomer_behind_the_same_address() {
+    let app = TestApp::spawn().await;
+    app.register("Hanna", "Hanna Hout", "bedrijf").await;
+    // 505 failures from the venue's one address, each for another unknown e-mail.
+    sqlx::query(
+        "INSERT INTO login_failures (email, ip)
+         SELECT 'onbekend' || g || '@voorbeeld.nl', '127.0.0.1' FROM generate_series(1, 505) g",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+
+    // A browser that never signed in before.
+    let hanna = sign_in(&app.visitor(), &email_for("Hanna"), PASSWORD).await;
+
+    assert_eq!(hanna.status(), StatusCode::SEE_OTHER);
+}
+
 /// Send every request at once and wait for all the answers.
 async fn all_at_once<F>(requests: impl IntoIterator<Item = F>) -> Vec<StatusCode>
 where
