@@ -40,7 +40,9 @@ async fn linked_match(
     Ok((m, side))
 }
 
-/// A step taken through the link, by this name, for this side.
+/// A step taken through the link, by this name, for this side. An answer
+/// is recorded under the organisation's name, never the address the link
+/// went to: the other party reads the history before contacts are shared.
 fn through(link: &AccessLink, side: Actor, name: &str) -> Acting {
     Acting {
         actor: side,
@@ -263,7 +265,7 @@ pub async fn act(
             return match_page(&app, &mut ctx, token, link, m, side, errors, input.action).await
         }
     };
-    let by = through(&link, side, &link.sent_to);
+    let by = through(&link, side, &link.organisation);
     let here = format!("/link/{token}/matches/{}", m.id);
     match answer::act(
         &app.db,

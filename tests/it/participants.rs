@@ -286,6 +286,13 @@ async fn a_whole_match_runs_through_mail_links_and_a_phone_call() {
     .await
     .unwrap();
     assert_eq!((channel.as_str(), via_link.as_str()), ("telefoon", "link"));
+    assert_eq!(
+        e.app
+            .count("SELECT count(*) FROM match_transitions WHERE actor_name LIKE '%@%'")
+            .await,
+        0,
+        "the history never shows a contact's address"
+    );
 
     // The makelaar confirms; both hear of it and confirm the form by link.
     let r = e
