@@ -160,13 +160,13 @@ async fn one_ip_address_registers_at_most_60_accounts_an_hour() {
 }
 
 #[tokio::test]
-async fn one_ip_address_fails_at_most_500_logins_an_hour() {
+async fn one_ip_address_fails_for_at_most_1000_accounts_an_hour() {
     let app = TestApp::spawn().await;
     app.register("Gert", "Schildersbedrijf Gert", "bedrijf")
         .await;
     sqlx::query(
         "INSERT INTO login_failures (email, ip)
-         SELECT 'iemand' || g || '@voorbeeld.nl', '127.0.0.1' FROM generate_series(1, 500) g",
+         SELECT 'iemand' || g || '@voorbeeld.nl', '127.0.0.1' FROM generate_series(1, 1000) g",
     )
     .execute(&app.db)
     .await
