@@ -3,10 +3,15 @@
 
 use sqlx::PgConnection;
 
-/// Once a mail is sent, a link token in its stored body has done its work:
+/// Once a mail is sent, a link token in its stored text has done its work:
 /// the copy keeps the link's shape but no longer a working token, so a
-/// database dump or a look at the outbox cannot reset anyone's password.
-const REDACT_LINK_TOKENS: &str = "regexp_replace(body, '(token=|/uitnodiging/)[A-Za-z0-9_-]{43}', '\\1[verwijderd-na-verzending]', 'g')";
+/// database dump or a look at the outbox cannot reset anyone's password or
+/// act through anyone's personal link. `{}` is the column.
+const REDACT_LINK_TOKENS: &str = "regexp_replace({}, '(token=|/uitnodiging/|/link/)[A-Za-z0-9_-]{43}', '\\1[verwijderd-na-verzending]', 'g')";
+
+fn redacted(column: &str) -> String {
+    REDACT_LINK_TOKENS.replace("{}", column)
+}
 
 pub async fn enqueue(
     conn: &mut PgConnection,
@@ -43,8 +48,11 @@ pub async fn enqueue_with_html(
 /// Mark a mail as sent, and strip the link tokens from its stored body.
 pub async fn mark_sent(conn: &mut PgConnection, id: i64) -> sqlx::Result<()> {
     sqlx::query(&format!(
-        "UPDATE outbox SET sent_at = now(), attempts = attempts + 1, body = {REDACT_LINK_TOKENS}
-         WHERE id = $1"
+        "UPDATE outbox SET sent_at = now(), attempts = attempts + 1, body = {},
+                html_body = {}
+         WHERE id = $1",
+        redacted("body"),
+        redacted("html_body")
     ))
     .bind(id)
     .execute(conn)

@@ -227,6 +227,22 @@ async fn a_whole_match_runs_through_mail_links_and_a_phone_call() {
         tom_link.ends_with(&format!("/matches/{laptops}")),
         "{tom_link}"
     );
+    // Once sent, the outbox keeps no working token (text or HTML).
+    let token = tom_link.split('/').nth(2).unwrap().to_string();
+    let mut kept = 1;
+    for _ in 0..50 {
+        kept = e
+            .app
+            .count(&format!(
+                "SELECT count(*) FROM outbox WHERE body LIKE '%{token}%' OR html_body LIKE '%{token}%'"
+            ))
+            .await;
+        if kept == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(kept, 0, "a sent mail's stored copy holds no live link");
     assert!(
         e.mailbox
             .all()
