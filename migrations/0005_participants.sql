@@ -18,9 +18,14 @@ ALTER TABLE organisations
     ADD COLUMN checked_at timestamptz,
     ADD COLUMN checked_by bigint REFERENCES users ON DELETE SET NULL;
 CREATE UNIQUE INDEX organisations_kvk ON organisations (kvk) WHERE kvk IS NOT NULL;
--- One organisation per name in a municipality, case and spacing folded.
+-- An organisation's name as compared: case and spacing folded. One
+-- definition for the index and every lookup.
+CREATE FUNCTION fold_name(text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$ SELECT lower(regexp_replace(btrim($1), '\s+', ' ', 'g')) $$;
+-- One organisation per name in a municipality.
 CREATE UNIQUE INDEX organisations_name_per_municipality
-    ON organisations (municipality_id, lower(regexp_replace(btrim(name), '\s+', ' ', 'g')));
+    ON organisations (municipality_id, fold_name(name));
 
 -- Personal links for contact persons without an account. Only the hash of
 -- the token is kept; a link acts for one organisation, in one edition and

@@ -69,6 +69,14 @@ fn field_of_constraint(constraint: &str) -> String {
         .to_string()
 }
 
+/// A name as the database's `fold_name` compares it: case and spacing folded.
+fn fold_name(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Summary {
     pub organisations_new: usize,
@@ -198,13 +206,13 @@ async fn check(
     let names: Vec<String> = doc
         .organisations
         .iter()
-        .map(|(_, o)| o.name.trim().to_lowercase())
+        .map(|(_, o)| fold_name(&o.name))
         .collect();
     let same_name: HashMap<(String, String), Option<String>> =
         sqlx::query_as::<_, (String, String, Option<String>)>(
-            "SELECT lower(btrim(o.name)), lower(m.name), o.key FROM organisations o
+            "SELECT fold_name(o.name), lower(m.name), o.key FROM organisations o
          JOIN municipalities m ON m.id = o.municipality_id
-         WHERE lower(btrim(o.name)) = ANY($1)",
+         WHERE fold_name(o.name) = ANY($1)",
         )
         .bind(&names)
         .fetch_all(&mut *conn)
@@ -214,10 +222,7 @@ async fn check(
         .collect();
     for (key, org) in &doc.organisations {
         let line = doc.organisation_lines.get(key).copied();
-        let name = (
-            org.name.trim().to_lowercase(),
-            org.municipality.trim().to_lowercase(),
-        );
+        let name = (fold_name(&org.name), org.municipality.trim().to_lowercase());
         if let Some(other) = same_name.get(&name).filter(|k| k.as_deref() != Some(key)) {
             conflicts.push(Conflict {
                 line,

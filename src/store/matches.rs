@@ -167,6 +167,15 @@ pub async fn of_event(db: &PgPool, event_id: i64) -> sqlx::Result<Vec<Match>> {
     .await
 }
 
+/// Which of these matches belong to this event.
+pub async fn of_event_among(db: &PgPool, event_id: i64, ids: &[i64]) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar("SELECT id FROM matches WHERE event_id = $1 AND id = ANY($2) ORDER BY id")
+        .bind(event_id)
+        .bind(ids)
+        .fetch_all(db)
+        .await
+}
+
 /// Matches in which these organisations take part, live ones first.
 pub async fn of_organisations(db: &PgPool, organisation_ids: &[i64]) -> sqlx::Result<Vec<Match>> {
     sqlx::query_as(&format!(

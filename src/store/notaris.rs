@@ -101,8 +101,7 @@ async fn organisation(
     let found: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM organisations
          WHERE municipality_id = $2
-           AND lower(regexp_replace(btrim(name), '\\s+', ' ', 'g'))
-               = lower(regexp_replace(btrim($1), '\\s+', ' ', 'g'))",
+           AND fold_name(name) = fold_name($1)",
     )
     .bind(party.name.trim())
     .bind(event.municipality_id)

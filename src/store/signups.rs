@@ -17,8 +17,7 @@ pub async fn look_alike(
     sqlx::query_as(
         "SELECT id, name FROM organisations
          WHERE (municipality_id = $1
-                AND lower(regexp_replace(btrim(name), '\\s+', ' ', 'g'))
-                    = lower(regexp_replace(btrim($2), '\\s+', ' ', 'g')))
+                AND fold_name(name) = fold_name($2))
             OR (kvk IS NOT NULL AND kvk = $3)
          ORDER BY id LIMIT 1",
     )

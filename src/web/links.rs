@@ -277,7 +277,7 @@ pub async fn act(
     )
     .await
     {
-        Ok(Outcome::Done(to)) => ctx.flash(done_message(to, side)).await?,
+        Ok(Outcome::Done(to)) => ctx.flash(done_message(to)).await?,
         Ok(Outcome::AlreadyDone(_)) => ctx.flash("Dat was al gebeurd.").await?,
         Err(MatchError::NotAllowed(_) | MatchError::Changed) => {
             ctx.flash("De match is intussen veranderd. Bekijk de nieuwe stand.")

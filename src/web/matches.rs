@@ -267,21 +267,21 @@ pub struct ActionInput {
 }
 
 /// What the page says after a step.
-pub fn done_message(to: MatchStatus, actor: Actor) -> &'static str {
-    match (to, actor) {
-        (MatchStatus::Suggested, _) => {
+pub fn done_message(to: MatchStatus) -> &'static str {
+    match to {
+        MatchStatus::Suggested => {
             "Je akkoord is doorgegeven. Zodra de andere partij ook akkoord is, bevestigt de makelaar de match."
         }
-        (MatchStatus::Accepted, _) => {
+        MatchStatus::Accepted => {
             "Beide partijen zijn akkoord. De makelaar bevestigt de match; jullie zien nu elkaars contactpersoon."
         }
-        (MatchStatus::Confirmed, _) => {
+        MatchStatus::Confirmed => {
             "De match is bevestigd. Beide partijen krijgen bericht en kunnen het matchformulier bevestigen."
         }
-        (MatchStatus::CarriedOut, _) => "De match staat op uitgevoerd. Dank je wel!",
-        (MatchStatus::NotCarriedOut, _) => "De match staat op niet uitgevoerd.",
-        (MatchStatus::Declined, _) => "Je hebt de match afgewezen. De andere partij krijgt bericht.",
-        (MatchStatus::Cancelled, _) => "De match is geannuleerd. De andere partij krijgt bericht.",
+        MatchStatus::CarriedOut => "De match staat op uitgevoerd. Dank je wel!",
+        MatchStatus::NotCarriedOut => "De match staat op niet uitgevoerd.",
+        MatchStatus::Declined => "Je hebt de match afgewezen. De andere partij krijgt bericht.",
+        MatchStatus::Cancelled => "De match is geannuleerd. De andere partij krijgt bericht.",
     }
 }
 
@@ -353,7 +353,7 @@ pub async fn act(
     )
     .await
     {
-        Ok(Outcome::Done(to)) => ctx.flash(done_message(to, actor)).await?,
+        Ok(Outcome::Done(to)) => ctx.flash(done_message(to)).await?,
         Ok(Outcome::AlreadyDone(_)) => ctx.flash("Dat was al gebeurd.").await?,
         Err(MatchError::NotAllowed(_)) | Err(MatchError::Changed) => {
             let m = matches::get(&app.db, m.id)

@@ -82,13 +82,8 @@ pub async fn confirm_many(
         link_id: None,
     };
     let mut confirmed = 0;
-    for &id in match_ids {
-        let Some(m) = matches::get(db, id).await? else {
-            continue;
-        };
-        if m.event_id != Some(event_id) {
-            continue;
-        }
+    // Only this event's matches, found in one query.
+    for id in matches::of_event_among(db, event_id, match_ids).await? {
         match act(db, base_url, id, Action::Confirm, &by, None).await {
             Ok(Outcome::Done(_)) => confirmed += 1,
             Ok(Outcome::AlreadyDone(_)) | Err(MatchError::NotAllowed(_) | MatchError::Changed) => {}
