@@ -13,30 +13,17 @@ cd "$(dirname "$0")/.."
 
 cargo build --quiet --bin beursvloer
 bin="${CARGO_TARGET_DIR:-target}/debug/beursvloer"
+. scripts/lib.sh
 work="$(mktemp -d /tmp/beursvloer-backup-XXXXXX)"
 chmod 755 "$work"
-if [ -z "${DATABASE_URL:-}" ]; then
-  export BEURSVLOER_DATA="$work/pg"
-  mkdir -p "$BEURSVLOER_DATA"
-  trap '"$bin" db stop >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-  DATABASE_URL="$("$bin" db start 2>/dev/null | sed -n 's/^DATABASE_URL=//p')"
-else
-  trap 'rm -rf "$work"' EXIT
-fi
-
-# A URL for another database on the same server.
-url_for() {
-  local base="${DATABASE_URL%%\?*}" query=""
-  [[ "$DATABASE_URL" == *\?* ]] && query="?${DATABASE_URL#*\?}"
-  echo "${base%/*}/$1$query"
-}
+on_exit "rm -rf '$work'"
+private_postgres "$bin"
+url_for() { database_url "$1"; }
 src="bv_backup_src_$$"
 dst="bv_backup_dst_$$"
-psql -q -v ON_ERROR_STOP=1 "$DATABASE_URL" -c "CREATE DATABASE $src" -c "CREATE DATABASE $dst"
-cleanup_dbs() { psql -q "$DATABASE_URL" -c "DROP DATABASE IF EXISTS $src" -c "DROP DATABASE IF EXISTS $dst" >/dev/null 2>&1 || true; }
-trap 'cleanup_dbs; "$bin" db stop >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+fresh_database "$src"
+fresh_database "$dst"
 
-# The source: schema, the demo marketplace, sessions, a few generated rows.
 DATABASE_URL="$(url_for "$src")" "$bin" import demo/demo.json >/dev/null
 psql -q -v ON_ERROR_STOP=1 "$(url_for "$src")" <<'SQL'
 INSERT INTO rate_events (kind, key) SELECT 'item', 'ip:10.0.0.' || g FROM generate_series(1, 50) g;

@@ -15,7 +15,6 @@ cd "$(dirname "$0")/.."
 
 BUILD="${BUILD:-release}"
 REQUESTS="${REQUESTS:-100}"
-PORT="${PORT:-3917}"
 target="${CARGO_TARGET_DIR:-target}"
 if [ -n "${BIN:-}" ]; then
   bin="$BIN"
@@ -27,33 +26,13 @@ else
   bin="$target/debug/beursvloer"
 fi
 
+. scripts/lib.sh
 work="$(mktemp -d "${TMPDIR:-/tmp}/bench-dashboard.XXXXXX")"
-chmod 755 "$work"
-server_pid=""
-started_cluster=""
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  if [ -n "${admin_url:-}" ] && [ -n "${db:-}" ]; then
-    psql -q "$admin_url" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
-  fi
-  if [ -n "$started_cluster" ]; then BEURSVLOER_DATA="$work/pg" "$bin" db stop >/dev/null 2>&1 || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-if [ -z "${DATABASE_URL:-}" ]; then
-  scripts/ensure-postgres.sh
-  mkdir -p "$work/pg" && chmod 755 "$work/pg"
-  admin_url="$(BEURSVLOER_DATA="$work/pg" "$bin" db start | sed -n 's/^DATABASE_URL=//p')"
-  started_cluster=1
-else
-  admin_url="$DATABASE_URL"
-fi
-
+on_exit "rm -rf '$work'"
+private_postgres "$bin"
 db="bv_bench_$$"
-psql -q "$admin_url" -c "CREATE DATABASE $db" >/dev/null
-# Same server and options, other database name.
-bench_url="$(printf '%s' "$admin_url" | sed -E "s#^(postgres(ql)?://[^/]*/)[^?]*#\1$db#")"
+fresh_database "$db"
+bench_url="$(database_url "$db")"
 "$bin" migrate --database-url "$bench_url" >/dev/null 2>&1
 
 echo "seeding 10 municipalities x 5 editions x 400 items ..."
@@ -69,14 +48,10 @@ psql -At "$bench_url" -c "SELECT (SELECT count(*) FROM items) || ' items, ' ||
 echo "seeded in $(( $(date +%s) - start )) s"
 
 # The demo brings a gemeente account (password beursvloer-demo); give it Gemeente 1.
-RUST_LOG="warn,tower_http=debug" "$bin" serve --demo --database-url "$bench_url" \
-  --bind "127.0.0.1:$PORT" >"$work/server.log" 2>&1 &
-server_pid=$!
-base="http://127.0.0.1:$PORT"
-for _ in $(seq 1 100); do
-  curl -fs "$base/healthz" >/dev/null 2>&1 && break
-  sleep 0.2
-done
+port="$(free_port)"
+base="http://127.0.0.1:$port"
+serve_and_wait "$base" "$work/server.log" env RUST_LOG="warn,tower_http=debug" \
+  "$bin" serve --demo --database-url "$bench_url" --bind "127.0.0.1:$port"
 municipality="$(psql -At "$bench_url" -c "SELECT id FROM municipalities WHERE name = 'Gemeente 1'")"
 psql -q "$bench_url" -c "INSERT INTO role_grants (user_id, role, municipality_id)
   SELECT id, 'gemeente', $municipality FROM users WHERE email = 'gemeente@demo.beursvloer.nl'

@@ -12,16 +12,13 @@ for f in "$data" "$gold" "$scorer"; do
 done
 event="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["event"]["key"])' "$data")"
 
-scripts/ensure-postgres.sh
+. scripts/lib.sh
 cargo build --quiet --release --bin beursvloer
 bin="${CARGO_TARGET_DIR:-target}/release/beursvloer"
-export BEURSVLOER_DATA="${TMPDIR:-/tmp}/beursvloer-eval-$(id -u)-$$"
-mkdir -p "$BEURSVLOER_DATA" && chmod 755 "$BEURSVLOER_DATA"
+unset DATABASE_URL  # always a private cluster: the import writes
+private_postgres "$bin"
 out="$(mktemp -d)"
-cleanup() { "$bin" db stop >/dev/null || true; rm -rf "$BEURSVLOER_DATA" "$out"; }
-trap cleanup EXIT
-DATABASE_URL="$("$bin" db start | sed -n 's/^DATABASE_URL=//p')"
-export DATABASE_URL
+on_exit "rm -rf '$out'"
 
 "$bin" import "$data" >/dev/null
 "$bin" suggest --event "$event" --json > "$out/suggest.json"

@@ -12,26 +12,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 gap="${GAP:-5}"; writers="${WRITERS:-4}"; readers="${READERS:-4}"
-port="${PORT:-3908}"; base="http://127.0.0.1:$port"
 cargo build --quiet --bin beursvloer
 bin="${CARGO_TARGET_DIR:-target}/debug/beursvloer"
+. scripts/lib.sh
 work="$(mktemp -d /tmp/beursvloer-faults-XXXXXX)"; chmod 755 "$work"
-export BEURSVLOER_DATA="$work/pg"; mkdir -p "$BEURSVLOER_DATA"
-app_pid=""
-cleanup() {
-  touch "$work/stop"
-  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  "$bin" db stop >/dev/null 2>&1 || true
-  [ -n "${KEEP:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
-url="$("$bin" db start 2>/dev/null | sed -n 's/^DATABASE_URL=//p')"
-
-BEURSVLOER_LIMIT_ITEMS_PER_ACCOUNT=1000000 BEURSVLOER_LIMIT_ITEMS_PER_IP=1000000 \
-RUST_LOG=warn DATABASE_URL="$url" "$bin" serve --bind "127.0.0.1:$port" > "$work/app.log" 2>&1 &
-app_pid=$!
-for _ in $(seq 1 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.2; done
+[ -n "${KEEP:-}" ] || on_exit "rm -rf '$work'"
+unset DATABASE_URL  # always a private cluster: this script stops it
+private_postgres "$bin"
+url="$DATABASE_URL"
+port="$(free_port)"; base="http://127.0.0.1:$port"
+serve_and_wait "$base" "$work/app.log" env BEURSVLOER_LIMIT_ITEMS_PER_ACCOUNT=1000000 \
+  BEURSVLOER_LIMIT_ITEMS_PER_IP=1000000 RUST_LOG=warn DATABASE_URL="$url" \
+  "$bin" serve --bind "127.0.0.1:$port"
+app_pid="$SERVED_PID"
+on_exit "touch '$work/stop'; wait"
 
 # One account per writer, signed in, with its form token.
 token() { curl -s -b "$1" -c "$1" "$base$2" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1; }

@@ -18,25 +18,20 @@ cd "$(dirname "$0")/.."
 duration="${DURATION:-60}"
 c_browse="${C_BROWSE:-100}"; c_search="${C_SEARCH:-70}"; c_item="${C_ITEM:-100}"
 c_post="${C_POST:-24}"; c_login="${C_LOGIN:-6}"
-port="${PORT:-3909}"; base_port="${BASELINE_PORT:-3910}"
 command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
 target="${CARGO_TARGET_DIR:-target}"
 bin="$target/release/beursvloer"; baseline="$target/release/examples/baseline"
 if [ -n "${REBUILD:-}" ] || [ ! -x "$bin" ] || [ ! -x "$baseline" ]; then
   cargo build --release --bin beursvloer --example baseline
 fi
+. scripts/lib.sh
 work="$(mktemp -d /tmp/beursvloer-load-XXXXXX)"; chmod 755 "$work"
-export BEURSVLOER_DATA="$work/pg"; mkdir -p "$BEURSVLOER_DATA"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  "$bin" db stop >/dev/null 2>&1 || true
-  [ -n "${KEEP:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
+[ -n "${KEEP:-}" ] || on_exit "rm -rf '$work'"
 ulimit -n 65536 2>/dev/null || true
-url="$("$bin" db start 2>/dev/null | sed -n 's/^DATABASE_URL=//p')"
+unset DATABASE_URL  # always a private cluster, sized for the test
+private_postgres "$bin"
+url="$DATABASE_URL"
+port="$(free_port)"; base_port="$(free_port)"
 # Room for the app's pool (20), the baseline's (20) and the psql checks.
 psql -q "$url" -c "ALTER SYSTEM SET max_connections = 200" >/dev/null || true
 
@@ -44,12 +39,13 @@ psql -q "$url" -c "ALTER SYSTEM SET max_connections = 200" >/dev/null || true
 # this test is about capacity, so they are raised (tests/it/abuse.rs covers them).
 export BEURSVLOER_LIMIT_ITEMS_PER_ACCOUNT=10000000 BEURSVLOER_LIMIT_ITEMS_PER_IP=10000000
 export BEURSVLOER_LIMIT_REGISTRATIONS_PER_IP=10000
-RUST_LOG=warn DATABASE_URL="$url" "$bin" serve --bind "127.0.0.1:$port" > "$work/app.log" 2>&1 &
-pids+=($!)
 DATABASE_URL="$url" BIND="127.0.0.1:$base_port" "$baseline" > "$work/baseline.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+baseline_pid=$!
+on_exit "kill $baseline_pid; wait $baseline_pid"
 base="http://127.0.0.1:$port"
+serve_and_wait "$base" "$work/app.log" env RUST_LOG=warn DATABASE_URL="$url" \
+  "$bin" serve --bind "127.0.0.1:$port"
+wait_for_port "$base_port" "$baseline_pid" "$work/baseline.log"
 
 # 20 people register through the form (they log in and post during the test).
 token() { curl -s -b "$1" -c "$1" "$base$2" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1; }

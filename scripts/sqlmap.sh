@@ -13,35 +13,24 @@ cd "$(dirname "$0")/.."
 
 command -v sqlmap >/dev/null || { apt-get install -y -qq sqlmap >/dev/null 2>&1 || pip install -q sqlmap; }
 level="${SQLMAP_LEVEL:-2}"
-port="${PORT:-3907}"
-base="http://127.0.0.1:$port"
-
 cargo build --quiet --bin beursvloer
 bin="${CARGO_TARGET_DIR:-target}/debug/beursvloer"
+. scripts/lib.sh
 work="$(mktemp -d /tmp/beursvloer-sqlmap-XXXXXX)"
 chmod 755 "$work"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  [ -n "${own_cluster:-}" ] && "$bin" db stop >/dev/null 2>&1
-  rm -rf "$work"
-}
-trap cleanup EXIT
-if [ -z "${DATABASE_URL:-}" ]; then
-  export BEURSVLOER_DATA="$work/pg"; mkdir -p "$BEURSVLOER_DATA"; own_cluster=1
-  DATABASE_URL="$("$bin" db start 2>/dev/null | sed -n 's/^DATABASE_URL=//p')"
-fi
+on_exit "rm -rf '$work'"
+private_postgres "$bin"
 db="bv_sqlmap_$$"
-psql -q "$DATABASE_URL" -c "CREATE DATABASE $db"
-url="${DATABASE_URL%%\?*}"; url="${url%/*}/$db"; [[ "$DATABASE_URL" == *\?* ]] && url="$url?${DATABASE_URL#*\?}"
+fresh_database "$db"
+url="$(database_url "$db")"
+port="$(free_port)"
+base="http://127.0.0.1:$port"
 
 # The scan is about injection, not abuse limits: raise them for this run.
-BEURSVLOER_LIMIT_ITEMS_PER_ACCOUNT=100000 BEURSVLOER_LIMIT_ITEMS_PER_IP=100000 \
-BEURSVLOER_LIMIT_REGISTRATIONS_PER_EMAIL=100000 BEURSVLOER_LIMIT_REGISTRATIONS_PER_IP=100000 \
-RUST_LOG=warn DATABASE_URL="$url" "$bin" serve --demo --bind "127.0.0.1:$port" > "$work/app.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.2; done
+serve_and_wait "$base" "$work/app.log" env BEURSVLOER_LIMIT_ITEMS_PER_ACCOUNT=100000 \
+  BEURSVLOER_LIMIT_ITEMS_PER_IP=100000 BEURSVLOER_LIMIT_REGISTRATIONS_PER_EMAIL=100000 \
+  BEURSVLOER_LIMIT_REGISTRATIONS_PER_IP=100000 RUST_LOG=warn DATABASE_URL="$url" \
+  "$bin" serve --demo --bind "127.0.0.1:$port"
 
 # A signed-in session for the forms behind the login.
 jar="$work/cookies"
