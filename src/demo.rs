@@ -98,7 +98,7 @@ async fn demo_matches(db: &PgPool, event_key: &str) -> anyhow::Result<usize> {
     if existing > 0 {
         return Ok(0);
     }
-    store::events::set_status(db, event.id, "open").await?;
+    store::events::set_status(db, event.id, crate::domain::EventStatus::Open).await?;
     let makelaar: i64 =
         sqlx::query_scalar("SELECT id FROM users WHERE email = 'makelaar@demo.beursvloer.nl'")
             .fetch_one(db)

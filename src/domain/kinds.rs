@@ -100,6 +100,29 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// Where an edition is in its year: planned, open for sign-up, on the
+    /// floor today, or closed.
+    EventStatus {
+        Planned => "planned", "Gepland";
+        Open => "open", "Aanmelden open";
+        Live => "live", "Live";
+        Closed => "closed", "Afgesloten";
+    }
+}
+
+impl EventStatus {
+    /// Organisations may still sign up through the public form.
+    pub fn takes_signups(self) -> bool {
+        matches!(self, EventStatus::Planned | EventStatus::Open)
+    }
+
+    /// Organisations may still be registered as participants.
+    pub fn takes_participants(self) -> bool {
+        self != EventStatus::Closed
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

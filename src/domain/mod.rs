@@ -8,4 +8,4 @@ pub mod match_status;
 pub mod signup;
 pub mod validation;
 
-pub use kinds::{Category, Direction, ItemStatus, OrganisationKind, UnknownValue};
+pub use kinds::{Category, Direction, EventStatus, ItemStatus, OrganisationKind, UnknownValue};

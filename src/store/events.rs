@@ -3,6 +3,8 @@
 use sqlx::PgPool;
 use time::{Date, Time};
 
+use crate::domain::EventStatus;
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Event {
     pub id: i64,
@@ -13,7 +15,7 @@ pub struct Event {
     pub date: Date,
     /// The venue: hall and town.
     pub place: Option<String>,
-    pub status: String,
+    pub status: EventStatus,
     pub starts_at: Option<Time>,
     pub ends_at: Option<Time>,
     pub programme: String,
@@ -27,7 +29,7 @@ impl Event {
     /// Whether a visitor can still sign an organisation up: the edition is
     /// not live or over, the deadline has not passed, and there is room.
     pub fn signup_open(&self, today: Date) -> bool {
-        matches!(self.status.as_str(), "planned" | "open")
+        self.status.takes_signups()
             && self.signup_deadline.is_none_or(|d| today <= d)
             && self
                 .max_participants
@@ -36,7 +38,7 @@ impl Event {
 
     /// Why sign-up is closed, in a sentence for the page.
     pub fn signup_closed_reason(&self, today: Date) -> &'static str {
-        if !matches!(self.status.as_str(), "planned" | "open") {
+        if !self.status.takes_signups() {
             "Aanmelden is gesloten: deze beursvloer is bezig of voorbij."
         } else if self.signup_deadline.is_some_and(|d| today > d) {
             "De aanmeldtermijn is verlopen. Neem contact op met de makelaar als je toch mee wilt doen."
@@ -144,7 +146,7 @@ pub async fn update(db: &PgPool, id: i64, e: &NewEvent) -> sqlx::Result<()> {
     Ok(())
 }
 
-pub async fn set_status(db: &PgPool, id: i64, status: &str) -> sqlx::Result<()> {
+pub async fn set_status(db: &PgPool, id: i64, status: EventStatus) -> sqlx::Result<()> {
     sqlx::query("UPDATE events SET status = $2 WHERE id = $1")
         .bind(id)
         .bind(status)

@@ -22,16 +22,13 @@ pub struct Item {
     pub event_id: Option<i64>,
     pub event_key: Option<String>,
     pub event_name: Option<String>,
-    #[sqlx(try_from = "String")]
     pub direction: Direction,
-    #[sqlx(try_from = "String")]
     pub category: Category,
     pub title: String,
     pub description: String,
     pub theme: Option<String>,
     pub hours: Option<i32>,
     pub quantity: Option<String>,
-    #[sqlx(try_from = "String")]
     pub status: ItemStatus,
     pub created_at: OffsetDateTime,
 }

@@ -11,7 +11,6 @@ use crate::domain::match_status::{Action, Actor, Channel, MatchStatus, NotAllowe
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Match {
     pub id: i64,
-    #[sqlx(try_from = "String")]
     pub status: MatchStatus,
     pub event_id: Option<i64>,
     pub event_key: Option<String>,
@@ -727,10 +726,10 @@ pub struct Transition {
     pub at: OffsetDateTime,
     pub actor: Option<String>,
     pub actor_name: Option<String>,
-    pub channel: String,
+    pub channel: Channel,
     pub actor_role: String,
-    pub from_status: Option<String>,
-    pub to_status: String,
+    pub from_status: Option<MatchStatus>,
+    pub to_status: MatchStatus,
     pub note: Option<String>,
 }
 

@@ -25,6 +25,7 @@ pub mod stats;
 pub mod submissions;
 pub mod suggestions;
 pub mod tokens;
+pub mod types;
 pub mod uploads;
 
 /// True when a sqlx error is a unique violation (SQLSTATE 23505) on `constraint`.

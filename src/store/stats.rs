@@ -14,6 +14,9 @@ use serde::Serialize;
 use sqlx::PgPool;
 use time::Date;
 
+use crate::domain::match_status::MatchStatus;
+use crate::domain::EventStatus;
+
 /// Statuses that count as a made (notarised) match.
 pub const MADE: [&str; 3] = ["confirmed", "carried_out", "not_carried_out"];
 
@@ -32,7 +35,7 @@ pub struct EventRef {
     pub municipality_id: i64,
     pub municipality: String,
     pub date: Date,
-    pub status: String,
+    pub status: EventStatus,
 }
 
 /// Which matches a figure covers: a municipality, optionally one edition.
@@ -93,29 +96,6 @@ pub struct Overview {
     pub by_theme: Vec<Figures>,
     pub by_offer_kind: Vec<Figures>,
     pub by_request_kind: Vec<Figures>,
-}
-
-pub const STATUSES: [&str; 7] = [
-    "suggested",
-    "accepted",
-    "confirmed",
-    "carried_out",
-    "not_carried_out",
-    "declined",
-    "cancelled",
-];
-
-pub fn status_label(code: &str) -> &'static str {
-    match code {
-        "suggested" => "Voorgesteld",
-        "accepted" => "Geaccepteerd door beide partijen",
-        "confirmed" => "Bevestigd door de makelaar",
-        "carried_out" => "Uitgevoerd",
-        "not_carried_out" => "Niet uitgevoerd",
-        "declined" => "Afgewezen",
-        "cancelled" => "Geannuleerd",
-        _ => "Onbekend",
-    }
 }
 
 // One scan over the scope's matches, grouped six ways at once.
@@ -207,7 +187,8 @@ fn shape(rows: Vec<Figures>) -> Overview {
             .collect();
         std::mem::swap(rows, &mut all);
     };
-    complete(&mut overview.by_status, &STATUSES);
+    let statuses: Vec<&str> = MatchStatus::ALL.iter().map(|s| s.code()).collect();
+    complete(&mut overview.by_status, &statuses);
     let categories: Vec<&str> = crate::domain::Category::ALL
         .iter()
         .map(|c| c.code())
@@ -235,7 +216,7 @@ pub struct Edition {
     pub name: String,
     #[serde(serialize_with = "iso_date")]
     pub date: Date,
-    pub status: String,
+    pub status: EventStatus,
     pub matches: i64,
     pub made: i64,
     pub carried_out: i64,

@@ -230,6 +230,10 @@ fn operation(summary: &str, id: &str, parameters: Value, response: Value) -> Val
 
 /// The OpenAPI 3.0 document of this API.
 pub fn document() -> Value {
+    let statuses: Vec<&str> = crate::domain::match_status::MatchStatus::ALL
+        .iter()
+        .map(|s| s.code())
+        .collect();
     let categories: Vec<&str> = crate::domain::Category::ALL
         .iter()
         .map(|c| c.code())
@@ -267,7 +271,7 @@ pub fn document() -> Value {
                 "additionalProperties": false,
             },
             "by_status": { "type": "array", "items": object(json!({
-                "status": enumeration(&stats::STATUSES), "matches": count(),
+                "status": enumeration(&statuses), "matches": count(),
             })) },
             "by_category": { "type": "array", "items": breakdown("category", enumeration(&categories)) },
             "by_theme": { "type": "array", "items": breakdown("theme", json!({ "type": "string" })) },

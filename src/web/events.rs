@@ -8,7 +8,7 @@ use super::{policy, AppState};
 use crate::domain::dates;
 use crate::domain::signup::{SignupInput, ITEM_FIELDS, ITEM_ROWS};
 use crate::domain::validation::{self as v, FieldErrors};
-use crate::domain::{Category, OrganisationKind};
+use crate::domain::{Category, EventStatus, OrganisationKind};
 use crate::store::events::{self, Event, NewEvent, Participant};
 use crate::store::items::{self, Filter, Item};
 use crate::store::municipalities::{self, Municipality};
@@ -18,21 +18,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::collections::HashSet;
-
-pub const STATUSES: [(&str, &str); 4] = [
-    ("planned", "Gepland"),
-    ("open", "Aanmelden open"),
-    ("live", "Live"),
-    ("closed", "Afgesloten"),
-];
-
-pub fn status_label(code: &str) -> &'static str {
-    STATUSES
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, l)| *l)
-        .unwrap_or("")
-}
 
 pub(super) async fn event_by_key(app: &AppState, key: &str) -> Result<Event, AppError> {
     events::by_key(&app.db, key)
@@ -46,12 +31,6 @@ struct ListPage {
     layout: Layout,
     events: Vec<Event>,
     can_create: bool,
-}
-
-impl ListPage {
-    fn status_label(&self, code: &str) -> &'static str {
-        status_label(code)
-    }
 }
 
 pub async fn list(State(app): State<AppState>, mut ctx: Ctx) -> Result<Response, AppError> {
@@ -369,11 +348,8 @@ impl SignupForm {
 }
 
 impl ShowPage {
-    fn status_label(&self) -> &'static str {
-        status_label(&self.event.status)
-    }
-    fn statuses(&self) -> &'static [(&'static str, &'static str)] {
-        &STATUSES
+    fn statuses(&self) -> &'static [EventStatus] {
+        EventStatus::ALL
     }
     fn kind_label(&self, code: &str) -> &'static str {
         code.parse::<OrganisationKind>()
@@ -448,7 +424,7 @@ pub(super) async fn show_page(
             .organisation_ids
             .iter()
             .any(|id| taking_part.contains(id));
-        if matches!(event.status.as_str(), "planned" | "open" | "live") {
+        if event.status.takes_participants() {
             for org in crate::store::organisations::by_ids(&app.db, &user.organisation_ids).await? {
                 if !taking_part.contains(&org.id) {
                     can_register.push((org.id, org.name));
@@ -521,11 +497,12 @@ pub async fn set_status(
     CsrfForm(input): CsrfForm<StatusInput>,
 ) -> Result<Response, AppError> {
     let event = managed_event(&app, &ctx, &key).await?;
-    if !STATUSES.iter().any(|(c, _)| *c == input.status) {
-        return Err(AppError::BadRequest("onbekende status".into()));
-    }
-    events::set_status(&app.db, event.id, &input.status).await?;
-    ctx.flash(format!("De status is nu: {}.", status_label(&input.status)))
+    let status: EventStatus = input
+        .status
+        .parse()
+        .map_err(|_| AppError::BadRequest("onbekende status".into()))?;
+    events::set_status(&app.db, event.id, status).await?;
+    ctx.flash(format!("De status is nu: {}.", status.label()))
         .await?;
     Ok(Redirect::to(&format!("/beursvloeren/{key}")).into_response())
 }
@@ -549,7 +526,7 @@ pub async fn register(
         .parse::<i64>()
         .map_err(|_| AppError::BadRequest("organisatie".into()))?;
     policy::manage_organisation(user, organisation_id)?;
-    if event.status == "closed" {
+    if !event.status.takes_participants() {
         return Err(AppError::Forbidden);
     }
     events::register(&app.db, event.id, organisation_id).await?;

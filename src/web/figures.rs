@@ -2,11 +2,10 @@
 //! the page, its chart and its CSV, written the Dutch way.
 
 use super::charts::{Bar, Chart};
+use crate::domain::match_status::MatchStatus;
 use crate::domain::{Category, OrganisationKind};
 use crate::exchange::csv_text_cell;
-use crate::store::stats::{
-    status_label, Edition, Figures, MunicipalityInfo, Overview, Participation,
-};
+use crate::store::stats::{Edition, Figures, MunicipalityInfo, Overview, Participation};
 
 /// A figure in a table: shown the Dutch way on the page, plain in the CSV.
 #[derive(Debug, Clone)]
@@ -358,6 +357,12 @@ fn breakdown_row(label: &str, f: &Figures) -> Row {
             Cell::Euros(f.value_euros),
         ],
     )
+}
+
+fn status_label(code: &str) -> &str {
+    code.parse::<MatchStatus>()
+        .map(|s| s.label())
+        .unwrap_or(code)
 }
 
 fn category_label(code: &str) -> &str {

@@ -127,15 +127,6 @@ impl ShowPage {
             _ => false,
         }
     }
-    fn status_label(&self, code: &str) -> &'static str {
-        code.parse::<MatchStatus>().map(|s| s.label()).unwrap_or("")
-    }
-    fn channel_label(&self, code: &str) -> &'static str {
-        match code.parse::<Channel>() {
-            Ok(Channel::Account) | Err(_) => "",
-            Ok(c) => c.label(),
-        }
-    }
     fn contact_list(&self) -> Vec<&Organisation> {
         self.contacts
             .iter()

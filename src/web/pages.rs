@@ -11,6 +11,7 @@ use super::page::{render, Layout};
 use super::suggestions::{self, ForYou};
 use super::AppState;
 use crate::domain::match_status::{Actor, MatchStatus};
+use crate::domain::EventStatus;
 use crate::store::events::{self, Event};
 use crate::store::items::{self, Filter, Item};
 use crate::store::matches::{self, Match};
@@ -118,7 +119,7 @@ pub async fn start(State(app): State<AppState>, ctx: Ctx) -> Result<Response, Ap
         // The next edition that is not over, else the latest one.
         let current = editions
             .iter()
-            .filter(|e| e.status != "closed" && e.date >= today)
+            .filter(|e| e.status != EventStatus::Closed && e.date >= today)
             .min_by_key(|e| e.date)
             .or_else(|| editions.first());
         match current {
