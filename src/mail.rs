@@ -146,14 +146,14 @@ pub async fn deliver_pending(db: &PgPool, mailer: &Mailer) -> sqlx::Result<usize
             Err(e) => {
                 let delay_minutes = 2_i32.pow(m.attempts.clamp(0, 10) as u32);
                 tracing::warn!(id = m.id, error = %e, delay_minutes, "mail failed; retrying later");
-                sqlx::query(
+                sqlx::query!(
                     "UPDATE outbox SET attempts = attempts + 1, last_error = $2,
                             next_attempt = now() + make_interval(mins => $3)
                      WHERE id = $1",
+                    m.id,
+                    e.to_string(),
+                    delay_minutes
                 )
-                .bind(m.id)
-                .bind(e.to_string())
-                .bind(delay_minutes)
                 .execute(&mut *tx)
                 .await?;
             }

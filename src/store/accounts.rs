@@ -72,8 +72,7 @@ pub async fn credentials(db: &PgPool, email: &str) -> sqlx::Result<Option<Creden
 }
 
 pub async fn record_login(db: &PgPool, id: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE users SET last_login_at = now() WHERE id = $1")
-        .bind(id)
+    sqlx::query!("UPDATE users SET last_login_at = now() WHERE id = $1", id)
         .execute(db)
         .await?;
     Ok(())
@@ -121,12 +120,14 @@ pub async fn record_failure(
     ip: &str,
     device_hash: Option<&str>,
 ) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO login_failures (email, ip, device_hash) VALUES (lower($1), $2, $3)")
-        .bind(email.trim())
-        .bind(ip)
-        .bind(device_hash)
-        .execute(db)
-        .await?;
+    sqlx::query!(
+        "INSERT INTO login_failures (email, ip, device_hash) VALUES (lower($1), $2, $3)",
+        email.trim(),
+        ip,
+        device_hash
+    )
+    .execute(db)
+    .await?;
     Ok(())
 }
 
@@ -167,10 +168,12 @@ pub async fn register(
     } = *registration;
     let mut tx = db.begin().await?;
     let user_id = insert_user(&mut tx, name, email, password_hash).await?;
-    sqlx::query("UPDATE users SET email_confirmed_at = NULL WHERE id = $1")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "UPDATE users SET email_confirmed_at = NULL WHERE id = $1",
+        user_id
+    )
+    .execute(&mut *tx)
+    .await?;
     let organisation_id = match joining {
         Joining::NewOrganisation(org) => {
             let municipality_id = municipalities::existing(&mut tx, &org.municipality)
@@ -179,31 +182,33 @@ pub async fn register(
             organisations::insert(&mut tx, None, municipality_id, org).await?
         }
         // Only for the address it was made for.
-        Joining::Invitation(token) => sqlx::query_scalar(
+        Joining::Invitation(token) => sqlx::query_scalar!(
             "UPDATE invitations SET used_at = now(), used_by = $2
              WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
                AND lower(email) = lower($3)
              RETURNING organisation_id",
+            tokens::hash(token),
+            user_id,
+            email.trim()
         )
-        .bind(tokens::hash(token))
-        .bind(user_id)
-        .bind(email.trim())
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(RegisterError::InvitationInvalid)?,
     };
-    sqlx::query("INSERT INTO memberships (user_id, organisation_id) VALUES ($1, $2)")
-        .bind(user_id)
-        .bind(organisation_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "INSERT INTO memberships (user_id, organisation_id) VALUES ($1, $2)",
+        user_id,
+        organisation_id
+    )
+    .execute(&mut *tx)
+    .await?;
     let token = tokens::new_token();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO email_confirmations (token_hash, user_id, expires_at)
          VALUES ($1, $2, now() + interval '7 days')",
+        tokens::hash(&token),
+        user_id
     )
-    .bind(tokens::hash(&token))
-    .bind(user_id)
     .execute(&mut *tx)
     .await?;
     let body = format!(
@@ -268,22 +273,22 @@ pub async fn tell_owner_of_taken_address(
 /// and session generation to sign in.
 pub async fn confirm_email(db: &PgPool, token: &str) -> sqlx::Result<Option<(i64, i32)>> {
     let mut tx = db.begin().await?;
-    let user_id: Option<i64> = sqlx::query_scalar(
+    let user_id: Option<i64> = sqlx::query_scalar!(
         "UPDATE email_confirmations SET used_at = now()
          WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
          RETURNING user_id",
+        tokens::hash(token)
     )
-    .bind(tokens::hash(token))
     .fetch_optional(&mut *tx)
     .await?;
     let Some(user_id) = user_id else {
         return Ok(None);
     };
-    let generation: i32 = sqlx::query_scalar(
+    let generation: i32 = sqlx::query_scalar!(
         "UPDATE users SET email_confirmed_at = coalesce(email_confirmed_at, now())
          WHERE id = $1 RETURNING session_generation",
+        user_id
     )
-    .bind(user_id)
     .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -297,12 +302,12 @@ pub async fn insert_user(
     email: &str,
     password_hash: &str,
 ) -> Result<i64, RegisterError> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "INSERT INTO users (name, email, password_hash) VALUES ($1, $2, $3) RETURNING id",
+        name,
+        email,
+        password_hash
     )
-    .bind(name)
-    .bind(email)
-    .bind(password_hash)
     .fetch_one(conn)
     .await
     .map_err(|e| {
@@ -340,14 +345,14 @@ pub async fn create_invitation(
     email: &str,
 ) -> sqlx::Result<String> {
     let token = tokens::new_token();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO invitations (token_hash, organisation_id, created_by, expires_at, email)
          VALUES ($1, $2, $3, now() + interval '14 days', $4)",
+        tokens::hash(&token),
+        organisation_id,
+        by,
+        email.trim()
     )
-    .bind(tokens::hash(&token))
-    .bind(organisation_id)
-    .bind(by)
-    .bind(email.trim())
     .execute(db)
     .await?;
     Ok(token)
@@ -359,26 +364,26 @@ pub async fn create_invitation(
 /// who has an account.
 pub async fn request_password_reset(db: &PgPool, email: &str, base_url: &str) -> sqlx::Result<()> {
     let mut tx = db.begin().await?;
-    let user_id: Option<i64> = sqlx::query_scalar(
+    let user_id: Option<i64> = sqlx::query_scalar!(
         "SELECT id FROM users WHERE lower(email) = lower($1) AND deleted_at IS NULL",
+        email.trim()
     )
-    .bind(email.trim())
     .fetch_optional(&mut *tx)
     .await?;
     // Only the newest link works.
-    sqlx::query(
+    sqlx::query!(
         "UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL",
+        user_id
     )
-    .bind(user_id)
     .execute(&mut *tx)
     .await?;
     let token = tokens::new_token();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO password_resets (token_hash, user_id, expires_at)
-         SELECT $1, $2, now() + interval '1 hour' WHERE $2 IS NOT NULL",
+         SELECT $1, $2::bigint, now() + interval '1 hour' WHERE $2::bigint IS NOT NULL",
+        tokens::hash(&token),
+        user_id
     )
-    .bind(tokens::hash(&token))
-    .bind(user_id)
     .execute(&mut *tx)
     .await?;
     let body = match user_id {
@@ -414,9 +419,9 @@ pub async fn request_municipality(
     base_url: &str,
 ) -> sqlx::Result<()> {
     let mut tx = db.begin().await?;
-    let admins: Vec<String> = sqlx::query_scalar(
+    let admins: Vec<String> = sqlx::query_scalar!(
         "SELECT u.email FROM users u JOIN role_grants g ON g.user_id = u.id
-         WHERE g.role = 'admin' AND u.deleted_at IS NULL ORDER BY u.id",
+         WHERE g.role = 'admin' AND u.deleted_at IS NULL ORDER BY u.id"
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -435,42 +440,41 @@ pub async fn request_municipality(
 /// Use a reset token once: set the new password and end every session of the user.
 pub async fn reset_password(db: &PgPool, token: &str, password_hash: &str) -> sqlx::Result<bool> {
     let mut tx = db.begin().await?;
-    let user_id: Option<i64> = sqlx::query_scalar(
+    let user_id: Option<i64> = sqlx::query_scalar!(
         "UPDATE password_resets SET used_at = now()
          WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
          RETURNING user_id",
+        tokens::hash(token)
     )
-    .bind(tokens::hash(token))
     .fetch_optional(&mut *tx)
     .await?;
     let Some(user_id) = user_id else {
         return Ok(false);
     };
     // Using one link voids every other the user still has.
-    sqlx::query(
+    sqlx::query!(
         "UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL",
+        user_id
     )
-    .bind(user_id)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "UPDATE users SET password_hash = $2, session_generation = session_generation + 1,
                 email_confirmed_at = coalesce(email_confirmed_at, now())
          WHERE id = $1",
+        user_id,
+        password_hash
     )
-    .bind(user_id)
-    .bind(password_hash)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "DELETE FROM login_failures WHERE email = (SELECT lower(email) FROM users WHERE id = $1)",
+        user_id
     )
-    .bind(user_id)
     .execute(&mut *tx)
     .await?;
     // A reset may follow a break-in: no browser keeps the trust it had.
-    sqlx::query("DELETE FROM trusted_devices WHERE user_id = $1")
-        .bind(user_id)
+    sqlx::query!("DELETE FROM trusted_devices WHERE user_id = $1", user_id)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;

@@ -105,53 +105,55 @@ pub struct NewEvent {
 
 /// Create an event; `None` when the key is taken.
 pub async fn create(db: &PgPool, e: &NewEvent) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "INSERT INTO events (key, name, municipality_id, date, place, starts_at, ends_at,
                              programme, signup_deadline, max_participants)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (key) DO NOTHING RETURNING id",
+        &e.key,
+        &e.name,
+        e.municipality_id,
+        e.date,
+        e.place.as_deref(),
+        e.starts_at,
+        e.ends_at,
+        &e.programme,
+        e.signup_deadline,
+        e.max_participants
     )
-    .bind(&e.key)
-    .bind(&e.name)
-    .bind(e.municipality_id)
-    .bind(e.date)
-    .bind(&e.place)
-    .bind(e.starts_at)
-    .bind(e.ends_at)
-    .bind(&e.programme)
-    .bind(e.signup_deadline)
-    .bind(e.max_participants)
     .fetch_optional(db)
     .await
 }
 
 /// Change an edition's details (not its key or municipality).
 pub async fn update(db: &PgPool, id: i64, e: &NewEvent) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE events SET name = $2, date = $3, place = $4, starts_at = $5, ends_at = $6,
                 programme = $7, signup_deadline = $8, max_participants = $9
          WHERE id = $1",
+        id,
+        &e.name,
+        e.date,
+        e.place.as_deref(),
+        e.starts_at,
+        e.ends_at,
+        &e.programme,
+        e.signup_deadline,
+        e.max_participants
     )
-    .bind(id)
-    .bind(&e.name)
-    .bind(e.date)
-    .bind(&e.place)
-    .bind(e.starts_at)
-    .bind(e.ends_at)
-    .bind(&e.programme)
-    .bind(e.signup_deadline)
-    .bind(e.max_participants)
     .execute(db)
     .await?;
     Ok(())
 }
 
 pub async fn set_status(db: &PgPool, id: i64, status: EventStatus) -> sqlx::Result<()> {
-    sqlx::query("UPDATE events SET status = $2 WHERE id = $1")
-        .bind(id)
-        .bind(status)
-        .execute(db)
-        .await?;
+    sqlx::query!(
+        "UPDATE events SET status = $2 WHERE id = $1",
+        id,
+        status.code()
+    )
+    .execute(db)
+    .await?;
     Ok(())
 }
 
@@ -177,19 +179,19 @@ pub async fn participants(db: &PgPool, event_id: i64) -> sqlx::Result<Vec<Partic
 /// Register an organisation for an event and attach its open items to it.
 pub async fn register(db: &PgPool, event_id: i64, organisation_id: i64) -> sqlx::Result<()> {
     let mut tx = db.begin().await?;
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO event_participants (event_id, organisation_id) VALUES ($1, $2)
          ON CONFLICT DO NOTHING",
+        event_id,
+        organisation_id
     )
-    .bind(event_id)
-    .bind(organisation_id)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "UPDATE items SET event_id = $1 WHERE organisation_id = $2 AND status = 'open' AND event_id IS NULL",
+        event_id,
+        organisation_id
     )
-    .bind(event_id)
-    .bind(organisation_id)
     .execute(&mut *tx)
     .await?;
     tx.commit().await
@@ -218,11 +220,11 @@ pub async fn is_participant(
     event_id: i64,
     organisation_ids: &[i64],
 ) -> sqlx::Result<bool> {
-    sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM event_participants WHERE event_id = $1 AND organisation_id = ANY($2))",
+    sqlx::query_scalar!(
+        "SELECT EXISTS (SELECT 1 FROM event_participants WHERE event_id = $1 AND organisation_id = ANY($2)) AS \"taking_part!\"",
+        event_id,
+        organisation_ids
     )
-    .bind(event_id)
-    .bind(organisation_ids)
     .fetch_one(db)
     .await
 }

@@ -156,8 +156,7 @@ pub async fn import_upload(
             }]))
         }
     };
-    sqlx::query("DELETE FROM uploads WHERE id = $1")
-        .bind(upload_id)
+    sqlx::query!("DELETE FROM uploads WHERE id = $1", upload_id)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
@@ -181,13 +180,14 @@ async fn check(
         .iter()
         .map(|(_, o)| o.municipality.trim().to_lowercase())
         .collect();
-    let known: HashSet<String> =
-        sqlx::query_scalar("SELECT lower(name) FROM municipalities WHERE lower(name) = ANY($1)")
-            .bind(&names)
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .collect();
+    let known: HashSet<String> = sqlx::query_scalar!(
+        "SELECT lower(name) AS \"name!\" FROM municipalities WHERE lower(name) = ANY($1)",
+        &names
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .collect();
 
     let org_keys: Vec<&str> = doc.organisations.iter().map(|(k, _)| k.as_str()).collect();
     let existing: Vec<(String, i64, String)> = sqlx::query_as(
@@ -335,19 +335,19 @@ async fn store(tx: &mut PgConnection, doc: &Document) -> Result<Summary, ImportF
                 .await
                 .map_err(refused("event".into()))?;
             Some(
-                sqlx::query_scalar(
+                sqlx::query_scalar!(
                     "INSERT INTO events (key, name, municipality_id, date, place)
                      VALUES ($1, $2, $3, $4, $5)
                      ON CONFLICT (key) DO UPDATE SET name = EXCLUDED.name,
                          municipality_id = EXCLUDED.municipality_id, date = EXCLUDED.date,
                          place = coalesce(EXCLUDED.place, events.place)
                      RETURNING id",
+                    &e.key,
+                    &e.name,
+                    municipality_id,
+                    e.date,
+                    e.place.as_deref()
                 )
-                .bind(&e.key)
-                .bind(&e.name)
-                .bind(municipality_id)
-                .bind(e.date)
-                .bind(&e.place)
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(refused("event".into()))?,
@@ -397,12 +397,12 @@ async fn store(tx: &mut PgConnection, doc: &Document) -> Result<Summary, ImportF
     // The organisations of an event's file take part in that event.
     if let Some(event_id) = event_id {
         let ids: Vec<i64> = org_ids.values().copied().collect();
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO event_participants (event_id, organisation_id)
              SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING",
+            event_id,
+            &ids
         )
-        .bind(event_id)
-        .bind(&ids)
         .execute(&mut *tx)
         .await?;
     }
@@ -410,7 +410,7 @@ async fn store(tx: &mut PgConnection, doc: &Document) -> Result<Summary, ImportF
     for (n, (key, org_key, item)) in doc.items.iter().enumerate() {
         let location = format!("item {} ({key})", n + 1);
         let organisation_id = org_ids[org_key.as_str()];
-        let inserted: bool = sqlx::query_scalar(
+        let inserted: bool = sqlx::query_scalar!(
             "INSERT INTO items (key, organisation_id, event_id, direction, category, title,
                                 description, theme, hours, quantity)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -419,18 +419,18 @@ async fn store(tx: &mut PgConnection, doc: &Document) -> Result<Summary, ImportF
                  category = EXCLUDED.category, title = EXCLUDED.title,
                  description = EXCLUDED.description, theme = EXCLUDED.theme,
                  hours = EXCLUDED.hours, quantity = EXCLUDED.quantity, updated_at = now()
-             RETURNING (xmax = 0)",
+             RETURNING (xmax = 0) AS \"inserted!\"",
+            key,
+            organisation_id,
+            event_id,
+            item.direction.code(),
+            item.category.code(),
+            &item.title,
+            &item.description,
+            item.theme.as_deref(),
+            item.hours,
+            item.quantity.as_deref()
         )
-        .bind(key)
-        .bind(organisation_id)
-        .bind(event_id)
-        .bind(item.direction.code())
-        .bind(item.category.code())
-        .bind(&item.title)
-        .bind(&item.description)
-        .bind(&item.theme)
-        .bind(item.hours)
-        .bind(&item.quantity)
         .fetch_one(&mut *tx)
         .await
         .map_err(refused(location))?;

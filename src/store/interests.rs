@@ -21,14 +21,14 @@ pub async fn add(
     organisation_id: i64,
     user_id: i64,
 ) -> sqlx::Result<Option<AskedPair>> {
-    let inserted = sqlx::query(
+    let inserted = sqlx::query!(
         "INSERT INTO interests (offer_id, request_id, organisation_id, user_id)
          VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        offer_id,
+        request_id,
+        organisation_id,
+        user_id
     )
-    .bind(offer_id)
-    .bind(request_id)
-    .bind(organisation_id)
-    .bind(user_id)
     .execute(&mut *conn)
     .await?;
     if inserted.rows_affected() == 0 {

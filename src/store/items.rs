@@ -99,20 +99,20 @@ pub async fn insert<'e>(
     event_id: Option<i64>,
     item: &NewItem,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "INSERT INTO items (organisation_id, direction, category, title, description, theme,
                             hours, quantity, event_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        organisation_id,
+        item.direction.code(),
+        item.category.code(),
+        &item.title,
+        &item.description,
+        item.theme.as_deref(),
+        item.hours,
+        item.quantity.as_deref(),
+        event_id
     )
-    .bind(organisation_id)
-    .bind(item.direction.code())
-    .bind(item.category.code())
-    .bind(&item.title)
-    .bind(&item.description)
-    .bind(&item.theme)
-    .bind(item.hours)
-    .bind(&item.quantity)
-    .bind(event_id)
     .fetch_one(db)
     .await
 }
@@ -123,31 +123,31 @@ pub async fn update(
     event_id: Option<i64>,
     item: &NewItem,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE items SET direction = $2, category = $3, title = $4, description = $5,
                 theme = $6, hours = $7, quantity = $8, event_id = $9, updated_at = now()
          WHERE id = $1",
+        id,
+        item.direction.code(),
+        item.category.code(),
+        &item.title,
+        &item.description,
+        item.theme.as_deref(),
+        item.hours,
+        item.quantity.as_deref(),
+        event_id
     )
-    .bind(id)
-    .bind(item.direction.code())
-    .bind(item.category.code())
-    .bind(&item.title)
-    .bind(&item.description)
-    .bind(&item.theme)
-    .bind(item.hours)
-    .bind(&item.quantity)
-    .bind(event_id)
     .execute(db)
     .await?;
     Ok(())
 }
 
 pub async fn withdraw(db: &PgPool, id: i64) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE items SET status = 'withdrawn', updated_at = now()
          WHERE id = $1 AND status = 'open'",
+        id
     )
-    .bind(id)
     .execute(db)
     .await?;
     Ok(())
@@ -155,10 +155,10 @@ pub async fn withdraw(db: &PgPool, id: i64) -> sqlx::Result<()> {
 
 /// Undo a withdrawal; false when the item is not withdrawn.
 pub async fn reopen(db: &PgPool, id: i64) -> sqlx::Result<bool> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "UPDATE items SET status = 'open', updated_at = now() WHERE id = $1 AND status = 'withdrawn'",
+        id
     )
-    .bind(id)
     .execute(db)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -266,8 +266,8 @@ struct Counted {
 
 /// Themes in use on open items, for the filter.
 pub async fn themes(db: &PgPool) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar(
-        "SELECT DISTINCT theme FROM items WHERE status = 'open' AND theme IS NOT NULL ORDER BY theme",
+    sqlx::query_scalar!(
+        "SELECT DISTINCT theme AS \"theme!\" FROM items WHERE status = 'open' AND theme IS NOT NULL ORDER BY theme"
     )
     .fetch_all(db)
     .await

@@ -51,11 +51,13 @@ pub async fn allow(
     let ip_key = format!("ip:{ip}");
     let mut tx = db.begin().await?;
     for key in [&account_key, &ip_key] {
-        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1 || ':' || $2))")
-            .bind(action.code())
-            .bind(key)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query!(
+            "SELECT pg_advisory_xact_lock(hashtext($1 || ':' || $2))",
+            action.code(),
+            key
+        )
+        .execute(&mut *tx)
+        .await?;
     }
     let (by_account, by_ip): (i64, i64) = sqlx::query_as(
         "SELECT count(*) FILTER (WHERE key = $2), count(*) FILTER (WHERE key = $3)
@@ -71,12 +73,14 @@ pub async fn allow(
         tracing::warn!(action = action.code(), ip, "refused: rate limit");
         return Ok(false);
     }
-    sqlx::query("INSERT INTO rate_events (kind, key) VALUES ($1, $2), ($1, $3)")
-        .bind(action.code())
-        .bind(&account_key)
-        .bind(&ip_key)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "INSERT INTO rate_events (kind, key) VALUES ($1, $2), ($1, $3)",
+        action.code(),
+        &account_key,
+        &ip_key
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     // Now and then, forget what no limit looks at any more.
     if rand::random::<u8>() < 3 {
@@ -88,14 +92,14 @@ pub async fn allow(
 /// Forget limited actions and failed logins older than a day (the limits look
 /// back an hour; the privacy statement promises a day at most).
 pub async fn prune(db: &PgPool) -> sqlx::Result<u64> {
-    let events = sqlx::query("DELETE FROM rate_events WHERE at < now() - interval '1 day'")
+    let events = sqlx::query!("DELETE FROM rate_events WHERE at < now() - interval '1 day'")
         .execute(db)
         .await?;
-    let failures = sqlx::query("DELETE FROM login_failures WHERE at < now() - interval '1 day'")
+    let failures = sqlx::query!("DELETE FROM login_failures WHERE at < now() - interval '1 day'")
         .execute(db)
         .await?;
     // A lost answer is sent again within minutes, not after a day.
-    sqlx::query("DELETE FROM submissions WHERE created_at < now() - interval '1 day'")
+    sqlx::query!("DELETE FROM submissions WHERE created_at < now() - interval '1 day'")
         .execute(db)
         .await?;
     Ok(events.rows_affected() + failures.rows_affected())

@@ -31,17 +31,17 @@ pub async fn create(
 ) -> sqlx::Result<String> {
     let token = tokens::new_token();
     // Valid for the edition plus its follow-up; without an edition, a year.
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO access_links (token_hash, organisation_id, event_id, sent_to, expires_at)
          VALUES ($1, $2, $3, $4,
                  greatest(now(), coalesce((SELECT date FROM events WHERE id = $3)::timestamptz, now()))
                  + make_interval(days => $5))",
+        tokens::hash(&token),
+        organisation_id,
+        event_id,
+        sent_to,
+        FOLLOW_UP.whole_days() as i32
     )
-    .bind(tokens::hash(&token))
-    .bind(organisation_id)
-    .bind(event_id)
-    .bind(sent_to)
-    .bind(FOLLOW_UP.whole_days() as i32)
     .execute(conn)
     .await?;
     Ok(token)
@@ -65,21 +65,23 @@ pub async fn find(db: &PgPool, token: &str) -> sqlx::Result<Option<AccessLink>> 
 
 /// A link was used to take a step.
 pub async fn touch(conn: &mut PgConnection, id: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE access_links SET last_used_at = now() WHERE id = $1")
-        .bind(id)
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "UPDATE access_links SET last_used_at = now() WHERE id = $1",
+        id
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 /// Revoke every live link of an organisation; returns how many.
 pub async fn revoke_all(db: &PgPool, organisation_id: i64, by: i64) -> sqlx::Result<u64> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "UPDATE access_links SET revoked_at = now(), revoked_by = $2
          WHERE organisation_id = $1 AND revoked_at IS NULL AND expires_at > now()",
+        organisation_id,
+        by
     )
-    .bind(organisation_id)
-    .bind(by)
     .execute(db)
     .await?;
     Ok(done.rows_affected())

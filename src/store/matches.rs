@@ -168,11 +168,13 @@ pub async fn of_event(db: &PgPool, event_id: i64) -> sqlx::Result<Vec<Match>> {
 
 /// Which of these matches belong to this event.
 pub async fn of_event_among(db: &PgPool, event_id: i64, ids: &[i64]) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar("SELECT id FROM matches WHERE event_id = $1 AND id = ANY($2) ORDER BY id")
-        .bind(event_id)
-        .bind(ids)
-        .fetch_all(db)
-        .await
+    sqlx::query_scalar!(
+        "SELECT id FROM matches WHERE event_id = $1 AND id = ANY($2) ORDER BY id",
+        event_id,
+        ids
+    )
+    .fetch_all(db)
+    .await
 }
 
 /// Matches in which these organisations take part, live ones first.
@@ -231,22 +233,22 @@ pub async fn propose(
     proposed_by: &str,
     by_user: Option<i64>,
 ) -> Result<i64, MatchError> {
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = sqlx::query_scalar!(
         "INSERT INTO matches (offer_id, request_id, event_id, proposed_by, proposed_by_user,
                               score, reasons, terms_what, terms_when, terms_hours, value_euros)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::float8) RETURNING id",
+        new.offer_id,
+        new.request_id,
+        new.event_id,
+        proposed_by,
+        by_user,
+        new.score.map(|s| s as f32),
+        &new.reasons,
+        new.terms_what.as_deref(),
+        new.terms_when,
+        new.terms_hours,
+        new.value_euros
     )
-    .bind(new.offer_id)
-    .bind(new.request_id)
-    .bind(new.event_id)
-    .bind(proposed_by)
-    .bind(by_user)
-    .bind(new.score.map(|s| s as f32))
-    .bind(&new.reasons)
-    .bind(&new.terms_what)
-    .bind(new.terms_when)
-    .bind(new.terms_hours)
-    .bind(new.value_euros)
     .fetch_one(&mut *conn)
     .await
     .map_err(map_unique)?;
@@ -267,7 +269,7 @@ pub async fn register_confirmed(
     new: &NewMatch,
     makelaar: i64,
 ) -> Result<i64, MatchError> {
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = sqlx::query_scalar!(
         "INSERT INTO matches (offer_id, request_id, event_id, proposed_by, proposed_by_user,
                               status, offer_accepted_at, request_accepted_at, confirmed_at,
                               confirmed_by, offer_signed_at, offer_signed_by,
@@ -276,18 +278,18 @@ pub async fn register_confirmed(
                               offer_title_agreed, request_title_agreed)
          VALUES ($1, $2, $3, 'makelaar', $4, 'confirmed', now(), now(), now(), $4,
                  now(), 'op papier, bij de notaris', now(), 'op papier, bij de notaris',
-                 $5, $6, $7, $8,
+                 $5, $6, $7, $8::float8,
                  (SELECT title FROM items WHERE id = $1), (SELECT title FROM items WHERE id = $2))
          RETURNING id",
+        new.offer_id,
+        new.request_id,
+        new.event_id,
+        makelaar,
+        new.terms_what.as_deref(),
+        new.terms_when,
+        new.terms_hours,
+        new.value_euros
     )
-    .bind(new.offer_id)
-    .bind(new.request_id)
-    .bind(new.event_id)
-    .bind(makelaar)
-    .bind(&new.terms_what)
-    .bind(new.terms_when)
-    .bind(new.terms_hours)
-    .bind(new.value_euros)
     .fetch_one(&mut *conn)
     .await
     .map_err(map_unique)?;
@@ -335,19 +337,19 @@ async fn record(
     to: MatchStatus,
     note: Option<&str>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO match_transitions (match_id, actor_id, actor_role, from_status, to_status,
                                         note, channel, actor_name)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        match_id,
+        by.user_id,
+        by.role,
+        from.map(MatchStatus::code),
+        to.code(),
+        note,
+        by.channel.code(),
+        by.name.as_deref()
     )
-    .bind(match_id)
-    .bind(by.user_id)
-    .bind(by.role)
-    .bind(from.map(MatchStatus::code))
-    .bind(to.code())
-    .bind(note)
-    .bind(by.channel.code())
-    .bind(&by.name)
     .execute(conn)
     .await?;
     Ok(())
@@ -358,9 +360,11 @@ async fn set_request_status(
     request_id: i64,
     status: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query("UPDATE items SET status = $2, updated_at = now() WHERE id = $1 AND status IN ('open', 'matched')")
-        .bind(request_id)
-        .bind(status)
+    sqlx::query!(
+        "UPDATE items SET status = $2, updated_at = now() WHERE id = $1 AND status IN ('open', 'matched')",
+        request_id,
+        status
+    )
         .execute(conn)
         .await?;
     Ok(())
@@ -522,16 +526,16 @@ pub async fn sign_form(
 /// change only by an agreement of both (`propose_change`). False when the
 /// match is confirmed or final.
 pub async fn set_terms(db: &PgPool, id: i64, terms: &NewMatch) -> sqlx::Result<bool> {
-    let done = sqlx::query(
-        "UPDATE matches SET terms_what = $2, terms_when = $3, terms_hours = $4, value_euros = $5,
+    let done = sqlx::query!(
+        "UPDATE matches SET terms_what = $2, terms_when = $3, terms_hours = $4, value_euros = $5::float8,
                 updated_at = now()
          WHERE id = $1 AND status IN ('suggested', 'accepted')",
+        id,
+        terms.terms_what.as_deref(),
+        terms.terms_when,
+        terms.terms_hours,
+        terms.value_euros
     )
-    .bind(id)
-    .bind(&terms.terms_what)
-    .bind(terms.terms_when)
-    .bind(terms.terms_hours)
-    .bind(terms.value_euros)
     .execute(db)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -584,27 +588,27 @@ pub async fn propose_change(
     by: &Step,
     side: Actor,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE term_changes SET withdrawn_at = now()
          WHERE match_id = $1 AND applied_at IS NULL AND withdrawn_at IS NULL",
+        match_id
     )
-    .bind(match_id)
     .execute(&mut *conn)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO term_changes (match_id, proposed_by, proposed_by_role, terms_what, terms_when,
                                    terms_hours, value_euros, offer_agreed_at, request_agreed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7,
+         VALUES ($1, $2, $3, $4, $5, $6, $7::float8,
                  CASE WHEN $3 = 'offer_party' THEN now() END,
                  CASE WHEN $3 = 'request_party' THEN now() END)",
+        match_id,
+        by.user_id,
+        side.code(),
+        terms.terms_what.as_deref(),
+        terms.terms_when,
+        terms.terms_hours,
+        terms.value_euros
     )
-    .bind(match_id)
-    .bind(by.user_id)
-    .bind(side.code())
-    .bind(&terms.terms_what)
-    .bind(terms.terms_when)
-    .bind(terms.terms_hours)
-    .bind(terms.value_euros)
     .execute(&mut *conn)
     .await?;
     let status = current_status(conn, match_id).await?;
@@ -620,8 +624,7 @@ pub async fn propose_change(
 }
 
 async fn current_status(conn: &mut PgConnection, match_id: i64) -> sqlx::Result<MatchStatus> {
-    let status: String = sqlx::query_scalar("SELECT status FROM matches WHERE id = $1")
-        .bind(match_id)
+    let status: String = sqlx::query_scalar!("SELECT status FROM matches WHERE id = $1", match_id)
         .fetch_one(conn)
         .await?;
     status.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))
@@ -654,19 +657,21 @@ pub async fn agree_change(
     if !both {
         return Ok(Some(false));
     }
-    sqlx::query(
+    sqlx::query!(
         "UPDATE matches mt SET terms_what = c.terms_what, terms_when = c.terms_when,
                 terms_hours = c.terms_hours, value_euros = c.value_euros, updated_at = now()
          FROM term_changes c WHERE c.id = $2 AND mt.id = $1",
+        match_id,
+        change_id
     )
-    .bind(match_id)
-    .bind(change_id)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("UPDATE term_changes SET applied_at = now() WHERE id = $1")
-        .bind(change_id)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query!(
+        "UPDATE term_changes SET applied_at = now() WHERE id = $1",
+        change_id
+    )
+    .execute(&mut *conn)
+    .await?;
     let status = current_status(conn, match_id).await?;
     record(
         conn,
@@ -700,22 +705,24 @@ pub async fn link_cycle(conn: &mut PgConnection, ids: &[i64]) -> sqlx::Result<()
     let Some(&first) = ids.first() else {
         return Ok(());
     };
-    sqlx::query("UPDATE matches SET cycle_id = $1 WHERE id = ANY($2)")
-        .bind(first)
-        .bind(ids)
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "UPDATE matches SET cycle_id = $1 WHERE id = ANY($2)",
+        first,
+        ids
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 /// Link two matches as each other's way back (two-way).
 pub async fn link_two_way(conn: &mut PgConnection, a: i64, b: i64) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE matches SET return_match_id = CASE id WHEN $1 THEN $2 ELSE $1 END
          WHERE id IN ($1, $2)",
+        a,
+        b
     )
-    .bind(a)
-    .bind(b)
     .execute(conn)
     .await?;
     Ok(())
@@ -781,14 +788,14 @@ pub async fn reject_proposal(
     request_id: i64,
     by: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO proposal_rejections (event_id, offer_id, request_id, rejected_by)
          VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        event_id,
+        offer_id,
+        request_id,
+        by
     )
-    .bind(event_id)
-    .bind(offer_id)
-    .bind(request_id)
-    .bind(by)
     .execute(conn)
     .await?;
     Ok(())
@@ -801,12 +808,12 @@ pub async fn unreject_proposal(
     offer_id: i64,
     request_id: i64,
 ) -> sqlx::Result<u64> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "DELETE FROM proposal_rejections WHERE event_id = $1 AND offer_id = $2 AND request_id = $3",
+        event_id,
+        offer_id,
+        request_id
     )
-    .bind(event_id)
-    .bind(offer_id)
-    .bind(request_id)
     .execute(conn)
     .await?;
     Ok(done.rows_affected())

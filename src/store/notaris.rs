@@ -75,16 +75,16 @@ async fn on_the_spot_item(
     direction: &str,
     organisation_id: i64,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "INSERT INTO items (organisation_id, event_id, direction, category, title, hours, status)
          VALUES ($1, $2, $3, $4, $5, $6, 'matched') RETURNING id",
+        organisation_id,
+        event.id,
+        direction,
+        deal.category.code(),
+        &deal.what,
+        deal.terms.terms_hours
     )
-    .bind(organisation_id)
-    .bind(event.id)
-    .bind(direction)
-    .bind(deal.category.code())
-    .bind(&deal.what)
-    .bind(deal.terms.terms_hours)
     .fetch_one(conn)
     .await
 }
@@ -98,13 +98,13 @@ async fn organisation(
     event: &Event,
     party: &Party,
 ) -> Result<i64, NotarisError> {
-    let found: Option<i64> = sqlx::query_scalar(
+    let found: Option<i64> = sqlx::query_scalar!(
         "SELECT id FROM organisations
          WHERE municipality_id = $2
            AND fold_name(name) = fold_name($1)",
+        party.name.trim(),
+        event.municipality_id
     )
-    .bind(party.name.trim())
-    .bind(event.municipality_id)
     .fetch_optional(&mut *conn)
     .await?;
     let id = match found {
@@ -113,21 +113,21 @@ async fn organisation(
             let kind = party
                 .kind
                 .ok_or_else(|| NotarisError::KindNeeded(party.name.clone()))?;
-            sqlx::query_scalar(
+            sqlx::query_scalar!(
                 "INSERT INTO organisations (name, kind, municipality_id) VALUES ($1, $2, $3) RETURNING id",
+                party.name.trim(),
+                kind.code(),
+                event.municipality_id
             )
-            .bind(party.name.trim())
-            .bind(kind.code())
-            .bind(event.municipality_id)
             .fetch_one(&mut *conn)
             .await?
         }
     };
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO event_participants (event_id, organisation_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        event.id,
+        id
     )
-    .bind(event.id)
-    .bind(id)
     .execute(&mut *conn)
     .await?;
     Ok(id)

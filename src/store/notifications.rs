@@ -12,18 +12,18 @@ pub async fn members(
     link: &str,
     match_id: Option<i64>,
 ) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "WITH added AS (
              INSERT INTO notifications (user_id, message, link, match_id)
              SELECT user_id, $2, $3, $4 FROM memberships WHERE organisation_id = $1
              RETURNING user_id)
          SELECT u.email FROM added JOIN users u ON u.id = added.user_id
          WHERE u.deleted_at IS NULL",
+        organisation_id,
+        message,
+        link,
+        match_id
     )
-    .bind(organisation_id)
-    .bind(message)
-    .bind(link)
-    .bind(match_id)
     .fetch_all(conn)
     .await
 }
@@ -36,31 +36,31 @@ pub async fn makelaars(
     link: &str,
     match_id: Option<i64>,
 ) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "WITH added AS (
              INSERT INTO notifications (user_id, message, link, match_id)
-             SELECT DISTINCT user_id, $2, $3, $4 FROM role_grants
+             SELECT DISTINCT user_id, $2::text, $3::text, $4::bigint FROM role_grants
              WHERE role = 'makelaar' AND municipality_id = $1
              RETURNING user_id)
          SELECT u.email FROM added JOIN users u ON u.id = added.user_id
          WHERE u.deleted_at IS NULL",
+        municipality_id,
+        message,
+        link,
+        match_id
     )
-    .bind(municipality_id)
-    .bind(message)
-    .bind(link)
-    .bind(match_id)
     .fetch_all(conn)
     .await
 }
 
 /// Opening a match reads its notifications.
 pub async fn mark_match_read(db: &PgPool, user_id: i64, match_id: i64) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE notifications SET read_at = now()
          WHERE user_id = $1 AND match_id = $2 AND read_at IS NULL",
+        user_id,
+        match_id
     )
-    .bind(user_id)
-    .bind(match_id)
     .execute(db)
     .await?;
     Ok(())
@@ -86,16 +86,20 @@ pub async fn of_user(db: &PgPool, user_id: i64) -> sqlx::Result<Vec<Notification
 }
 
 pub async fn mark_all_read(db: &PgPool, user_id: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE notifications SET read_at = now() WHERE user_id = $1 AND read_at IS NULL")
-        .bind(user_id)
-        .execute(db)
-        .await?;
+    sqlx::query!(
+        "UPDATE notifications SET read_at = now() WHERE user_id = $1 AND read_at IS NULL",
+        user_id
+    )
+    .execute(db)
+    .await?;
     Ok(())
 }
 
 pub async fn unread(db: &PgPool, user_id: i64) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT count(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
-        .bind(user_id)
-        .fetch_one(db)
-        .await
+    sqlx::query_scalar!(
+        "SELECT count(*) AS \"count!\" FROM notifications WHERE user_id = $1 AND read_at IS NULL",
+        user_id
+    )
+    .fetch_one(db)
+    .await
 }

@@ -32,21 +32,21 @@ pub async fn insert(
     municipality_id: i64,
     org: &NewOrganisation,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "INSERT INTO organisations (key, name, kind, municipality_id, postcode, description,
                                     website, contact_name, contact_email, contact_phone)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        key,
+        &org.name,
+        org.kind.code(),
+        municipality_id,
+        org.postcode.as_deref(),
+        &org.description,
+        org.website.as_deref(),
+        org.contact_name.as_deref(),
+        org.contact_email.as_deref(),
+        org.contact_phone.as_deref()
     )
-    .bind(key)
-    .bind(&org.name)
-    .bind(org.kind.code())
-    .bind(municipality_id)
-    .bind(&org.postcode)
-    .bind(&org.description)
-    .bind(&org.website)
-    .bind(&org.contact_name)
-    .bind(&org.contact_email)
-    .bind(&org.contact_phone)
     .fetch_one(conn)
     .await
 }
@@ -74,22 +74,22 @@ pub async fn update(db: &PgPool, id: i64, org: &NewOrganisation) -> sqlx::Result
     let municipality_id = municipalities::existing(&mut tx, &org.municipality)
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;
-    let result = sqlx::query(
+    let result = sqlx::query!(
         "UPDATE organisations SET name = $2, kind = $3, municipality_id = $4, postcode = $5,
                 description = $6, website = $7, contact_name = $8, contact_email = $9,
                 contact_phone = $10
          WHERE id = $1",
+        id,
+        &org.name,
+        org.kind.code(),
+        municipality_id,
+        org.postcode.as_deref(),
+        &org.description,
+        org.website.as_deref(),
+        org.contact_name.as_deref(),
+        org.contact_email.as_deref(),
+        org.contact_phone.as_deref()
     )
-    .bind(id)
-    .bind(&org.name)
-    .bind(org.kind.code())
-    .bind(municipality_id)
-    .bind(&org.postcode)
-    .bind(&org.description)
-    .bind(&org.website)
-    .bind(&org.contact_name)
-    .bind(&org.contact_email)
-    .bind(&org.contact_phone)
     .execute(&mut *tx)
     .await;
     match result {
@@ -106,10 +106,12 @@ pub async fn update(db: &PgPool, id: i64, org: &NewOrganisation) -> sqlx::Result
 
 /// The makelaar marks an organisation as checked (it exists, it is local).
 pub async fn mark_checked(db: &PgPool, id: i64, by: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE organisations SET checked_at = now(), checked_by = $2 WHERE id = $1")
-        .bind(id)
-        .bind(by)
-        .execute(db)
-        .await?;
+    sqlx::query!(
+        "UPDATE organisations SET checked_at = now(), checked_by = $2 WHERE id = $1",
+        id,
+        by
+    )
+    .execute(db)
+    .await?;
     Ok(())
 }

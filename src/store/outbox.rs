@@ -30,13 +30,13 @@ pub async fn enqueue_with_html(
     body: &str,
     html: Option<&str>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO outbox (to_address, subject, body, html_body) VALUES ($1, $2, $3, $4)",
+        to,
+        subject,
+        body,
+        html
     )
-    .bind(to)
-    .bind(subject)
-    .bind(body)
-    .bind(html)
     .execute(conn)
     .await?;
     // The body may hold a reset link: it is logged only by the development

@@ -21,7 +21,7 @@ pub async fn organisation_export(
     db: &PgPool,
     organisation_id: i64,
 ) -> anyhow::Result<serde_json::Value> {
-    let text: String = sqlx::query_scalar(
+    let text: String = sqlx::query_scalar!(
         "SELECT json_build_object(
             'formaat', 'beursvloer-organisatiegegevens/1',
             'gemaakt_op', now(),
@@ -68,9 +68,9 @@ pub async fn organisation_export(
                     'op', a.at, 'wat', a.what, 'door', u.name) ORDER BY a.at), '[]')
                 FROM access_log a LEFT JOIN users u ON u.id = a.user_id
                 WHERE a.organisation_id = $1)
-         )::text",
+         )::text AS \"export!\"",
+        organisation_id
     )
-    .bind(organisation_id)
     .fetch_one(db)
     .await?;
     Ok(serde_json::from_str(&text)?)
@@ -79,7 +79,7 @@ pub async fn organisation_export(
 /// Everything stored about a user: account, roles, memberships, notifications,
 /// the match actions they took, and the data of each of their organisations.
 pub async fn user_export(db: &PgPool, user_id: i64) -> anyhow::Result<serde_json::Value> {
-    let text: String = sqlx::query_scalar(
+    let text: String = sqlx::query_scalar!(
         "SELECT json_build_object(
             'formaat', 'beursvloer-gegevens/1',
             'gemaakt_op', now(),
@@ -106,16 +106,16 @@ pub async fn user_export(db: &PgPool, user_id: i64) -> anyhow::Result<serde_json
             'inzage_van_organisaties', (SELECT coalesce(json_agg(json_build_object(
                     'organisatie_id', organisation_id, 'wat', what, 'op', at) ORDER BY at), '[]')
                 FROM access_log WHERE user_id = $1)
-         )::text",
+         )::text AS \"export!\"",
+        user_id
     )
-    .bind(user_id)
     .fetch_one(db)
     .await?;
     let mut export: serde_json::Value = serde_json::from_str(&text)?;
-    let organisation_ids: Vec<i64> = sqlx::query_scalar(
+    let organisation_ids: Vec<i64> = sqlx::query_scalar!(
         "SELECT organisation_id FROM memberships WHERE user_id = $1 ORDER BY organisation_id",
+        user_id
     )
-    .bind(user_id)
     .fetch_all(db)
     .await?;
     let mut organisations = Vec::with_capacity(organisation_ids.len());
@@ -154,15 +154,15 @@ async fn anonymise(conn: &mut PgConnection, ids: &[i64]) -> sqlx::Result<u64> {
     ] {
         sqlx::query(sql).bind(ids).execute(&mut *conn).await?;
     }
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "UPDATE users SET name = $2, email = 'verwijderd-' || id || '@verwijderd.invalid',
                 password_hash = $3, session_generation = session_generation + 1,
                 last_login_at = NULL, deleted_at = now()
          WHERE id = ANY($1) AND deleted_at IS NULL",
+        ids,
+        DELETED_NAME,
+        NO_PASSWORD
     )
-    .bind(ids)
-    .bind(DELETED_NAME)
-    .bind(NO_PASSWORD)
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected())
@@ -173,14 +173,14 @@ async fn anonymise(conn: &mut PgConnection, ids: &[i64]) -> sqlx::Result<u64> {
 /// kept, so that the site always has an operator. Returns how many.
 pub async fn purge_inactive(db: &PgPool, days: u32) -> sqlx::Result<u64> {
     let mut tx = db.begin().await?;
-    let ids: Vec<i64> = sqlx::query_scalar(
+    let ids: Vec<i64> = sqlx::query_scalar!(
         "SELECT id FROM users u
          WHERE deleted_at IS NULL
            AND coalesce(last_login_at, created_at) < now() - make_interval(days => $1)
            AND NOT EXISTS (SELECT 1 FROM role_grants r WHERE r.user_id = u.id AND r.role = 'admin')
          FOR UPDATE",
+        days as i32
     )
-    .bind(days as i32)
     .fetch_all(&mut *tx)
     .await?;
     let purged = anonymise(&mut tx, &ids).await?;
@@ -195,12 +195,14 @@ pub async fn log_access(
     organisation_id: i64,
     what: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO access_log (user_id, organisation_id, what) VALUES ($1, $2, $3)")
-        .bind(user_id)
-        .bind(organisation_id)
-        .bind(what)
-        .execute(db)
-        .await?;
+    sqlx::query!(
+        "INSERT INTO access_log (user_id, organisation_id, what) VALUES ($1, $2, $3)",
+        user_id,
+        organisation_id,
+        what
+    )
+    .execute(db)
+    .await?;
     Ok(())
 }
 

@@ -36,22 +36,22 @@ pub async fn insert_organisation(
     org: &NewOrganisation,
     kvk: Option<&str>,
 ) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "INSERT INTO organisations (name, kind, municipality_id, postcode, description, website,
                                     contact_name, contact_email, contact_phone, kvk)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT DO NOTHING RETURNING id",
+        &org.name,
+        org.kind.code(),
+        municipality_id,
+        org.postcode.as_deref(),
+        &org.description,
+        org.website.as_deref(),
+        org.contact_name.as_deref(),
+        org.contact_email.as_deref(),
+        org.contact_phone.as_deref(),
+        kvk
     )
-    .bind(&org.name)
-    .bind(org.kind.code())
-    .bind(municipality_id)
-    .bind(&org.postcode)
-    .bind(&org.description)
-    .bind(&org.website)
-    .bind(&org.contact_name)
-    .bind(&org.contact_email)
-    .bind(&org.contact_phone)
-    .bind(kvk)
     .fetch_optional(conn)
     .await
 }
@@ -64,15 +64,15 @@ pub async fn record(
     duplicate_of: Option<i64>,
     form: &serde_json::Value,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "INSERT INTO signups (event_id, status, organisation_id, duplicate_of, form)
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        event_id,
+        status,
+        organisation_id,
+        duplicate_of,
+        form
     )
-    .bind(event_id)
-    .bind(status)
-    .bind(organisation_id)
-    .bind(duplicate_of)
-    .bind(form)
     .fetch_one(conn)
     .await
 }
@@ -123,14 +123,14 @@ pub async fn decide(
     organisation_id: Option<i64>,
     by: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE signups SET status = $2, organisation_id = $3, decided_by = $4, decided_at = now()
          WHERE id = $1",
+        id,
+        status,
+        organisation_id,
+        by
     )
-    .bind(id)
-    .bind(status)
-    .bind(organisation_id)
-    .bind(by)
     .execute(conn)
     .await?;
     Ok(())
@@ -142,16 +142,16 @@ pub async fn complete_contact(
     organisation_id: i64,
     org: &NewOrganisation,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE organisations SET contact_name = coalesce(contact_name, $2),
                 contact_email = coalesce(contact_email, $3),
                 contact_phone = coalesce(contact_phone, $4)
          WHERE id = $1",
+        organisation_id,
+        org.contact_name.as_deref(),
+        org.contact_email.as_deref(),
+        org.contact_phone.as_deref()
     )
-    .bind(organisation_id)
-    .bind(&org.contact_name)
-    .bind(&org.contact_email)
-    .bind(&org.contact_phone)
     .execute(conn)
     .await?;
     Ok(())
@@ -163,12 +163,12 @@ pub async fn enrol(
     event_id: i64,
     organisation_id: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO event_participants (event_id, organisation_id) VALUES ($1, $2)
          ON CONFLICT DO NOTHING",
+        event_id,
+        organisation_id
     )
-    .bind(event_id)
-    .bind(organisation_id)
     .execute(conn)
     .await?;
     Ok(())

@@ -10,12 +10,12 @@ pub async fn create_municipality(
     name: &str,
     hourly_rate: f64,
 ) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar(
-        "INSERT INTO municipalities (name, hourly_rate) VALUES ($1, $2)
+    sqlx::query_scalar!(
+        "INSERT INTO municipalities (name, hourly_rate) VALUES ($1, $2::float8)
          ON CONFLICT (lower(name)) DO NOTHING RETURNING id",
+        name.trim(),
+        hourly_rate
     )
-    .bind(name.trim())
-    .bind(hourly_rate)
     .fetch_optional(db)
     .await
 }
@@ -29,15 +29,15 @@ pub async fn invite(
     by: i64,
 ) -> sqlx::Result<String> {
     let token = tokens::new_token();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO staff_invitations (token_hash, role, municipality_id, email, created_by, expires_at)
          VALUES ($1, $2, $3, $4, $5, now() + interval '14 days')",
+        tokens::hash(&token),
+        role,
+        municipality_id,
+        email.trim(),
+        by
     )
-    .bind(tokens::hash(&token))
-    .bind(role)
-    .bind(municipality_id)
-    .bind(email.trim())
-    .bind(by)
     .execute(db)
     .await?;
     Ok(token)
@@ -104,13 +104,13 @@ async fn take(conn: &mut PgConnection, token: &str, user_id: i64) -> sqlx::Resul
     let Some((role, municipality_id)) = used else {
         return Ok(false);
     };
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO role_grants (user_id, role, municipality_id) VALUES ($1, $2, $3)
          ON CONFLICT DO NOTHING",
+        user_id,
+        role,
+        municipality_id
     )
-    .bind(user_id)
-    .bind(role)
-    .bind(municipality_id)
     .execute(conn)
     .await?;
     Ok(true)

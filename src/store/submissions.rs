@@ -43,13 +43,13 @@ pub async fn record(
     user_id: Option<i64>,
     location: &str,
 ) -> sqlx::Result<bool> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "INSERT INTO submissions (key_hash, user_id, location) VALUES ($1, $2, $3)
          ON CONFLICT (key_hash) DO NOTHING",
+        tokens::hash(key),
+        user_id,
+        location
     )
-    .bind(tokens::hash(key))
-    .bind(user_id)
-    .bind(location)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)

@@ -56,11 +56,11 @@ const NEAR_MISSES: usize = 5;
 /// Compute and store one item's suggestions when due; returns the near
 /// misses below the suggestion threshold.
 async fn compute(db: &PgPool, item_id: i64) -> sqlx::Result<Vec<i64>> {
-    let due: Option<bool> = sqlx::query_scalar(
-        "SELECT status = 'open' AND (suggested_at IS NULL OR suggested_at < updated_at)
+    let due: Option<bool> = sqlx::query_scalar!(
+        "SELECT status = 'open' AND (suggested_at IS NULL OR suggested_at < updated_at) AS \"due!\"
          FROM items WHERE id = $1",
+        item_id
     )
-    .bind(item_id)
     .fetch_optional(db)
     .await?;
     if due != Some(true) {
@@ -91,31 +91,33 @@ async fn compute(db: &PgPool, item_id: i64) -> sqlx::Result<Vec<i64>> {
     // Pairs with this item from before its last edit no longer hold; a pair
     // computed since keeps its score until one of its items changes, so it
     // reads the same on every page and every day.
-    sqlx::query(
+    sqlx::query!(
         "DELETE FROM suggestions
          WHERE (offer_id = $1 OR request_id = $1)
            AND computed_at < (SELECT updated_at FROM items WHERE id = $1)",
+        item_id
     )
-    .bind(item_id)
     .execute(&mut *tx)
     .await?;
     for s in &found {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO suggestions (offer_id, request_id, score, reasons)
              VALUES ($1, $2, $3, $4)
              ON CONFLICT (offer_id, request_id) DO NOTHING",
+            s.offer,
+            s.request,
+            s.score.clamp(0.0, 1.0) as f32,
+            &s.reasons
         )
-        .bind(s.offer)
-        .bind(s.request)
-        .bind(s.score.clamp(0.0, 1.0) as f32)
-        .bind(&s.reasons)
         .execute(&mut *tx)
         .await?;
     }
-    sqlx::query("UPDATE items SET suggested_at = now() WHERE id = $1")
-        .bind(item_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "UPDATE items SET suggested_at = now() WHERE id = $1",
+        item_id
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(near)
 }

@@ -18,17 +18,17 @@ pub async fn insert(
     name: &str,
     content: &str,
 ) -> sqlx::Result<i64> {
-    sqlx::query("DELETE FROM uploads WHERE created_at < now() - interval '1 day'")
+    sqlx::query!("DELETE FROM uploads WHERE created_at < now() - interval '1 day'")
         .execute(db)
         .await?;
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "INSERT INTO uploads (event_id, user_id, name, content)
          VALUES ($1, $2, $3, $4) RETURNING id",
+        event_id,
+        user_id,
+        name,
+        content
     )
-    .bind(event_id)
-    .bind(user_id)
-    .bind(name)
-    .bind(content)
     .fetch_one(db)
     .await
 }
