@@ -163,40 +163,6 @@ fn round(score: f64) -> f64 {
     (score * 1000.0).round() / 1000.0
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum BenchCase {
-    Event,
-    Pool,
-    National,
-    All,
-}
-
-/// Real offer and request texts for the national benchmark, when run from the repository.
-const REAL_TEXTS: &str = "tests/data/dev.json";
-
-pub async fn bench(db: DbArgs, case: BenchCase) -> anyhow::Result<()> {
-    use crate::bench;
-    if matches!(case, BenchCase::Event | BenchCase::All) {
-        println!("{}", bench::proposal(400));
-    }
-    if matches!(case, BenchCase::Pool | BenchCase::All) {
-        println!("{}", bench::proposal(4_000));
-    }
-    if matches!(case, BenchCase::National | BenchCase::All) {
-        let database = Database::open(&db).await?;
-        let mut result = bench::national(&database.pool, bench::Corpus::Generated).await;
-        if let (Ok(text), Ok(first)) = (std::fs::read_to_string(REAL_TEXTS), &result) {
-            println!("{first}");
-            let doc = exchange::parse(REAL_TEXTS, &text)
-                .map_err(|_| anyhow::anyhow!("{REAL_TEXTS} is not a valid exchange file"))?;
-            result = bench::national(&database.pool, bench::Corpus::Realistic(Box::new(doc))).await;
-        }
-        database.close().await;
-        println!("{}", result?);
-    }
-    Ok(())
-}
-
 /// Retention: anonymise accounts that have not signed in for `days` days.
 pub async fn purge_inactive(db: DbArgs, days: u32) -> anyhow::Result<()> {
     let database = Database::open(&db).await?;

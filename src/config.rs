@@ -20,7 +20,8 @@ pub struct ServeArgs {
     #[arg(long, env = "BIND", default_value = "127.0.0.1:3000")]
     pub bind: SocketAddr,
 
-    /// Load the project's demo data (idempotent).
+    /// Load the project's demo data (idempotent; with the `dev` feature).
+    #[cfg(feature = "dev")]
     #[arg(long)]
     pub demo: bool,
 

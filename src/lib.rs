@@ -1,11 +1,11 @@
 //! Beursvloer: a marketplace where companies and social organisations trade
 //! offers and requests, matched and confirmed by a makelaar.
 
-pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod db;
-pub mod demo;
+#[cfg(feature = "dev")]
+pub mod dev;
 pub mod domain;
 pub mod exchange;
 pub mod mail;
@@ -51,7 +51,7 @@ pub async fn app(db: PgPool, config: WebConfig) -> anyhow::Result<Router> {
 pub fn router(db: PgPool, config: WebConfig) -> Router {
     let sessions = PostgresStore::new(db.clone());
     let state = web::AppState {
-        live: web::live::Hub::start(db.clone()),
+        live: web::editions::live::Hub::start(db.clone()),
         db,
         config: Arc::new(config),
     };
@@ -76,8 +76,9 @@ pub async fn serve(db_args: DbArgs, args: ServeArgs) -> anyhow::Result<()> {
 }
 
 async fn run(pool: &PgPool, args: ServeArgs, data_dir: &std::path::Path) -> anyhow::Result<()> {
+    #[cfg(feature = "dev")]
     if args.demo {
-        let summary = demo::load(pool).await?;
+        let summary = dev::demo::load(pool).await?;
         tracing::info!("demo data loaded: {summary}");
     }
     let app = app(

@@ -72,11 +72,12 @@ enum Command {
         json: bool,
     },
     /// Time the matching on generated data (build with --release).
+    #[cfg(feature = "dev")]
     Bench {
         #[command(flatten)]
         db: DbArgs,
         #[arg(value_enum, default_value = "all")]
-        case: beursvloer::cli::BenchCase,
+        case: beursvloer::dev::bench::BenchCase,
     },
     /// Privacy retention: delete (anonymise) accounts not used for DAYS days.
     PurgeInactive {
@@ -86,6 +87,7 @@ enum Command {
         days: u32,
     },
     /// Manage the embedded Postgres cluster (used by the test script).
+    #[cfg(feature = "dev")]
     #[command(hide = true)]
     Db {
         #[command(subcommand)]
@@ -95,6 +97,7 @@ enum Command {
     },
 }
 
+#[cfg(feature = "dev")]
 #[derive(Subcommand)]
 enum DbAction {
     /// Start it, print `DATABASE_URL=...` and leave it running.
@@ -120,10 +123,12 @@ fn main() -> anyhow::Result<()> {
         Command::Propose { db, event, json } => {
             runtime.block_on(beursvloer::cli::propose(db, event, json))
         }
-        Command::Bench { db, case } => runtime.block_on(beursvloer::cli::bench(db, case)),
+        #[cfg(feature = "dev")]
+        Command::Bench { db, case } => runtime.block_on(beursvloer::dev::bench::run(db, case)),
         Command::PurgeInactive { db, days } => {
             runtime.block_on(beursvloer::cli::purge_inactive(db, days))
         }
+        #[cfg(feature = "dev")]
         Command::Db { action, data_dir } => match action {
             DbAction::Start => {
                 let pg = beursvloer::db::embedded::EmbeddedPostgres::start(&data_dir)?;

@@ -1,5 +1,6 @@
 //! Connection pool, migrations and the embedded Postgres launcher.
 
+#[cfg(feature = "dev")]
 pub mod embedded;
 
 use std::str::FromStr;
@@ -10,6 +11,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
 
 use crate::config::DbArgs;
+#[cfg(feature = "dev")]
 use embedded::EmbeddedPostgres;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -17,12 +19,14 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 /// A connected database, and the embedded cluster behind it when there is one.
 pub struct Database {
     pub pool: PgPool,
+    #[cfg(feature = "dev")]
     pub embedded: Option<EmbeddedPostgres>,
 }
 
 impl Database {
     /// Connect to `DATABASE_URL` or start the embedded cluster, then migrate.
     pub async fn open(args: &DbArgs) -> anyhow::Result<Database> {
+        #[cfg(feature = "dev")]
         let (url, embedded) = match &args.database_url {
             Some(url) => (url.clone(), None),
             None => {
@@ -30,13 +34,22 @@ impl Database {
                 (pg.url(), Some(pg))
             }
         };
+        #[cfg(not(feature = "dev"))]
+        let url = args.database_url.clone().context(
+            "DATABASE_URL is required: this build has no embedded Postgres (feature `dev`)",
+        )?;
         let pool = connect(&url).await?;
         MIGRATOR.run(&pool).await.context("running migrations")?;
-        Ok(Database { pool, embedded })
+        Ok(Database {
+            pool,
+            #[cfg(feature = "dev")]
+            embedded,
+        })
     }
 
     pub async fn close(self) {
         self.pool.close().await;
+        #[cfg(feature = "dev")]
         if let Some(pg) = self.embedded {
             pg.stop();
         }

@@ -7,7 +7,10 @@
 
 use std::time::{Duration, Instant};
 
+use crate::config::DbArgs;
+use crate::db::Database;
 use crate::domain::{Category, Direction, OrganisationKind};
+use crate::exchange;
 use crate::matching::{Listing, Market, Party};
 
 struct Rng(u64);
@@ -375,5 +378,39 @@ async fn seed(
     }
     tx.commit().await?;
     sqlx::query("ANALYZE items").execute(db).await?;
+    Ok(())
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum BenchCase {
+    Event,
+    Pool,
+    National,
+    All,
+}
+
+/// Real offer and request texts for the national benchmark, when run from the repository.
+const REAL_TEXTS: &str = "tests/data/dev.json";
+
+/// `beursvloer bench`: time the matching on generated (and real) data.
+pub async fn run(db: DbArgs, case: BenchCase) -> anyhow::Result<()> {
+    if matches!(case, BenchCase::Event | BenchCase::All) {
+        println!("{}", proposal(400));
+    }
+    if matches!(case, BenchCase::Pool | BenchCase::All) {
+        println!("{}", proposal(4_000));
+    }
+    if matches!(case, BenchCase::National | BenchCase::All) {
+        let database = Database::open(&db).await?;
+        let mut result = national(&database.pool, Corpus::Generated).await;
+        if let (Ok(text), Ok(first)) = (std::fs::read_to_string(REAL_TEXTS), &result) {
+            println!("{first}");
+            let doc = exchange::parse(REAL_TEXTS, &text)
+                .map_err(|_| anyhow::anyhow!("{REAL_TEXTS} is not a valid exchange file"))?;
+            result = national(&database.pool, Corpus::Realistic(Box::new(doc))).await;
+        }
+        database.close().await;
+        println!("{}", result?);
+    }
     Ok(())
 }

@@ -6,7 +6,7 @@ use sqlx::PgPool;
 
 use crate::{exchange, passwords, store};
 
-const DEMO_FILE: &str = include_str!("../demo/demo.json");
+const DEMO_FILE: &str = include_str!("../../demo/demo.json");
 pub const DEMO_PASSWORD: &str = "beursvloer-demo";
 
 /// (e-mail, name, role); the first two are members of an organisation.
@@ -65,14 +65,14 @@ pub async fn load(db: &PgPool) -> anyhow::Result<String> {
         .map(|e| e.key.clone())
         .unwrap_or_default();
     // The practical details a visitor looks for, as a makelaar would set them.
-    sqlx::query(
+    sqlx::query!(
         "UPDATE events SET starts_at = '14:30', ends_at = '16:30',
                 place = coalesce(place, 'Zalencentrum ’t Hoogeland, Raalte'),
                 programme = E'14:00 Inloop met koffie\\n14:30 Opening door de wethouder en de gong\\n14:45 Handelen op de beursvloer\\n16:00 Slotgong en bekendmaking van het aantal matches\\n16:30 Borrel',
                 signup_deadline = date - 7, max_participants = 80
          WHERE key = $1 AND starts_at IS NULL",
+        &event_key
     )
-    .bind(&event_key)
     .execute(db)
     .await?;
     let matches = demo_matches(db, &event_key).await?;
@@ -91,16 +91,18 @@ async fn demo_matches(db: &PgPool, event_key: &str) -> anyhow::Result<usize> {
     let Some(event) = store::events::by_key(db, event_key).await? else {
         return Ok(0);
     };
-    let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM matches WHERE event_id = $1")
-        .bind(event.id)
-        .fetch_one(db)
-        .await?;
+    let existing: i64 = sqlx::query_scalar!(
+        "SELECT count(*) AS \"count!\" FROM matches WHERE event_id = $1",
+        event.id
+    )
+    .fetch_one(db)
+    .await?;
     if existing > 0 {
         return Ok(0);
     }
     store::events::set_status(db, event.id, crate::domain::EventStatus::Open).await?;
     let makelaar: i64 =
-        sqlx::query_scalar("SELECT id FROM users WHERE email = 'makelaar@demo.beursvloer.nl'")
+        sqlx::query_scalar!("SELECT id FROM users WHERE email = 'makelaar@demo.beursvloer.nl'")
             .fetch_one(db)
             .await?;
     let market = store::market::for_event(db, event.id).await?.market;
@@ -142,10 +144,10 @@ async fn demo_matches(db: &PgPool, event_key: &str) -> anyhow::Result<usize> {
         let Ok(id) = matches::propose(&mut tx, &new, "matcher", Some(makelaar)).await else {
             continue;
         };
-        sqlx::query(
+        sqlx::query!(
             "UPDATE matches SET offer_shows_name = true, request_shows_name = true WHERE id = $1",
+            id
         )
-        .bind(id)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;

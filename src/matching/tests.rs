@@ -326,7 +326,7 @@ fn search_terms_put_every_word_of_the_text_before_its_relatives() {
 
 #[test]
 fn the_workspace_overview_equals_the_separate_passes() {
-    let (parties, mut listings) = crate::bench::generate(400, 42);
+    let (parties, mut listings) = crate::dev::bench::generate(400, 42);
     // A request nothing in the market answers.
     let mut lonely = listings
         .iter()

@@ -1,30 +1,20 @@
 //! The web front door: every route in one table, the layers around it.
 
-mod accounts;
-mod admin;
-mod api;
 pub mod auth;
-mod charts;
-mod dashboard;
+pub mod editions;
 pub mod error;
-mod events;
-mod figures;
-mod imports;
-mod items;
+pub mod figures;
+mod home;
 mod limits;
-mod links;
-pub mod live;
-mod matches;
-mod notaris;
-mod notifications;
-mod organisations;
+pub mod market;
 mod page;
-mod pages;
+pub mod people;
 mod policy;
-mod privacy;
-mod signup;
-mod suggestions;
-mod workspace;
+
+use editions::{events, imports, links, live, matches, notaris, signup, workspace};
+use figures::{api, dashboard};
+use market::{items, organisations, suggestions};
+use people::{accounts, admin, notifications, privacy};
 
 use std::sync::Arc;
 
@@ -64,7 +54,7 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
         .with_expiry(Expiry::OnInactivity(time::Duration::days(7)));
 
     let router = Router::new()
-        .route("/", get(pages::home))
+        .route("/", get(home::home))
         .route("/markt", get(items::browse))
         .route("/items", post(items::create))
         .route("/items/nieuw", get(items::new_form))
@@ -160,8 +150,8 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
             "/link/{token}/matches/{id}/formulier",
             get(links::form).post(links::sign),
         )
-        .route("/mijn", get(pages::mine))
-        .route("/start", get(pages::start))
+        .route("/mijn", get(home::mine))
+        .route("/start", get(home::start))
         .route("/interesse", post(suggestions::show_interest))
         .route("/meldingen", get(notifications::list))
         .route("/meldingen/gelezen", post(notifications::mark_read))
@@ -184,11 +174,11 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
             "/wachtwoord-herstellen",
             get(accounts::reset_form).post(accounts::reset),
         )
-        .route("/toegankelijkheid", get(pages::accessibility))
-        .route("/static/style.css", get(pages::stylesheet))
-        .route("/static/print.js", get(pages::print_script))
-        .route("/healthz", get(pages::healthz))
-        .route("/readyz", get(pages::readyz))
+        .route("/toegankelijkheid", get(home::accessibility))
+        .route("/static/style.css", get(home::stylesheet))
+        .route("/static/print.js", get(home::print_script))
+        .route("/healthz", get(home::healthz))
+        .route("/readyz", get(home::readyz))
         .merge(dashboard::routes())
         .merge(live::routes())
         .merge(api::routes())

@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 #[tokio::test]
 async fn demo_data_fills_the_marketplace_once() {
     let app = TestApp::spawn().await;
-    beursvloer::demo::load(&app.db).await.unwrap();
+    beursvloer::dev::demo::load(&app.db).await.unwrap();
     let counts = |app: &TestApp| {
         let db = app.db.clone();
         async move {
@@ -40,7 +40,7 @@ async fn demo_data_fills_the_marketplace_once() {
     assert_eq!(kinds, 6, "organisations of every kind");
     assert!(first[3] > 0, "some matches to look at");
 
-    beursvloer::demo::load(&app.db).await.unwrap();
+    beursvloer::dev::demo::load(&app.db).await.unwrap();
     assert_eq!(
         counts(&app).await,
         first,
@@ -56,7 +56,7 @@ async fn demo_data_fills_the_marketplace_once() {
                 "/inloggen",
                 &[
                     ("email", &format!("{person}@demo.beursvloer.nl")),
-                    ("password", beursvloer::demo::DEMO_PASSWORD),
+                    ("password", beursvloer::dev::demo::DEMO_PASSWORD),
                 ],
             )
             .await;

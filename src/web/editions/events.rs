@@ -1,10 +1,6 @@
 //! Events (editions of a beursvloer): the public page, registering for
 //! one, and the makelaar creating it and setting its status.
 
-use super::auth::{CsrfForm, Ctx};
-use super::error::AppError;
-use super::page::{render, Layout};
-use super::{policy, AppState};
 use crate::domain::dates;
 use crate::domain::signup::{SignupInput, ITEM_FIELDS, ITEM_ROWS};
 use crate::domain::validation::{self as v, FieldErrors};
@@ -12,6 +8,10 @@ use crate::domain::{Category, EventStatus, OrganisationKind};
 use crate::store::events::{self, Event, NewEvent, Participant};
 use crate::store::items::{self, Filter, Item};
 use crate::store::municipalities::{self, Municipality};
+use crate::web::auth::{CsrfForm, Ctx};
+use crate::web::error::AppError;
+use crate::web::page::{render, Layout};
+use crate::web::{policy, AppState};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::collections::HashSet;
 
-pub(super) async fn event_by_key(app: &AppState, key: &str) -> Result<Event, AppError> {
+pub(crate) async fn event_by_key(app: &AppState, key: &str) -> Result<Event, AppError> {
     events::by_key(&app.db, key)
         .await?
         .ok_or(AppError::NotFound)
@@ -395,7 +395,7 @@ pub async fn show(
 }
 
 /// The edition's page, with the sign-up form as typed and its errors.
-pub(super) async fn show_page(
+pub(crate) async fn show_page(
     app: &AppState,
     ctx: &mut Ctx,
     event: Event,
@@ -466,8 +466,8 @@ pub(super) async fn show_page(
     };
     ctx.form_token().await?;
     let status = match &signup {
-        Some(form) => super::page::form_status(&form.errors),
-        None => super::page::form_status(&errors_when_closed),
+        Some(form) => crate::web::page::form_status(&form.errors),
+        None => crate::web::page::form_status(&errors_when_closed),
     };
     let page = render(&ShowPage {
         layout: ctx.layout().await?,
@@ -539,7 +539,7 @@ pub async fn register(
 }
 
 /// The event, if the signed-in user is its makelaar.
-pub(super) async fn managed_event(app: &AppState, ctx: &Ctx, key: &str) -> Result<Event, AppError> {
+pub(crate) async fn managed_event(app: &AppState, ctx: &Ctx, key: &str) -> Result<Event, AppError> {
     let user = ctx.user()?;
     let event = event_by_key(app, key).await?;
     policy::manage_event(user, event.municipality_id)?;

@@ -10,16 +10,16 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::auth::{CsrfForm, Ctx};
-use super::error::AppError;
-use super::events::managed_event;
-use super::page::{render, Layout};
-use super::{parse_id, AppState};
 use crate::exchange::spreadsheet::{self, FileError};
 use crate::exchange::{self, ImportError};
 use crate::store::events::Event;
 use crate::store::imports::{self, Conflict, Scope, Summary};
 use crate::store::uploads;
+use crate::web::auth::{CsrfForm, Ctx};
+use crate::web::editions::events::managed_event;
+use crate::web::error::AppError;
+use crate::web::page::{render, Layout};
+use crate::web::{parse_id, AppState};
 
 /// The largest file taken in; the route's body limit leaves room for the
 /// rest of the form around it.

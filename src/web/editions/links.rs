@@ -9,15 +9,17 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::auth::{CsrfForm, Ctx};
-use super::error::AppError;
-use super::matches::{check_step, contacts_for, done_message, parse_action, Contacts, PrintForm};
-use super::page::{render, Layout};
-use super::{parse_id, policy, AppState};
 use crate::domain::match_status::{Action, Actor, Channel, MatchStatus};
 use crate::domain::validation::{self as v, FieldErrors};
 use crate::store::links::{self, AccessLink};
 use crate::store::matches::{self, Match, MatchError, Outcome, Step};
+use crate::web::auth::{CsrfForm, Ctx};
+use crate::web::editions::matches::{
+    check_step, contacts_for, done_message, parse_action, Contacts, PrintForm,
+};
+use crate::web::error::AppError;
+use crate::web::page::{render, Layout};
+use crate::web::{parse_id, policy, AppState};
 use crate::workflow::answer::{self, Acting};
 
 /// The link behind a token, or a page that says it no longer works.
@@ -172,9 +174,9 @@ impl MatchPage {
 fn steps_for(m: &Match, side: Actor) -> Vec<LinkStep> {
     Action::ALL
         .into_iter()
-        .filter(|a| super::matches::actor_for(m, &[side], *a).is_some())
+        .filter(|a| crate::web::editions::matches::actor_for(m, &[side], *a).is_some())
         .map(|a| {
-            let s = super::matches::step(a);
+            let s = crate::web::editions::matches::step(a);
             LinkStep {
                 action: s.action,
                 label: s.label,

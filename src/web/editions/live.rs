@@ -22,13 +22,13 @@ use tokio::io::AsyncWriteExt;
 use tokio::sync::broadcast;
 use tower_http::services::fs::AsyncReadBody;
 
-use super::auth::Ctx;
-use super::error::AppError;
-use super::figures::{dutch_date, thousands};
-use super::page::{render, Layout};
-use super::AppState;
 use crate::domain::{Category, OrganisationKind};
 use crate::store::stats::{self, EventRef, TickerLine};
+use crate::web::auth::Ctx;
+use crate::web::error::AppError;
+use crate::web::figures::tables::{dutch_date, thousands};
+use crate::web::page::{render, Layout};
+use crate::web::AppState;
 
 /// The Postgres channel the confirmation trigger notifies on.
 pub const CHANNEL: &str = "match_confirmed";
@@ -313,7 +313,7 @@ async fn script() -> Response {
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=86400"),
         ],
-        include_str!("../../static/live.js"),
+        include_str!("../../../static/live.js"),
     )
         .into_response()
 }

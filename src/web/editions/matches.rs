@@ -6,15 +6,15 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::auth::{CsrfForm, Ctx};
-use super::error::AppError;
-use super::page::{form_status, render, Layout};
-use super::{parse_id, policy, AppState};
 use crate::domain::match_status::{Action, Actor, Channel, MatchStatus};
 use crate::domain::validation::{self as v, FieldErrors};
 use crate::store::matches::{self, Match, MatchError, NewMatch, Outcome, Step as By, Transition};
 use crate::store::notifications;
 use crate::store::organisations::{self, Organisation};
+use crate::web::auth::{CsrfForm, Ctx};
+use crate::web::error::AppError;
+use crate::web::page::{form_status, render, Layout};
+use crate::web::{parse_id, policy, AppState};
 use crate::workflow::answer::{self, Acting};
 use crate::workflow::terms;
 
@@ -649,7 +649,7 @@ pub async fn agree_terms(
     State(app): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    CsrfForm(_): CsrfForm<super::items::Empty>,
+    CsrfForm(_): CsrfForm<crate::web::market::items::Empty>,
 ) -> Result<Response, AppError> {
     let (m, actors) = viewable(&app, &ctx, &id).await?;
     let user_id = ctx.user()?.id;

@@ -1,18 +1,18 @@
 //! Notaris mode: on the live floor, the makelaar registers a match agreed
 //! between two organisations in seconds, creating them on the spot if new.
 
-use super::auth::{CsrfForm, Ctx};
-use super::error::AppError;
-use super::events::managed_event;
-use super::matches::TermsInput;
-use super::page::{form_status, render, Layout};
-use super::AppState;
 use crate::domain::validation::{self as v, FieldErrors};
 use crate::domain::{Category, OrganisationKind};
 use crate::store::events::{self, Event, Participant};
 use crate::store::matches::{self};
 use crate::store::notaris;
 use crate::store::{submissions, tokens};
+use crate::web::auth::{CsrfForm, Ctx};
+use crate::web::editions::events::managed_event;
+use crate::web::editions::matches::TermsInput;
+use crate::web::error::AppError;
+use crate::web::page::{form_status, render, Layout};
+use crate::web::AppState;
 use crate::workflow;
 use askama::Template;
 use axum::extract::{Path, Query, State};

@@ -8,17 +8,17 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::auth::{CsrfForm, Ctx};
-use super::error::AppError;
-use super::events::{event_by_key, managed_event, show_page};
-use super::page::{render, Layout};
-use super::{parse_id, AppState};
 use crate::domain::calendar::{self, CalendarEvent};
 use crate::domain::signup::SignupInput;
 use crate::domain::validation::FieldErrors;
 use crate::store::events::Event;
 use crate::store::municipalities;
 use crate::store::signups::{self, Pending};
+use crate::web::auth::{CsrfForm, Ctx};
+use crate::web::editions::events::{event_by_key, managed_event, show_page};
+use crate::web::error::AppError;
+use crate::web::page::{render, Layout};
+use crate::web::{parse_id, AppState};
 use crate::workflow::signup::{self, Outcome};
 
 async fn municipality_list(app: &AppState) -> Result<Vec<(i64, String)>, AppError> {

@@ -2,18 +2,18 @@
 //! (two-way first) to propose or set aside in bulk, bulk confirmation, and
 //! the requests for which the matcher found nothing.
 
-use super::auth::{CsrfForm, Ctx};
-use super::error::AppError;
-use super::events::managed_event;
-use super::page::Undo;
-use super::page::{render, Layout};
-use super::AppState;
 use crate::matching::{Cycle, Proposal, Suggestion};
 use crate::store::events::Event;
 use crate::store::items::{self, Item};
 use crate::store::matches::{self, Match};
 use crate::store::suggestions as stored_suggestions;
 use crate::store::{interests, market};
+use crate::web::auth::{CsrfForm, Ctx};
+use crate::web::editions::events::managed_event;
+use crate::web::error::AppError;
+use crate::web::page::Undo;
+use crate::web::page::{render, Layout};
+use crate::web::AppState;
 use crate::workflow::answer;
 use crate::workflow::propose::{self, Choice};
 use askama::Template;

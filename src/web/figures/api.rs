@@ -10,9 +10,9 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use super::error::AppError;
-use super::{parse_id, AppState};
 use crate::store::stats::{self, Edition, Figures, Overview, Participation, Scope};
+use crate::web::error::AppError;
+use crate::web::{parse_id, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -11,14 +11,14 @@ use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 
-use super::auth::Ctx;
-use super::error::AppError;
-use super::figures::{dutch_date, euros_cents, Cell, Data, Table};
-use super::page::{render, Layout};
-use super::{parse_id, policy, AppState};
 use crate::exchange::csv_text_cell;
 use crate::store::accounts::SessionUser;
 use crate::store::stats::{self, Edition, MunicipalityInfo, Scope};
+use crate::web::auth::Ctx;
+use crate::web::error::AppError;
+use crate::web::figures::tables::{dutch_date, euros_cents, Cell, Data, Table};
+use crate::web::page::{render, Layout};
+use crate::web::{parse_id, policy, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -1,11 +1,11 @@
 //! The figures of the municipality's dashboard as tables: each table feeds
 //! the page, its chart and its CSV, written the Dutch way.
 
-use super::charts::{Bar, Chart};
 use crate::domain::match_status::MatchStatus;
 use crate::domain::{Category, OrganisationKind};
 use crate::exchange::csv_text_cell;
 use crate::store::stats::{Edition, Figures, MunicipalityInfo, Overview, Participation};
+use crate::web::figures::charts::{Bar, Chart};
 
 /// A figure in a table: shown the Dutch way on the page, plain in the CSV.
 #[derive(Debug, Clone)]
@@ -27,7 +27,7 @@ impl Cell {
         }
     }
 
-    pub(super) fn csv(&self) -> String {
+    pub(crate) fn csv(&self) -> String {
         match self {
             Cell::Count(n) | Cell::Euros(n) | Cell::Percent(Some(n)) => n.to_string(),
             Cell::Percent(None) => String::new(),
@@ -79,7 +79,7 @@ pub struct Data {
 }
 
 impl Data {
-    pub(super) fn scope_label(&self) -> String {
+    pub(crate) fn scope_label(&self) -> String {
         match &self.edition {
             Some(e) => format!("{} ({})", e.name, dutch_date(e.date)),
             None => "alle edities en het hele jaar".into(),
@@ -91,7 +91,7 @@ impl Data {
         self.edition.as_ref().or(self.editions.last())
     }
 
-    pub(super) fn tables(&self) -> Vec<Table> {
+    pub(crate) fn tables(&self) -> Vec<Table> {
         let o = &self.overview;
         let t = &o.total;
         let scope = self.scope_label();
@@ -376,7 +376,7 @@ fn kind_label(code: &str) -> &str {
 }
 
 /// 35.5 -> "35,50"
-pub(super) fn euros_cents(amount: f64) -> String {
+pub(crate) fn euros_cents(amount: f64) -> String {
     format!("{amount:.2}").replace('.', ",")
 }
 

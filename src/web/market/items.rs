@@ -5,12 +5,6 @@ use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::auth::{CsrfForm, Ctx};
-use super::error::AppError;
-use super::limits;
-use super::page::{form_status, render, Layout, Undo};
-use super::suggestions::{self, Counterpart};
-use super::{parse_id, policy, AppState};
 use crate::domain::forms::ItemInput;
 use crate::domain::validation::FieldErrors;
 use crate::domain::{Category, Direction};
@@ -19,6 +13,12 @@ use crate::store::items::{self, Created, Filter, Item, PAGE_SIZE};
 use crate::store::municipalities::{self, Municipality};
 use crate::store::organisations::{self, Organisation};
 use crate::store::{submissions, tokens};
+use crate::web::auth::{CsrfForm, Ctx};
+use crate::web::error::AppError;
+use crate::web::limits;
+use crate::web::market::suggestions::{self, Counterpart};
+use crate::web::page::{form_status, render, Layout, Undo};
+use crate::web::{parse_id, policy, AppState};
 
 /// Query string of the marketplace list, in Dutch as users see it in the address bar.
 #[derive(Debug, Default, Deserialize)]

@@ -6,11 +6,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::auth::{CsrfForm, Ctx};
-use super::error::AppError;
-use super::items::Empty;
-use super::page::{render, Layout};
-use super::{parse_id, policy, AppState};
 use crate::domain::forms::OrganisationInput;
 use crate::domain::validation::FieldErrors;
 use crate::domain::OrganisationKind;
@@ -19,6 +14,11 @@ use crate::store::items::{self, Item};
 use crate::store::links::{self, LinkSummary};
 use crate::store::municipalities::{self, Municipality};
 use crate::store::organisations::{self, Organisation};
+use crate::web::auth::{CsrfForm, Ctx};
+use crate::web::error::AppError;
+use crate::web::market::items::Empty;
+use crate::web::page::{render, Layout};
+use crate::web::{parse_id, policy, AppState};
 
 #[derive(Template)]
 #[template(path = "organisations/show.html")]
@@ -100,7 +100,13 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let id = parse_id(&id)?;
     let page = show_page(&app, &mut ctx, id, None, FieldErrors::new()).await?;
-    super::privacy::log_gemeente_read(&app, ctx.user.as_ref(), id, "organisatiepagina").await?;
+    crate::web::people::privacy::log_gemeente_read(
+        &app,
+        ctx.user.as_ref(),
+        id,
+        "organisatiepagina",
+    )
+    .await?;
     Ok(page)
 }
 

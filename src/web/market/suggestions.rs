@@ -5,10 +5,10 @@ use std::collections::HashMap;
 
 use sqlx::PgPool;
 
-use super::error::AppError;
 use crate::matching::{harmonic_mean, Suggestion};
 use crate::store::items::{self, Item};
 use crate::store::suggestions as stored;
+use crate::web::error::AppError;
 
 /// A counterpart for one item, with why it fits.
 pub struct Counterpart {
@@ -154,9 +154,9 @@ pub struct InterestInput {
 /// "Interesse tonen" on a suggestion: the pair goes to the makelaar, asked
 /// for by the organisation whose item it is.
 pub async fn show_interest(
-    axum::extract::State(app): axum::extract::State<super::AppState>,
-    ctx: super::auth::Ctx,
-    super::auth::CsrfForm(input): super::auth::CsrfForm<InterestInput>,
+    axum::extract::State(app): axum::extract::State<crate::web::AppState>,
+    ctx: crate::web::auth::Ctx,
+    crate::web::auth::CsrfForm(input): crate::web::auth::CsrfForm<InterestInput>,
 ) -> Result<axum::response::Response, AppError> {
     use axum::response::IntoResponse;
     let user = ctx.user()?;
@@ -173,7 +173,7 @@ pub async fn show_interest(
     };
     let Some(ours) = [o.organisation_id, r.organisation_id]
         .into_iter()
-        .find(|org| super::policy::can_manage_organisation(user, *org))
+        .find(|org| crate::web::policy::can_manage_organisation(user, *org))
     else {
         return Err(AppError::Forbidden);
     };

@@ -8,12 +8,6 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::auth::{CsrfForm, Ctx};
-use super::error::AppError;
-use super::items::Empty;
-use super::limits;
-use super::page::{render, Layout};
-use super::AppState;
 use crate::domain::forms::{self, AccountInput, OrganisationInput};
 use crate::domain::validation::FieldErrors;
 use crate::domain::OrganisationKind;
@@ -21,6 +15,12 @@ use crate::passwords;
 use crate::store::accounts::{self, Joining, RegisterError, Registration};
 use crate::store::municipalities::{self, Municipality};
 use crate::store::{devices, submissions, tokens};
+use crate::web::auth::{CsrfForm, Ctx};
+use crate::web::error::AppError;
+use crate::web::limits;
+use crate::web::market::items::Empty;
+use crate::web::page::{render, Layout};
+use crate::web::AppState;
 
 /// Failed logins per hour for an account from browsers it does not trust,
 /// before further untrusted attempts are refused unchecked. Its owner's own
@@ -531,7 +531,7 @@ async fn login_again(
 /// `/\\evil.example` would become `//evil.example`: any control character,
 /// whitespace or backslash refuses the target outright.
 fn safe_back_to(target: &str) -> &str {
-    // Where each role's work is (pages::start decides).
+    // Where each role's work is (home::start decides).
     const DEFAULT: &str = "/start";
     let plain = target
         .chars()

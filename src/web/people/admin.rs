@@ -7,17 +7,17 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::accounts::same_address;
-use super::auth::{CsrfForm, Ctx};
-use super::error::AppError;
-use super::page::{form_status, render, Layout};
-use super::AppState;
 use crate::domain::forms::AccountInput;
 use crate::domain::validation::{self as v, FieldErrors};
 use crate::passwords;
 use crate::store::accounts::RegisterError;
 use crate::store::municipalities::{self, Municipality};
 use crate::store::staff::{self, Invitation};
+use crate::web::auth::{CsrfForm, Ctx};
+use crate::web::error::AppError;
+use crate::web::page::{form_status, render, Layout};
+use crate::web::people::accounts::same_address;
+use crate::web::AppState;
 
 fn role_label(role: &str) -> &'static str {
     match role {

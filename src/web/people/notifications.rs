@@ -4,12 +4,12 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::auth::{CsrfForm, Ctx};
-use super::error::AppError;
-use super::items::Empty;
-use super::page::{render, Layout};
-use super::AppState;
 use crate::store::notifications::{self, Notification};
+use crate::web::auth::{CsrfForm, Ctx};
+use crate::web::error::AppError;
+use crate::web::market::items::Empty;
+use crate::web::page::{render, Layout};
+use crate::web::AppState;
 
 #[derive(Template)]
 #[template(path = "notifications.html")]

@@ -9,13 +9,13 @@ use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 
-use super::auth::{CsrfForm, Ctx};
-use super::error::AppError;
-use super::page::{render, Layout};
-use super::{parse_id, policy, AppState};
 use crate::passwords;
 use crate::store::accounts::{self, SessionUser};
 use crate::store::privacy;
+use crate::web::auth::{CsrfForm, Ctx};
+use crate::web::error::AppError;
+use crate::web::page::{render, Layout};
+use crate::web::{parse_id, policy, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -1,0 +1,6 @@
+//! What the municipality sees: the dashboard, its tables and charts, the open API.
+
+pub mod api;
+pub mod charts;
+pub mod dashboard;
+pub mod tables;

@@ -1,0 +1,5 @@
+//! The marketplace: offers and requests, organisations, suggestions.
+
+pub mod items;
+pub mod organisations;
+pub mod suggestions;
