@@ -14,7 +14,7 @@ pub struct SessionUser {
     pub organisation_ids: Vec<i64>,
     pub is_admin: bool,
     pub makelaar_of: Vec<i64>,
-    pub gemeente_of: Vec<i64>,
+    pub official_of: Vec<i64>,
     /// Unread notifications, for the navigation.
     pub unread: i64,
 }
@@ -34,7 +34,7 @@ pub async fn session_user(
                 coalesce((SELECT array_agg(municipality_id) FROM role_grants
                           WHERE user_id = u.id AND role = 'makelaar'), '{}') AS makelaar_of,
                 coalesce((SELECT array_agg(municipality_id) FROM role_grants
-                          WHERE user_id = u.id AND role = 'gemeente'), '{}') AS gemeente_of,
+                          WHERE user_id = u.id AND role = 'gemeente'), '{}') AS official_of,
                 (SELECT count(*) FROM notifications
                  WHERE user_id = u.id AND read_at IS NULL) AS unread
          FROM users u WHERE u.id = $1 AND u.session_generation = $2",

@@ -11,8 +11,8 @@ use crate::domain::{Category, OrganisationKind};
 /// One direction of what was agreed: who gives what to whom.
 #[derive(Debug, Clone)]
 pub struct Deal {
-    pub giver: Party,
-    pub receiver: Party,
+    pub giver: NamedParty,
+    pub receiver: NamedParty,
     pub category: Category,
     pub what: String,
     pub terms: NewMatch,
@@ -20,7 +20,7 @@ pub struct Deal {
 
 /// An organisation by name; its kind is needed only when it is new.
 #[derive(Debug, Clone)]
-pub struct Party {
+pub struct NamedParty {
     pub name: String,
     pub kind: Option<OrganisationKind>,
 }
@@ -96,7 +96,7 @@ async fn on_the_spot_item(
 async fn organisation(
     conn: &mut PgConnection,
     event: &Event,
-    party: &Party,
+    party: &NamedParty,
 ) -> Result<i64, NotarisError> {
     let found: Option<i64> = sqlx::query_scalar!(
         "SELECT id FROM organisations

@@ -126,7 +126,7 @@ pub async fn start(State(app): State<AppState>, ctx: Ctx) -> Result<Response, Ap
             Some(e) => format!("/beursvloeren/{}/werkplaats", e.key),
             None => "/beursvloeren".into(),
         }
-    } else if let Some(municipality) = user.gemeente_of.first() {
+    } else if let Some(municipality) = user.official_of.first() {
         format!("/cijfers/{municipality}")
     } else if user.is_admin && user.organisation_ids.is_empty() {
         "/beheer".into()

@@ -59,7 +59,7 @@ pub fn is_makelaar_of(user: &SessionUser, municipality_id: i64) -> bool {
 
 /// Figures of a municipality are for its gemeente viewers, its makelaars and admins.
 pub fn can_view_figures(user: &SessionUser, municipality_id: i64) -> bool {
-    is_makelaar_of(user, municipality_id) || user.gemeente_of.contains(&municipality_id)
+    is_makelaar_of(user, municipality_id) || user.official_of.contains(&municipality_id)
 }
 
 /// In which capacities a user may act on a match: as the giving party, the
@@ -120,7 +120,7 @@ mod tests {
             organisation_ids: orgs.to_vec(),
             is_admin: false,
             makelaar_of: vec![],
-            gemeente_of: vec![],
+            official_of: vec![],
             unread: 0,
         }
     }
@@ -136,7 +136,7 @@ mod tests {
     fn only_members_and_the_makelaar_see_contact_details() {
         assert!(!can_see_contact_details(None, 3, 1));
         let mut gemeente = user(&[]);
-        gemeente.gemeente_of = vec![1];
+        gemeente.official_of = vec![1];
         assert!(!can_see_contact_details(Some(&gemeente), 3, 1));
         assert!(can_see_contact_details(Some(&user(&[3])), 3, 1));
         assert!(!can_see_contact_details(Some(&user(&[4])), 3, 1));

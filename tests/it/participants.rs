@@ -130,7 +130,7 @@ impl Edition {
             .submit(
                 &workspace,
                 &format!("/beursvloeren/{}/voorstellen", self.key),
-                &[("pair", &pair), ("besluit", "voorstellen")],
+                &[("voorstel", &pair), ("besluit", "voorstellen")],
             )
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);

@@ -134,7 +134,7 @@ impl Floor {
             .submit(
                 &format!("/beursvloeren/{}/werkplaats", self.event),
                 &format!("/beursvloeren/{}/voorstellen", self.event),
-                &[("pair", value), ("besluit", decision)],
+                &[("voorstel", value), ("besluit", decision)],
             )
             .await
     }
@@ -909,7 +909,7 @@ async fn a_stale_two_way_choice_proposes_nothing_rather_than_half() {
             &format!("/beursvloeren/{}/voorstellen", floor.event),
             &[
                 ("csrf", &crate::common::csrf_token(&html)),
-                ("pair", &two_way),
+                ("voorstel", &two_way),
                 ("besluit", "voorstellen"),
             ],
         )

@@ -157,11 +157,11 @@ pub async fn register(
         return notaris_page(&app, &mut ctx, event, input, e, None).await;
     };
     let deal = notaris::Deal {
-        giver: notaris::Party {
+        giver: notaris::NamedParty {
             name: giver.clone(),
             kind: kind(&input.giver_kind),
         },
-        receiver: notaris::Party {
+        receiver: notaris::NamedParty {
             name: receiver.clone(),
             kind: kind(&input.receiver_kind),
         },

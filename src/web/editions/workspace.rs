@@ -361,7 +361,7 @@ pub async fn decide(
     let mut offered_choices = choices(&offered);
     let chosen: Vec<(String, Choice)> = fields
         .iter()
-        .filter(|(k, _)| k == "pair")
+        .filter(|(k, _)| k == "voorstel")
         .filter_map(|(_, v)| offered_choices.remove_entry(v))
         .collect();
     let picked: Vec<Choice> = chosen.iter().map(|(_, c)| c.clone()).collect();
@@ -381,7 +381,7 @@ pub async fn decide(
                 label: "Ongedaan maken".into(),
                 fields: chosen
                     .iter()
-                    .map(|(value, _)| ("pair".to_string(), value.clone()))
+                    .map(|(value, _)| ("voorstel".to_string(), value.clone()))
                     .collect(),
             };
             ctx.flash_with_undo(format!("{done} voorstel(len) terzijde gelegd."), Some(undo))
@@ -402,7 +402,7 @@ pub async fn restore(
     let event = managed_event(&app, &ctx, &key).await?;
     let pairs: Vec<(i64, i64)> = fields
         .iter()
-        .filter(|(k, _)| k == "pair")
+        .filter(|(k, _)| k == "voorstel")
         .flat_map(|(_, v)| v.split('_'))
         .filter_map(|pair| {
             let (o, r) = pair.split_once('-')?;

@@ -4,12 +4,15 @@
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue};
-use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde_json::{json, Value};
+use serde::Serialize;
 use tower_http::set_header::SetResponseHeaderLayer;
+use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
+use utoipa::{OpenApi, ToSchema};
 
+use crate::domain::match_status::MatchStatus;
+use crate::domain::{Category, EventStatus, OrganisationKind};
 use crate::store::stats::{self, Edition, Figures, Overview, Participation, Scope};
 use crate::web::error::AppError;
 use crate::web::{parse_id, AppState};
@@ -30,94 +33,293 @@ pub fn routes() -> Router<AppState> {
         ))
 }
 
-fn rate(part: i64, whole: i64) -> Value {
-    if whole > 0 {
-        json!(((part as f64 / whole as f64) * 1000.0).round() / 1000.0)
-    } else {
-        Value::Null
+/// A share of made matches (0–1, three decimals); none without made matches.
+fn rate(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| ((part as f64 / whole as f64) * 1000.0).round() / 1000.0)
+}
+
+/// A string that is one of a vocabulary's codes.
+fn codes(values: Vec<&'static str>) -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(values))
+        .build()
+}
+
+fn status_codes() -> Object {
+    codes(MatchStatus::ALL.iter().map(|s| s.code()).collect())
+}
+
+fn category_codes() -> Object {
+    codes(Category::ALL.iter().map(|c| c.code()).collect())
+}
+
+fn kind_codes() -> Object {
+    codes(OrganisationKind::ALL.iter().map(|k| k.code()).collect())
+}
+
+fn event_status_codes() -> Object {
+    codes(EventStatus::ALL.iter().map(|s| s.code()).collect())
+}
+
+/// The municipalities, each with a link to its figures.
+#[derive(Serialize, ToSchema)]
+pub struct MunicipalityList {
+    municipalities: Vec<MunicipalityLink>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MunicipalityLink {
+    id: i64,
+    name: String,
+    href: String,
+}
+
+/// Totals of a set of matches. A match is made once the makelaar confirmed it.
+#[derive(Serialize, ToSchema)]
+pub struct Totals {
+    matches: i64,
+    made: i64,
+    carried_out: i64,
+    not_carried_out: i64,
+    /// carried out as a share of made matches (0–1); null without made matches
+    carried_out_rate: Option<f64>,
+    two_way: i64,
+    /// two-way matches as a share of made matches (0–1); null without made matches
+    two_way_share: Option<f64>,
+    hours: i64,
+    materials_euros: i64,
+    value_euros: i64,
+}
+
+impl From<&Figures> for Totals {
+    fn from(f: &Figures) -> Totals {
+        Totals {
+            matches: f.matches,
+            made: f.made,
+            carried_out: f.carried_out,
+            not_carried_out: f.not_carried_out,
+            carried_out_rate: rate(f.carried_out, f.made),
+            two_way: f.two_way,
+            two_way_share: rate(f.two_way, f.made),
+            hours: f.hours,
+            materials_euros: f.materials_euros,
+            value_euros: f.value_euros,
+        }
     }
 }
 
-fn totals(f: &Figures) -> Value {
-    json!({
-        "matches": f.matches,
-        "made": f.made,
-        "carried_out": f.carried_out,
-        "not_carried_out": f.not_carried_out,
-        "carried_out_rate": rate(f.carried_out, f.made),
-        "two_way": f.two_way,
-        "two_way_share": rate(f.two_way, f.made),
-        "hours": f.hours,
-        "materials_euros": f.materials_euros,
-        "value_euros": f.value_euros,
-    })
+#[derive(Serialize, ToSchema)]
+pub struct ParticipantCounts {
+    organisations: i64,
+    companies: i64,
+    /// organisations taking part for the first time (per edition only)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    new: Option<i64>,
 }
 
-fn breakdown(name: &str, rows: &[Figures]) -> Value {
-    rows.iter()
-        .map(|f| {
-            json!({
-                name: f.key,
-                "made": f.made,
-                "carried_out": f.carried_out,
-                "two_way": f.two_way,
-                "value_euros": f.value_euros,
-            })
-        })
-        .collect()
+#[derive(Serialize, ToSchema)]
+pub struct StatusCount {
+    #[schema(schema_with = status_codes)]
+    status: String,
+    matches: i64,
 }
 
-fn figures(o: &Overview, p: &Participation) -> Value {
-    json!({
-        "totals": totals(&o.total),
-        "participants": { "organisations": p.organisations, "companies": p.companies },
-        "by_status": o.by_status.iter()
-            .map(|f| json!({ "status": f.key, "matches": f.matches }))
-            .collect::<Value>(),
-        "by_category": breakdown("category", &o.by_category),
-        "by_theme": breakdown("theme", &o.by_theme),
-        "by_organisation_kind": o.by_offer_kind.iter().zip(&o.by_request_kind)
-            .map(|(give, ask)| json!({
-                "kind": give.key,
-                "made_as_offer": give.made,
-                "made_as_request": ask.made,
-            }))
-            .collect::<Value>(),
-    })
+#[derive(Serialize, ToSchema)]
+pub struct CategoryRow {
+    #[schema(schema_with = category_codes)]
+    category: String,
+    made: i64,
+    carried_out: i64,
+    two_way: i64,
+    value_euros: i64,
 }
 
-fn edition(e: &Edition) -> Value {
-    json!({
-        "key": e.key,
-        "name": e.name,
-        "date": e.date.to_string(),
-        "status": e.status,
-        "matches": e.matches,
-        "made": e.made,
-        "carried_out": e.carried_out,
-        "carried_out_rate": rate(e.carried_out, e.made),
-        "two_way": e.two_way,
-        "two_way_share": rate(e.two_way, e.made),
-        "value_euros": e.value_euros,
-        "participants": e.participants,
-        "companies": e.companies,
-        "new_participants": e.new_participants,
-    })
+#[derive(Serialize, ToSchema)]
+pub struct ThemeRow {
+    theme: String,
+    made: i64,
+    carried_out: i64,
+    two_way: i64,
+    value_euros: i64,
 }
 
-async fn municipalities(State(app): State<AppState>) -> Result<Response, AppError> {
+#[derive(Serialize, ToSchema)]
+pub struct KindRow {
+    #[schema(schema_with = kind_codes)]
+    kind: String,
+    made_as_offer: i64,
+    made_as_request: i64,
+}
+
+/// The figures of a municipality or an edition, broken down.
+#[derive(Serialize, ToSchema)]
+pub struct FigureSet {
+    totals: Totals,
+    participants: ParticipantCounts,
+    by_status: Vec<StatusCount>,
+    by_category: Vec<CategoryRow>,
+    by_theme: Vec<ThemeRow>,
+    by_organisation_kind: Vec<KindRow>,
+}
+
+impl FigureSet {
+    fn of(o: &Overview, p: &Participation, new: Option<i64>) -> FigureSet {
+        FigureSet {
+            totals: Totals::from(&o.total),
+            participants: ParticipantCounts {
+                organisations: p.organisations,
+                companies: p.companies,
+                new,
+            },
+            by_status: o
+                .by_status
+                .iter()
+                .map(|f| StatusCount {
+                    status: f.key.clone(),
+                    matches: f.matches,
+                })
+                .collect(),
+            by_category: o
+                .by_category
+                .iter()
+                .map(|f| CategoryRow {
+                    category: f.key.clone(),
+                    made: f.made,
+                    carried_out: f.carried_out,
+                    two_way: f.two_way,
+                    value_euros: f.value_euros,
+                })
+                .collect(),
+            by_theme: o
+                .by_theme
+                .iter()
+                .map(|f| ThemeRow {
+                    theme: f.key.clone(),
+                    made: f.made,
+                    carried_out: f.carried_out,
+                    two_way: f.two_way,
+                    value_euros: f.value_euros,
+                })
+                .collect(),
+            by_organisation_kind: o
+                .by_offer_kind
+                .iter()
+                .zip(&o.by_request_kind)
+                .map(|(give, ask)| KindRow {
+                    kind: give.key.clone(),
+                    made_as_offer: give.made,
+                    made_as_request: ask.made,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One edition of a municipality's beursvloer.
+#[derive(Serialize, ToSchema)]
+pub struct EditionFigures {
+    key: String,
+    name: String,
+    #[schema(format = Date)]
+    date: String,
+    #[schema(schema_with = event_status_codes)]
+    status: String,
+    matches: i64,
+    made: i64,
+    carried_out: i64,
+    carried_out_rate: Option<f64>,
+    two_way: i64,
+    two_way_share: Option<f64>,
+    value_euros: i64,
+    participants: i64,
+    companies: i64,
+    new_participants: i64,
+}
+
+impl From<&Edition> for EditionFigures {
+    fn from(e: &Edition) -> EditionFigures {
+        EditionFigures {
+            key: e.key.clone(),
+            name: e.name.clone(),
+            date: e.date.to_string(),
+            status: e.status.code().to_string(),
+            matches: e.matches,
+            made: e.made,
+            carried_out: e.carried_out,
+            carried_out_rate: rate(e.carried_out, e.made),
+            two_way: e.two_way,
+            two_way_share: rate(e.two_way, e.made),
+            value_euros: e.value_euros,
+            participants: e.participants,
+            companies: e.companies,
+            new_participants: e.new_participants,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MunicipalityRef {
+    id: i64,
+    name: String,
+    hourly_rate_euros: f64,
+}
+
+/// A municipality's figures over all its editions and the whole year.
+#[derive(Serialize, ToSchema)]
+pub struct MunicipalityFigures {
+    municipality: MunicipalityRef,
+    figures: FigureSet,
+    editions: Vec<EditionFigures>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EventRef {
+    key: String,
+    name: String,
+    #[schema(format = Date)]
+    date: String,
+    #[schema(schema_with = event_status_codes)]
+    status: String,
+    municipality: MunicipalityLink,
+}
+
+/// The figures of one edition.
+#[derive(Serialize, ToSchema)]
+pub struct EventFigures {
+    event: EventRef,
+    figures: FigureSet,
+}
+
+/// Alle gemeenten
+#[utoipa::path(get, path = "/api/gemeenten", operation_id = "listMunicipalities",
+    responses((status = 200, description = "De gemeenten met een link naar hun cijfers", body = MunicipalityList)))]
+async fn municipalities(State(app): State<AppState>) -> Result<Json<MunicipalityList>, AppError> {
     let all = stats::municipalities(&app.db, None).await?;
-    let list: Vec<Value> = all
-        .iter()
-        .map(|m| json!({ "id": m.id, "name": m.name, "href": format!("/api/gemeenten/{}", m.id) }))
-        .collect();
-    Ok(Json(json!({ "municipalities": list })).into_response())
+    Ok(Json(MunicipalityList {
+        municipalities: all
+            .into_iter()
+            .map(|m| MunicipalityLink {
+                href: format!("/api/gemeenten/{}", m.id),
+                id: m.id,
+                name: m.name,
+            })
+            .collect(),
+    }))
 }
 
+/// Cijfers van een gemeente, over alle edities en het hele jaar
+#[utoipa::path(get, path = "/api/gemeenten/{gemeente}", operation_id = "municipalityFigures",
+    params(("gemeente" = i64, Path, description = "id van de gemeente", minimum = 1)),
+    responses(
+        (status = 200, description = "De cijfers van de gemeente en van elke editie", body = MunicipalityFigures),
+        (status = 404, description = "Niet gevonden (een HTML-foutpagina)", body = String, content_type = "text/html"),
+        (status = 503, description = "Database even niet bereikbaar (een HTML-foutpagina)", body = String, content_type = "text/html"),
+    ))]
 async fn municipality(
     State(app): State<AppState>,
     Path(raw_id): Path<String>,
-) -> Result<Response, AppError> {
+) -> Result<Json<MunicipalityFigures>, AppError> {
     let id = parse_id(&raw_id)?;
     let m = stats::municipality(&app.db, id)
         .await?
@@ -131,15 +333,29 @@ async fn municipality(
         stats::participation(&app.db, scope),
         stats::editions(&app.db, id),
     )?;
-    Ok(Json(json!({
-        "municipality": { "id": m.id, "name": m.name, "hourly_rate_euros": m.hourly_rate },
-        "figures": figures(&overview, &participation),
-        "editions": editions.iter().map(edition).collect::<Vec<_>>(),
+    Ok(Json(MunicipalityFigures {
+        municipality: MunicipalityRef {
+            id: m.id,
+            name: m.name,
+            hourly_rate_euros: m.hourly_rate,
+        },
+        figures: FigureSet::of(&overview, &participation, None),
+        editions: editions.iter().map(EditionFigures::from).collect(),
     }))
-    .into_response())
 }
 
-async fn event(State(app): State<AppState>, Path(key): Path<String>) -> Result<Response, AppError> {
+/// Cijfers van één editie
+#[utoipa::path(get, path = "/api/beursvloeren/{event}", operation_id = "eventFigures",
+    params(("event" = String, Path, description = "sleutel van de editie (zoals in de adresbalk)")),
+    responses(
+        (status = 200, description = "De cijfers van de editie", body = EventFigures),
+        (status = 404, description = "Niet gevonden (een HTML-foutpagina)", body = String, content_type = "text/html"),
+        (status = 503, description = "Database even niet bereikbaar (een HTML-foutpagina)", body = String, content_type = "text/html"),
+    ))]
+async fn event(
+    State(app): State<AppState>,
+    Path(key): Path<String>,
+) -> Result<Json<EventFigures>, AppError> {
     let e = stats::event_by_key(&app.db, &key)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -155,193 +371,72 @@ async fn event(State(app): State<AppState>, Path(key): Path<String>) -> Result<R
     let new_participants = editions
         .iter()
         .find(|ed| ed.id == e.id)
-        .map(|ed| ed.new_participants)
-        .unwrap_or(0);
-    let mut figures = figures(&overview, &participation);
-    figures["participants"]["new"] = json!(new_participants);
-    Ok(Json(json!({
-        "event": {
-            "key": e.key,
-            "name": e.name,
-            "date": e.date.to_string(),
-            "status": e.status,
-            "municipality": { "id": e.municipality_id, "name": e.municipality,
-                              "href": format!("/api/gemeenten/{}", e.municipality_id) },
-        },
-        "figures": figures,
-    }))
-    .into_response())
-}
-
-async fn openapi() -> Response {
-    Json(document()).into_response()
-}
-
-fn count() -> Value {
-    json!({ "type": "integer", "format": "int64", "minimum": 0 })
-}
-
-fn share() -> Value {
-    json!({ "type": "number", "minimum": 0, "maximum": 1, "nullable": true,
-            "description": "deel van de gemaakte matches (0–1); null zonder gemaakte matches" })
-}
-
-fn object(properties: Value) -> Value {
-    let required: Vec<String> = properties
-        .as_object()
-        .map(|p| p.keys().cloned().collect())
-        .unwrap_or_default();
-    json!({ "type": "object", "required": required, "properties": properties,
-            "additionalProperties": false })
-}
-
-fn reference(name: &str) -> Value {
-    json!({ "$ref": format!("#/components/schemas/{name}") })
-}
-
-fn enumeration(values: &[&str]) -> Value {
-    json!({ "type": "string", "enum": values })
-}
-
-fn errors() -> Value {
-    let page = json!({ "text/html": { "schema": { "type": "string" } } });
-    json!({
-        "404": { "description": "Niet gevonden (een HTML-foutpagina)", "content": page },
-        "503": { "description": "Database even niet bereikbaar (een HTML-foutpagina)", "content": page },
-    })
-}
-
-fn ok(description: &str, schema: &str) -> Value {
-    json!({ "description": description,
-            "content": { "application/json": { "schema": reference(schema) } } })
-}
-
-fn with_links(mut response: Value, links: Value) -> Value {
-    response["links"] = links;
-    response
-}
-
-fn operation(summary: &str, id: &str, parameters: Value, response: Value) -> Value {
-    let mut responses = errors();
-    responses["200"] = response;
-    json!({ "get": { "summary": summary, "operationId": id, "parameters": parameters,
-                     "responses": responses } })
-}
-
-/// The OpenAPI 3.0 document of this API.
-pub fn document() -> Value {
-    let statuses: Vec<&str> = crate::domain::match_status::MatchStatus::ALL
-        .iter()
-        .map(|s| s.code())
-        .collect();
-    let categories: Vec<&str> = crate::domain::Category::ALL
-        .iter()
-        .map(|c| c.code())
-        .collect();
-    let kinds: Vec<&str> = crate::domain::OrganisationKind::ALL
-        .iter()
-        .map(|k| k.code())
-        .collect();
-    let breakdown = |name: &str, key: Value| {
-        let mut props = json!({ "made": count(), "carried_out": count(), "two_way": count(),
-                                "value_euros": count() });
-        props[name] = key;
-        object(props)
-    };
-    let schemas = json!({
-        "MunicipalityList": object(json!({
-            "municipalities": { "type": "array", "items": object(json!({
-                "id": { "type": "integer", "format": "int64" },
-                "name": { "type": "string" },
-                "href": { "type": "string" },
-            })) },
-        })),
-        "Totals": object(json!({
-            "matches": count(), "made": count(), "carried_out": count(),
-            "not_carried_out": count(), "carried_out_rate": share(), "two_way": count(),
-            "two_way_share": share(), "hours": count(), "materials_euros": count(),
-            "value_euros": count(),
-        })),
-        "Figures": object(json!({
-            "totals": reference("Totals"),
-            "participants": {
-                "type": "object",
-                "required": ["organisations", "companies"],
-                "properties": { "organisations": count(), "companies": count(), "new": count() },
-                "additionalProperties": false,
+        .map_or(0, |ed| ed.new_participants);
+    Ok(Json(EventFigures {
+        event: EventRef {
+            key: e.key,
+            name: e.name,
+            date: e.date.to_string(),
+            status: e.status.code().to_string(),
+            municipality: MunicipalityLink {
+                href: format!("/api/gemeenten/{}", e.municipality_id),
+                id: e.municipality_id,
+                name: e.municipality,
             },
-            "by_status": { "type": "array", "items": object(json!({
-                "status": enumeration(&statuses), "matches": count(),
-            })) },
-            "by_category": { "type": "array", "items": breakdown("category", enumeration(&categories)) },
-            "by_theme": { "type": "array", "items": breakdown("theme", json!({ "type": "string" })) },
-            "by_organisation_kind": { "type": "array", "items": object(json!({
-                "kind": enumeration(&kinds), "made_as_offer": count(), "made_as_request": count(),
-            })) },
-        })),
-        "Edition": object(json!({
-            "key": { "type": "string" }, "name": { "type": "string" },
-            "date": { "type": "string", "format": "date" },
-            "status": enumeration(&["planned", "open", "live", "closed"]),
-            "matches": count(), "made": count(), "carried_out": count(),
-            "carried_out_rate": share(), "two_way": count(), "two_way_share": share(),
-            "value_euros": count(), "participants": count(), "companies": count(),
-            "new_participants": count(),
-        })),
-        "MunicipalityFigures": object(json!({
-            "municipality": object(json!({
-                "id": { "type": "integer", "format": "int64" },
-                "name": { "type": "string" },
-                "hourly_rate_euros": { "type": "number", "minimum": 0 },
-            })),
-            "figures": reference("Figures"),
-            "editions": { "type": "array", "items": reference("Edition") },
-        })),
-        "EventFigures": object(json!({
-            "event": object(json!({
-                "key": { "type": "string" }, "name": { "type": "string" },
-                "date": { "type": "string", "format": "date" },
-                "status": enumeration(&["planned", "open", "live", "closed"]),
-                "municipality": object(json!({
-                    "id": { "type": "integer", "format": "int64" },
-                    "name": { "type": "string" },
-                    "href": { "type": "string" },
-                })),
-            })),
-            "figures": reference("Figures"),
-        })),
-    });
-    json!({
-        "openapi": "3.0.3",
-        "info": {
-            "title": "Beursvloer open data",
-            "version": "1",
-            "description": "Geaggregeerde cijfers van de Maatschappelijke Beursvloer per gemeente en per editie: matches per status, categorie, thema en soort organisatie, uitvoering, wederdienst, deelnemers en geschatte maatschappelijke waarde (afgesproken uren × uurtarief van de gemeente + opgegeven waarde van materialen, voor bevestigde en uitgevoerde matches). Een match is gemaakt als de makelaar hem bevestigde. Geen persoonsgegevens.",
-            "license": { "name": "CC0 1.0", "url": "https://creativecommons.org/publicdomain/zero/1.0/" },
         },
-        "paths": {
-            "/api/gemeenten": operation(
-                "Alle gemeenten", "listMunicipalities", json!([]),
-                with_links(ok("De gemeenten met een link naar hun cijfers", "MunicipalityList"),
-                    json!({ "FirstMunicipality": { "operationId": "municipalityFigures",
-                        "parameters": { "gemeente": "$response.body#/municipalities/0/id" },
-                        "description": "de cijfers van de eerste gemeente" } }))),
-            "/api/gemeenten/{gemeente}": operation(
-                "Cijfers van een gemeente, over alle edities en het hele jaar", "municipalityFigures",
-                json!([{ "name": "gemeente", "in": "path", "required": true,
-                         "description": "id van de gemeente",
-                         "schema": { "type": "integer", "format": "int64", "minimum": 1 } }]),
-                with_links(ok("De cijfers van de gemeente en van elke editie", "MunicipalityFigures"),
-                    json!({ "FirstEdition": { "operationId": "eventFigures",
-                        "parameters": { "event": "$response.body#/editions/0/key" },
-                        "description": "de cijfers van de eerste editie" } }))),
-            "/api/beursvloeren/{event}": operation(
-                "Cijfers van één editie", "eventFigures",
-                json!([{ "name": "event", "in": "path", "required": true,
-                         "description": "sleutel van de editie (zoals in de adresbalk)",
-                         "schema": { "type": "string", "minLength": 1 } }]),
-                ok("De cijfers van de editie", "EventFigures")),
-        },
-        "components": { "schemas": schemas },
-    })
+        figures: FigureSet::of(&overview, &participation, Some(new_participants)),
+    }))
+}
+
+/// The API's OpenAPI document, derived from the handlers and the types they
+/// serve above.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Beursvloer open data",
+        version = "1",
+        description = "Geaggregeerde cijfers van de Maatschappelijke Beursvloer per gemeente en per editie: matches per status, categorie, thema en soort organisatie, uitvoering, wederdienst, deelnemers en geschatte maatschappelijke waarde (afgesproken uren × uurtarief van de gemeente + opgegeven waarde van materialen, voor bevestigde en uitgevoerde matches). Een match is gemaakt als de makelaar hem bevestigde. Geen persoonsgegevens.",
+        license(
+            name = "CC0 1.0",
+            url = "https://creativecommons.org/publicdomain/zero/1.0/"
+        ),
+    ),
+    paths(municipalities, municipality, event)
+)]
+pub struct ApiDoc;
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The document is derived from the served types: every field a response
+    /// carries is a property of its schema, with the vocabulary's codes.
+    #[test]
+    fn the_document_describes_what_is_served() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        let totals = serde_json::to_value(Totals::from(&Figures::default())).unwrap();
+        for key in totals.as_object().unwrap().keys() {
+            assert!(schemas["Totals"]["properties"][key].is_object(), "{key}");
+        }
+        let statuses = schemas["StatusCount"]["properties"]["status"]["enum"]
+            .as_array()
+            .unwrap();
+        assert_eq!(statuses.len(), MatchStatus::ALL.len());
+        assert!(statuses.contains(&serde_json::json!("carried_out")));
+        for path in [
+            "/api/gemeenten",
+            "/api/gemeenten/{gemeente}",
+            "/api/beursvloeren/{event}",
+        ] {
+            assert!(
+                doc["paths"][path]["get"]["operationId"].is_string(),
+                "{path}"
+            );
+        }
+    }
 }

@@ -42,7 +42,7 @@ fn visible(user: &SessionUser) -> Option<Vec<i64>> {
     let mut ids: Vec<i64> = user
         .makelaar_of
         .iter()
-        .chain(&user.gemeente_of)
+        .chain(&user.official_of)
         .copied()
         .collect();
     ids.sort_unstable();
@@ -277,7 +277,7 @@ mod tests {
             organisation_ids: vec![],
             is_admin: false,
             makelaar_of: vec![3],
-            gemeente_of: vec![3, 1],
+            official_of: vec![3, 1],
             unread: 0,
         };
         assert_eq!(visible(&user), Some(vec![1, 3]));

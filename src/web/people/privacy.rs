@@ -139,7 +139,7 @@ pub async fn log_gemeente_read(
 }
 
 fn is_only_gemeente(user: &SessionUser) -> bool {
-    !user.gemeente_of.is_empty()
+    !user.official_of.is_empty()
         && user.organisation_ids.is_empty()
         && user.makelaar_of.is_empty()
         && !user.is_admin
