@@ -11,13 +11,13 @@ mod features;
 mod fixtures;
 mod margins;
 mod score;
-mod text;
 mod thesaurus;
 mod two_way;
 
 use std::collections::{HashMap, HashSet};
 
 use crate::domain::{Category, Direction, OrganisationKind};
+use crate::text;
 
 pub use assign::{assign, capacity, Edge};
 pub use cycles::Cycle;
@@ -565,13 +565,29 @@ impl Market {
     }
 }
 
+/// The words of the thesaurus groups a folded word belongs to (by its
+/// stem), without the word itself: what a search for it may also find
+/// ("computers" ~ "laptops").
+pub fn related_words(word: &str) -> Vec<String> {
+    let th = thesaurus::Thesaurus::get();
+    let mut out: Vec<String> = Vec::new();
+    for &g in th.groups(&text::stem(word)) {
+        for w in th.words_of(g) {
+            if w != word && !out.contains(w) {
+                out.push(w.clone());
+            }
+        }
+    }
+    out
+}
+
 /// Words to look a text up by in Postgres full text search (pass them to
 /// `to_tsquery('dutch', ..)` joined with `|`, so Postgres stems them the
 /// same way as its `tsvector`): the text's content words, the parts of its
 /// compounds and the words of the thesaurus groups they belong to.
 pub fn search_terms(text_in: &str) -> Vec<String> {
     let th = thesaurus::Thesaurus::get();
-    let known = |w: &str| th.knows(w);
+    let known = |w: &str| text::is_word(w) || th.knows(w);
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     let mut push = |w: &str, out: &mut Vec<String>| {
@@ -585,7 +601,7 @@ pub fn search_terms(text_in: &str) -> Vec<String> {
     for token in text::tokens(text_in) {
         push(&token.surface, &mut out);
         let mut stems = vec![token.stem.clone()];
-        if let Some((modifier, head)) = text::split_compound(&token.surface, &known) {
+        if let Some((modifier, head)) = text::split_compound_with(&token.surface, &known) {
             push(&head, &mut out);
             stems.push(text::stem(&head));
             if !text::is_stopword(&modifier) {
