@@ -181,14 +181,15 @@ pub fn build(items: &[Fields<'_>]) -> (Vocab, Vec<ItemText>) {
     let tokens: Vec<Vec<(Token, f32)>> = items.iter().map(field_tokens).collect();
     // Compounds split against the Dutch lexicon (and the thesaurus's own
     // words), once per distinct word.
-    let known = |w: &str| text::is_word(w) || thesaurus.knows(w);
-    let splits: HashMap<&str, (String, String)> = tokens
+    let market: HashSet<&str> = tokens
         .iter()
         .flatten()
         .map(|(t, _)| t.surface.as_str())
-        .collect::<HashSet<&str>>()
-        .into_iter()
-        .filter_map(|w| text::split_compound_with(w, &known).map(|s| (w, s)))
+        .collect();
+    let known = |w: &str| thesaurus.knows(w);
+    let splits: HashMap<&str, (String, String)> = market
+        .iter()
+        .filter_map(|&w| text::split_compound_with(w, &known).map(|s| (w, s)))
         .collect();
     let split = |w: &str| splits.get(w).cloned();
     let root_map = derived_roots(&tokens, &split);

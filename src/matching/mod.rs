@@ -587,7 +587,7 @@ pub fn related_words(word: &str) -> Vec<String> {
 /// compounds and the words of the thesaurus groups they belong to.
 pub fn search_terms(text_in: &str) -> Vec<String> {
     let th = thesaurus::Thesaurus::get();
-    let known = |w: &str| text::is_word(w) || th.knows(w);
+    let known = |w: &str| th.knows(w);
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     let mut push = |w: &str, out: &mut Vec<String>| {
