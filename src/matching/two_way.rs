@@ -87,6 +87,9 @@ pub fn among_chosen(chosen: &[Suggestion], party_of: &dyn Fn(i64) -> Option<i64>
     out
 }
 
+/// A candidate match and its acceptance probability.
+type Likely = (Suggestion, f64);
+
 /// Two-way pairs chosen before any one-way match: among `pairs` (each with
 /// its acceptance probability), every combination of a match from A to B
 /// and one from B to A whose both directions reach `min_each` is scored as
@@ -95,13 +98,13 @@ pub fn among_chosen(chosen: &[Suggestion], party_of: &dyn Fn(i64) -> Option<i64>
 /// its halves is already taken or still free (its request unmatched, its
 /// offer within capacity). Returns the matches taken, in the order taken.
 pub fn first(
-    pairs: &[(Suggestion, f64)],
+    pairs: &[Likely],
     party_of: &dyn Fn(i64) -> Option<i64>,
     cap_of: &dyn Fn(i64) -> u32,
     min_each: f64,
     min_pair: f64,
 ) -> Vec<Suggestion> {
-    let mut by_parties: HashMap<(i64, i64), Vec<&(Suggestion, f64)>> = HashMap::new();
+    let mut by_parties: HashMap<(i64, i64), Vec<&Likely>> = HashMap::new();
     for p in pairs.iter().filter(|(_, prob)| *prob >= min_each) {
         if let (Some(a), Some(b)) = (party_of(p.0.offer), party_of(p.0.request)) {
             if a != b {
@@ -109,7 +112,7 @@ pub fn first(
             }
         }
     }
-    let mut combos: Vec<(f64, &(Suggestion, f64), &(Suggestion, f64))> = Vec::new();
+    let mut combos: Vec<(f64, &Likely, &Likely)> = Vec::new();
     for (&(a, b), give) in &by_parties {
         if a >= b {
             continue;
