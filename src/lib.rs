@@ -14,6 +14,7 @@ pub mod passwords;
 pub mod search;
 pub mod store;
 pub mod telemetry;
+pub mod text;
 pub mod web;
 pub mod workflow;
 

@@ -143,7 +143,7 @@ fn field_tokens(f: &Fields<'_>) -> Vec<(Token, f32)> {
 pub fn expand(
     token: &Token,
     weight: f32,
-    known: &dyn Fn(&str) -> bool,
+    split: &dyn Fn(&str) -> Option<(String, String)>,
     roots: &dyn Fn(&str) -> Vec<String>,
 ) -> Vec<(KeyKind, String, f32)> {
     let thesaurus = Thesaurus::get();
@@ -161,7 +161,7 @@ pub fn expand(
         out.push((KeyKind::Stem, root, weight * DERIVED));
     }
     if thesaurus.groups(&token.stem).is_empty() {
-        if let Some((modifier, head)) = text::split_compound(&token.surface, known) {
+        if let Some((modifier, head)) = split(&token.surface) {
             let head_stem = text::stem(&head);
             let mod_stem = text::stem(&modifier);
             add_groups(&head_stem, weight * HEAD * SYNONYM, &mut out);
@@ -179,24 +179,30 @@ pub fn expand(
 pub fn build(items: &[Fields<'_>]) -> (Vocab, Vec<ItemText>) {
     let thesaurus = Thesaurus::get();
     let tokens: Vec<Vec<(Token, f32)>> = items.iter().map(field_tokens).collect();
-    let lexicon: HashSet<&str> = tokens
+    // Compounds split against the Dutch lexicon (and the thesaurus's own
+    // words), once per distinct word.
+    let market: HashSet<&str> = tokens
         .iter()
         .flatten()
         .map(|(t, _)| t.surface.as_str())
-        .filter(|w| w.len() >= 3)
         .collect();
-    let known = |w: &str| lexicon.contains(w) || thesaurus.knows(w);
-    let root_map = derived_roots(&tokens, &known);
+    let known = |w: &str| thesaurus.knows(w);
+    let splits: HashMap<&str, (String, String)> = market
+        .iter()
+        .filter_map(|&w| text::split_compound_with(w, &known).map(|s| (w, s)))
+        .collect();
+    let split = |w: &str| splits.get(w).cloned();
+    let root_map = derived_roots(&tokens, &split);
     let roots = |w: &str| root_map.get(w).cloned().unwrap_or_default();
 
     let mut vocab = Vocab::default();
     let mut raw: Vec<HashMap<u32, (f32, u32)>> = Vec::with_capacity(items.len() * 2);
     for toks in &tokens {
-        raw.push(accumulate(&mut vocab, toks.iter(), &known, &roots));
+        raw.push(accumulate(&mut vocab, toks.iter(), &split, &roots));
     }
     for toks in &tokens {
         let title = toks.iter().filter(|(_, w)| *w == TITLE);
-        raw.push(accumulate(&mut vocab, title, &known, &roots));
+        raw.push(accumulate(&mut vocab, title, &split, &roots));
     }
     add_slips(&mut vocab, &mut raw);
     let titles = raw.split_off(items.len());
@@ -331,7 +337,7 @@ fn unit_sorted(mut feats: Vec<Feat>) -> Vec<Feat> {
 /// root of another word too: "oplichters" and "oplichting" share "oplicht".
 fn derived_roots(
     tokens: &[Vec<(Token, f32)>],
-    known: &dyn Fn(&str) -> bool,
+    split: &dyn Fn(&str) -> Option<(String, String)>,
 ) -> HashMap<String, Vec<String>> {
     let mut stems: HashSet<String> = HashSet::new();
     let mut surfaces: HashMap<&str, &str> = HashMap::new();
@@ -341,7 +347,7 @@ fn derived_roots(
             .is_none()
         {
             stems.insert(t.stem.clone());
-            if let Some((modifier, head)) = text::split_compound(&t.surface, known) {
+            if let Some((modifier, head)) = split(&t.surface) {
                 stems.insert(text::stem(&head));
                 stems.insert(text::stem(&modifier));
             }
@@ -378,13 +384,13 @@ fn derived_roots(
 fn accumulate<'a>(
     vocab: &mut Vocab,
     toks: impl Iterator<Item = &'a (Token, f32)>,
-    known: &dyn Fn(&str) -> bool,
+    split: &dyn Fn(&str) -> Option<(String, String)>,
     roots: &dyn Fn(&str) -> Vec<String>,
 ) -> HashMap<u32, (f32, u32)> {
     let mut acc: HashMap<u32, (f32, u32)> = HashMap::new();
     for (tok, w) in toks {
         let surface = vocab.surface(&tok.surface);
-        for (kind, name, fw) in expand(tok, *w, known, roots) {
+        for (kind, name, fw) in expand(tok, *w, split, roots) {
             let prefix = if kind == KeyKind::Group { "g:" } else { "s:" };
             let key = vocab.key(kind, format!("{prefix}{name}"));
             let e = acc.entry(key).or_insert((0.0, surface));

@@ -11,13 +11,13 @@ mod features;
 mod fixtures;
 mod margins;
 mod score;
-mod text;
 mod thesaurus;
 mod two_way;
 
 use std::collections::{HashMap, HashSet};
 
 use crate::domain::{Category, Direction, OrganisationKind};
+use crate::text;
 
 pub use assign::{assign, capacity, Edge};
 pub use cycles::Cycle;
@@ -402,11 +402,13 @@ impl Market {
         }
     }
 
-    /// Global assignment maximising the total acceptance probability above
-    /// a threshold: each request at most once, each offer within its
-    /// capacity, weak pairs left out. Then the way back of a chosen match is
-    /// added where it is free and likely enough (`two_way::complete`).
-    /// `two_way` lists the reciprocal pairs both chosen.
+    /// Two-way pairs first (`two_way::first`: both directions likely
+    /// enough, the pair scored as a pair), then a global assignment of the
+    /// rest maximising the total acceptance probability above a threshold:
+    /// each request at most once, each offer within its capacity, weak
+    /// pairs left out. Then the way back of a chosen match is added where it
+    /// is free and likely enough (`two_way::complete`). `two_way` lists
+    /// every reciprocal pair among the chosen matches.
     pub fn propose(&self) -> Proposal {
         self.propose_with(&accept::COEF, accept::THRESHOLD)
     }
@@ -492,21 +494,45 @@ impl Market {
         coef: &[f64],
         threshold: f64,
     ) -> Proposal {
-        let mut pairs = Vec::new();
-        let mut gains = Vec::new();
         let mut likely: HashMap<(i64, i64), (Suggestion, f64)> = HashMap::new();
+        let mut all: Vec<(Suggestion, f64)> = Vec::new();
         for (p, x) in self.features_of(scored) {
             let mut v = [0.0; accept::N];
             for (a, b) in v.iter_mut().zip(&x) {
                 *a = *b;
             }
             let probability = accept::probability(&v, coef);
+            likely.insert((p.offer, p.request), (p.clone(), probability));
+            all.push((p, probability));
+        }
+        // Two-way pairs first, scored as pairs: both directions must be
+        // likely enough on their own, and the pair as a whole as likely as
+        // a one-way match must be.
+        let mut matches = two_way::first(
+            &all,
+            &|id| self.party_of(id),
+            &|offer| self.cap_of(offer),
+            two_way::COMPLETE,
+            threshold,
+        );
+        // Then the one-way assignment fills the rest: requests still free,
+        // offers within what capacity is left.
+        let taken: HashSet<i64> = matches.iter().map(|m| m.request).collect();
+        let mut used: HashMap<i64, u32> = HashMap::new();
+        for m in &matches {
+            *used.entry(m.offer).or_default() += 1;
+        }
+        let mut pairs = Vec::new();
+        let mut gains = Vec::new();
+        for (p, probability) in all {
             let gain = probability - threshold;
-            if gain > 0.0 {
+            let left = self
+                .cap_of(p.offer)
+                .saturating_sub(used.get(&p.offer).copied().unwrap_or(0));
+            if gain > 0.0 && !taken.contains(&p.request) && left > 0 {
                 gains.push(gain);
-                pairs.push(p.clone());
+                pairs.push(p);
             }
-            likely.insert((p.offer, p.request), (p, probability));
         }
         let mut offers: HashMap<i64, usize> = HashMap::new();
         let mut requests: HashMap<i64, usize> = HashMap::new();
@@ -517,7 +543,10 @@ impl Market {
             .map(|(p, &gain)| {
                 let next = offers.len();
                 let offer = *offers.entry(p.offer).or_insert_with(|| {
-                    caps.push(self.cap_of(p.offer));
+                    caps.push(
+                        self.cap_of(p.offer)
+                            .saturating_sub(used.get(&p.offer).copied().unwrap_or(0)),
+                    );
                     next
                 });
                 let next = requests.len();
@@ -530,7 +559,7 @@ impl Market {
             })
             .collect();
         let chosen = assign(&caps, requests.len(), &edges);
-        let mut matches: Vec<Suggestion> = chosen.into_iter().map(|i| pairs[i].clone()).collect();
+        matches.extend(chosen.into_iter().map(|i| pairs[i].clone()));
         self.complete_two_way(&mut matches, &likely);
         for s in &mut matches {
             if let (Some(&o), Some(&r)) =
@@ -565,6 +594,22 @@ impl Market {
     }
 }
 
+/// The words of the thesaurus groups a folded word belongs to (by its
+/// stem), without the word itself: what a search for it may also find
+/// ("computers" ~ "laptops").
+pub fn related_words(word: &str) -> Vec<String> {
+    let th = thesaurus::Thesaurus::get();
+    let mut out: Vec<String> = Vec::new();
+    for &g in th.groups(&text::stem(word)) {
+        for w in th.words_of(g) {
+            if w != word && !out.contains(w) {
+                out.push(w.clone());
+            }
+        }
+    }
+    out
+}
+
 /// Words to look a text up by in Postgres full text search (pass them to
 /// `to_tsquery('dutch', ..)` joined with `|`, so Postgres stems them the
 /// same way as its `tsvector`): the text's content words, the parts of its
@@ -585,7 +630,7 @@ pub fn search_terms(text_in: &str) -> Vec<String> {
     for token in text::tokens(text_in) {
         push(&token.surface, &mut out);
         let mut stems = vec![token.stem.clone()];
-        if let Some((modifier, head)) = text::split_compound(&token.surface, &known) {
+        if let Some((modifier, head)) = text::split_compound_with(&token.surface, &known) {
             push(&head, &mut out);
             stems.push(text::stem(&head));
             if !text::is_stopword(&modifier) {

@@ -64,9 +64,10 @@ pub fn candidates(pairs: &[Suggestion], party_of: &dyn Fn(i64) -> Option<i64>) -
     out
 }
 
-/// All reciprocal pairs among chosen matches: per pair of parties, the
-/// matches of one direction are paired with those of the other, best with
-/// best.
+/// All reciprocal pairs among chosen matches: per pair of parties, every
+/// match of one direction with every match of the other. An offer that
+/// answers two requests of an organisation that gives something back takes
+/// part in both wederdiensten, and the makelaar sees both.
 pub fn among_chosen(chosen: &[Suggestion], party_of: &dyn Fn(i64) -> Option<i64>) -> Vec<TwoWay> {
     let map = by_direction(chosen, party_of);
     let mut out = Vec::new();
@@ -75,13 +76,89 @@ pub fn among_chosen(chosen: &[Suggestion], party_of: &dyn Fn(i64) -> Option<i64>
             continue;
         }
         if let Some(ret) = map.get(&(b, a)) {
-            for (g, r) in give.iter().zip(ret.iter()) {
-                out.push(pair_up((*g).clone(), (*r).clone()));
+            for g in give {
+                for r in ret {
+                    out.push(pair_up((*g).clone(), (*r).clone()));
+                }
             }
         }
     }
     sort(&mut out);
     out
+}
+
+/// A candidate match and its acceptance probability.
+type Likely = (Suggestion, f64);
+
+/// Two-way pairs chosen before any one-way match: among `pairs` (each with
+/// its acceptance probability), every combination of a match from A to B
+/// and one from B to A whose both directions reach `min_each` is scored as
+/// a pair by the harmonic mean of the two probabilities; from the best
+/// pair down, a pair is taken when its score reaches `min_pair` and each of
+/// its halves is already taken or still free (its request unmatched, its
+/// offer within capacity). Returns the matches taken, in the order taken.
+pub fn first(
+    pairs: &[Likely],
+    party_of: &dyn Fn(i64) -> Option<i64>,
+    cap_of: &dyn Fn(i64) -> u32,
+    min_each: f64,
+    min_pair: f64,
+) -> Vec<Suggestion> {
+    let mut by_parties: HashMap<(i64, i64), Vec<&Likely>> = HashMap::new();
+    for p in pairs.iter().filter(|(_, prob)| *prob >= min_each) {
+        if let (Some(a), Some(b)) = (party_of(p.0.offer), party_of(p.0.request)) {
+            if a != b {
+                by_parties.entry((a, b)).or_default().push(p);
+            }
+        }
+    }
+    let mut combos: Vec<(f64, &Likely, &Likely)> = Vec::new();
+    for (&(a, b), give) in &by_parties {
+        if a >= b {
+            continue;
+        }
+        let Some(ret) = by_parties.get(&(b, a)) else {
+            continue;
+        };
+        for g in give {
+            for r in ret {
+                let score = harmonic_mean(g.1, r.1);
+                if score >= min_pair {
+                    combos.push((score, *g, *r));
+                }
+            }
+        }
+    }
+    combos.sort_by(|x, y| {
+        y.0.total_cmp(&x.0)
+            .then(x.1 .0.offer.cmp(&y.1 .0.offer))
+            .then(x.1 .0.request.cmp(&y.1 .0.request))
+            .then(x.2 .0.offer.cmp(&y.2 .0.offer))
+            .then(x.2 .0.request.cmp(&y.2 .0.request))
+    });
+    let mut taken: Vec<Suggestion> = Vec::new();
+    let mut pairs_taken: HashSet<(i64, i64)> = HashSet::new();
+    let mut requests: HashSet<i64> = HashSet::new();
+    let mut load: HashMap<i64, u32> = HashMap::new();
+    for (_, g, r) in combos {
+        let halves = [&g.0, &r.0];
+        let free = |s: &Suggestion| {
+            pairs_taken.contains(&(s.offer, s.request))
+                || (!requests.contains(&s.request)
+                    && load.get(&s.offer).copied().unwrap_or(0) < cap_of(s.offer))
+        };
+        if !halves.iter().all(|s| free(s)) {
+            continue;
+        }
+        for s in halves {
+            if pairs_taken.insert((s.offer, s.request)) {
+                requests.insert(s.request);
+                *load.entry(s.offer).or_default() += 1;
+                taken.push(s.clone());
+            }
+        }
+    }
+    taken
 }
 
 /// Lowest acceptance probability at which the way back of a chosen match is
@@ -175,6 +252,46 @@ mod tests {
         let mut chosen = vec![give, s(22, 31, 0.5)];
         complete(&mut chosen, &candidates, &likely(0.35), &|_| 1);
         assert_eq!(chosen.len(), 2, "its offer is used up");
+    }
+
+    #[test]
+    fn every_reciprocal_pair_among_chosen_matches_is_listed() {
+        // Party 1's offer 11 answers two requests of party 2 (21, 23);
+        // party 2 gives back with offer 22.
+        let chosen = [s(11, 21, 0.8), s(11, 23, 0.6), s(22, 12, 0.7)];
+        let tw = among_chosen(&chosen, &party);
+        let mut got: Vec<((i64, i64), (i64, i64))> = tw
+            .iter()
+            .map(|t| ((t.give.offer, t.give.request), (t.ret.offer, t.ret.request)))
+            .collect();
+        got.sort();
+        assert_eq!(got, [((11, 21), (22, 12)), ((22, 12), (11, 23))]);
+    }
+
+    #[test]
+    fn two_way_pairs_are_taken_first_when_both_directions_are_good() {
+        let p = |o, r, score, prob| (s(o, r, score), prob);
+        // 11 -> 21 and 22 -> 12 form a good pair; 33 -> 21 is a better
+        // one-way match for 21 but the pair comes first.
+        let pairs = [
+            p(11, 21, 0.6, 0.6),
+            p(22, 12, 0.6, 0.5),
+            p(33, 21, 0.9, 0.9),
+            // 11 also answers 23 of party 2: part of the same wederdienst.
+            p(11, 23, 0.5, 0.45),
+            // A pair whose way back is weak is not taken.
+            p(31, 41, 0.9, 0.9),
+            p(42, 32, 0.2, 0.1),
+        ];
+        let taken = first(&pairs, &party, &|_| 2, 0.3, 0.4);
+        let mut got: Vec<(i64, i64)> = taken.iter().map(|m| (m.offer, m.request)).collect();
+        got.sort();
+        assert_eq!(got, [(11, 21), (11, 23), (22, 12)]);
+        // Capacity one: offer 11 serves one request only.
+        let taken = first(&pairs, &party, &|_| 1, 0.3, 0.4);
+        let mut got: Vec<(i64, i64)> = taken.iter().map(|m| (m.offer, m.request)).collect();
+        got.sort();
+        assert_eq!(got, [(11, 21), (22, 12)]);
     }
 
     #[test]

@@ -202,9 +202,11 @@ pub struct Page {
 /// Open items matching the filter, best matches first when searching.
 ///
 /// Each search word must match, either through the Dutch full-text index
-/// (stemmed words) or as a substring of the text (trigram index), which finds
-/// plurals the stemmer misses ("vergaderruimte" ~ "vergaderruimtes") and parts
-/// of compounds ("bus" in "bestelbus").
+/// (stemmed words, with the head of a compound and thesaurus relatives:
+/// "kantoorruimte" finds "ruimte", "computers" finds "laptops") or as a
+/// substring of the text (trigram index), which finds plurals the stemmer
+/// misses ("vergaderruimte" ~ "vergaderruimtes") and parts of compounds
+/// ("bus" in "bestelbus"). Items with the words as typed rank first.
 pub async fn search(db: &PgPool, filter: &Filter) -> sqlx::Result<Page> {
     let words = filter
         .query
@@ -231,11 +233,16 @@ pub async fn search(db: &PgPool, filter: &Filter) -> sqlx::Result<Page> {
         q.push(" AND i.theme = ").push_bind(t.to_lowercase());
     }
     for word in &words {
-        q.push(" AND (i.search_vector @@ plainto_tsquery('dutch', ")
-            .push_bind(word.text.clone())
-            .push(") OR i.search_text LIKE ")
-            .push_bind(format!("%{}%", word.stem))
+        // The word, the head of its compound or a thesaurus relative in the
+        // full-text index, or its stem (or its head's) as a substring.
+        q.push(" AND (i.search_vector @@ websearch_to_tsquery('dutch', ")
+            .push_bind(word.alternatives.join(" or "))
             .push(")");
+        for stem in &word.stems {
+            q.push(" OR i.search_text LIKE ")
+                .push_bind(format!("%{stem}%"));
+        }
+        q.push(")");
     }
     if words.is_empty() {
         q.push(" ORDER BY i.created_at DESC, i.id DESC");

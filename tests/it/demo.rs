@@ -82,3 +82,41 @@ async fn demo_data_fills_the_marketplace_once() {
         }
     }
 }
+
+/// Issue 9: on the demo marketplace a compound finds offers by its head and
+/// a word finds its thesaurus relatives, through the one text pipeline.
+#[tokio::test]
+async fn demo_search_finds_compound_heads_and_related_words() {
+    let app = TestApp::spawn().await;
+    beursvloer::demo::load(&app.db).await.unwrap();
+    let visitor = app.visitor();
+
+    // "kantoorruimte" is kantoor|ruimte: offers of a ruimte are found,
+    // those with the word as typed (none in the demo) would rank first.
+    let html = visitor
+        .get_html("/markt?q=kantoorruimte&richting=aanbod")
+        .await;
+    assert!(
+        html.contains("Drie vergaderruimtes gratis te gebruiken"),
+        "kantoorruimte finds a ruimte offer"
+    );
+    let html = visitor.get_html("/markt?q=ruimte&richting=aanbod").await;
+    assert!(html.contains("Drie vergaderruimtes gratis te gebruiken"));
+
+    // "computers" ~ "laptops" (thesaurus group), both ways.
+    let html = visitor.get_html("/markt?q=computers").await;
+    assert!(
+        html.contains("Afgeschreven laptops"),
+        "computers finds the laptops offer"
+    );
+    let html = visitor.get_html("/markt?q=laptops").await;
+    assert!(
+        html.contains("Computers voor digitale taallessen"),
+        "laptops finds the computers request"
+    );
+
+    // Expansion keeps search narrow enough: an unrelated word finds
+    // neither.
+    let html = visitor.get_html("/markt?q=kantoorruimte").await;
+    assert!(!html.contains("Afgeschreven laptops"));
+}
