@@ -88,7 +88,7 @@ async fn demo_data_fills_the_marketplace_once() {
 #[tokio::test]
 async fn demo_search_finds_compound_heads_and_related_words() {
     let app = TestApp::spawn().await;
-    beursvloer::demo::load(&app.db).await.unwrap();
+    beursvloer::dev::demo::load(&app.db).await.unwrap();
     let visitor = app.visitor();
 
     // "kantoorruimte" is kantoor|ruimte: offers of a ruimte are found,
