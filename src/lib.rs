@@ -63,13 +63,16 @@ pub fn router(db: PgPool, config: WebConfig) -> Router {
 pub async fn serve(db_args: DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     tracing::info!(
         bind = %args.bind,
-        demo = args.demo,
         secure_cookies = args.secure_cookies,
         base_url = %args.base_url,
         data_dir = %db_args.data_dir.display(),
         "{}",
         db_args.describe()
     );
+    #[cfg(feature = "dev")]
+    if args.demo {
+        tracing::info!("with the demo data");
+    }
     let database = db::Database::open(&db_args).await?;
     let result = run(&database.pool, args, &db_args.data_dir).await;
     database.close().await;

@@ -122,7 +122,7 @@ impl Edition {
     async fn propose_first(&self) -> Vec<i64> {
         let workspace = format!("/beursvloeren/{}/werkplaats", self.key);
         let html = self.makelaar.get_html(&workspace).await;
-        let marker = "name=\"pair\" value=\"";
+        let marker = "name=\"voorstel\" value=\"";
         let start = html.find(marker).expect("a proposal in the queue") + marker.len();
         let pair: String = html[start..].chars().take_while(|c| *c != '"').collect();
         let r = self

@@ -154,7 +154,7 @@ impl Floor {
             html.contains("Laptops voor de huiswerkklas") && html.contains("Afgeschreven laptops"),
             "the proposal pairs them"
         );
-        let marker = "name=\"pair\" value=\"";
+        let marker = "name=\"voorstel\" value=\"";
         let start = html.find(marker).unwrap() + marker.len();
         let pair: String = html[start..].chars().take_while(|c| *c != '"').collect();
         let r = self.decide(&pair, "voorstellen").await;
@@ -888,7 +888,7 @@ async fn a_stale_two_way_choice_proposes_nothing_rather_than_half() {
     let workspace = format!("/beursvloeren/{}/werkplaats", floor.event);
     let html = floor.makelaar.get_html(&workspace).await;
     let two_way = html
-        .split("name=\"pair\" value=\"")
+        .split("name=\"voorstel\" value=\"")
         .skip(1)
         .map(|rest| rest.chars().take_while(|c| *c != '"').collect::<String>())
         .find(|v| v.contains('_'))
