@@ -1,5 +1,6 @@
 //! Subcommands other than `serve`: thin wrappers over the same store code.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -89,8 +90,108 @@ async fn load_market(
             (database, loaded)
         }
     };
+    let model = crate::store::models::in_use(&database.pool).await;
     database.close().await;
-    Ok(loaded?)
+    let mut loaded = loaded?;
+    if let Some(model) = model? {
+        loaded.market.use_model(&model.coef);
+    }
+    Ok(loaded)
+}
+
+/// `beursvloer learn`: refit the acceptance model on this installation's
+/// decisions and on labelled sets (`EVENT_KEY=GOLD.json`, events imported
+/// before), judge it on the latest decided edition (or, without decisions,
+/// on the last labelled set), which it is not fitted on, and put it in use
+/// only when it does better there than the model in use.
+pub async fn learn(db: DbArgs, labelled: Vec<String>, lambda: f64) -> anyhow::Result<()> {
+    use crate::matching::learn;
+    let database = Database::open(&db).await?;
+    let pool = &database.pool;
+    // (name, samples) per edition, in the order they are held out last.
+    let mut sets: Vec<(String, Vec<learn::Sample>)> = Vec::new();
+    for spec in &labelled {
+        let (key, gold_path) = spec
+            .split_once('=')
+            .ok_or_else(|| anyhow::anyhow!("--labelled wants EVENT_KEY=GOLD.json, not {spec}"))?;
+        let event = crate::store::events::by_key(pool, key)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("no edition {key}: import its file first"))?;
+        let loaded = crate::store::market::for_event_history(pool, event.id).await?;
+        let ids: HashMap<&str, i64> = loaded
+            .keys
+            .iter()
+            .map(|(id, key)| (key.as_str(), *id))
+            .collect();
+        let gold: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(gold_path)?)?;
+        let decided: Vec<(i64, i64, bool)> = gold["pairs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|p| {
+                let offer = ids.get(p["offer"].as_str()?)?;
+                let request = ids.get(p["request"].as_str()?)?;
+                Some((*offer, *request, true))
+            })
+            .collect();
+        let samples = learn::samples(&loaded.market, &learn::labels(&decided, true));
+        sets.push((format!("{key} (gelabeld)"), samples));
+    }
+    for edition in crate::store::models::decided_editions(pool).await? {
+        let loaded = crate::store::market::for_event_history(pool, edition.id).await?;
+        let decided = crate::store::models::decisions(pool, edition.id).await?;
+        let samples = learn::samples(&loaded.market, &learn::labels(&decided, false));
+        if !samples.is_empty() {
+            sets.push((edition.key, samples));
+        }
+    }
+    if sets.len() < 2 {
+        database.close().await;
+        anyhow::bail!(
+            "too little to learn from: {} edition(s) with decisions or labels, at least 2 needed",
+            sets.len()
+        );
+    }
+    let (held_name, held) = sets.pop().expect("two or more");
+    let train: Vec<learn::Sample> = sets.iter().flat_map(|(_, s)| s.clone()).collect();
+    let trained_on = sets
+        .iter()
+        .map(|(name, _)| name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let current = crate::store::models::in_use(pool)
+        .await?
+        .map_or_else(learn::built_in, |m| m.coef);
+    let refit = learn::fit(&train, lambda);
+    let before = learn::judge(&current, &held);
+    let after = learn::judge(&refit, &held);
+    let better = after.log_loss < before.log_loss;
+    let figures =
+        serde_json::json!({ "before": before, "after": after, "trained_samples": train.len() });
+    crate::store::models::record(pool, &refit, &trained_on, Some(&held_name), figures, better)
+        .await?;
+    database.close().await;
+    println!("gefit op {} paren uit: {trained_on}", train.len());
+    println!(
+        "getoetst op {held_name} ({} paren, {} ja)",
+        held.len(),
+        after.accepted
+    );
+    for (name, f) in [("in gebruik", before), ("nieuw", after)] {
+        println!(
+            "  {name:10} log loss {:.4}  precisie {:.3}  recall {:.3}",
+            f.log_loss, f.precision, f.recall
+        );
+    }
+    println!(
+        "{}",
+        if better {
+            "het nieuwe model is beter op de achtergehouden editie en is nu in gebruik"
+        } else {
+            "het nieuwe model is niet beter; het model in gebruik blijft"
+        }
+    );
+    Ok(())
 }
 
 /// Suggestions per request, as `shared/eval/score.py` reads them.

@@ -79,6 +79,19 @@ enum Command {
         #[arg(value_enum, default_value = "all")]
         case: beursvloer::dev::bench::BenchCase,
     },
+    /// Refit the acceptance model on this installation's decisions (and
+    /// labelled sets); it is put in use only when it does better on the
+    /// latest edition, held out.
+    Learn {
+        #[command(flatten)]
+        db: DbArgs,
+        /// A labelled set already imported: EVENT_KEY=GOLD.json (repeatable).
+        #[arg(long)]
+        labelled: Vec<String>,
+        /// L2 penalty of the logistic regression.
+        #[arg(long, default_value_t = 0.01)]
+        lambda: f64,
+    },
     /// Privacy retention: delete (anonymise) accounts not used for DAYS days.
     PurgeInactive {
         #[command(flatten)]
@@ -125,6 +138,11 @@ fn main() -> anyhow::Result<()> {
         }
         #[cfg(feature = "dev")]
         Command::Bench { db, case } => runtime.block_on(beursvloer::dev::bench::run(db, case)),
+        Command::Learn {
+            db,
+            labelled,
+            lambda,
+        } => runtime.block_on(beursvloer::cli::learn(db, labelled, lambda)),
         Command::PurgeInactive { db, days } => {
             runtime.block_on(beursvloer::cli::purge_inactive(db, days))
         }

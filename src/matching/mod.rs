@@ -9,6 +9,7 @@ mod cycles;
 mod features;
 #[cfg(test)]
 mod fixtures;
+pub mod learn;
 mod margins;
 mod score;
 mod thesaurus;
@@ -103,6 +104,9 @@ pub struct Market {
     /// Folded forms, computed once rather than per pair.
     theme_keys: Vec<Option<String>>,
     municipality_keys: HashMap<i64, String>,
+    /// The acceptance model's coefficients (intercept first): the built-in
+    /// `accept::COEF`, or one refit by `beursvloer learn`.
+    acceptance: Vec<f64>,
 }
 
 impl Market {
@@ -157,6 +161,7 @@ impl Market {
             texts,
             offer_postings,
             request_postings,
+            acceptance: accept::COEF.to_vec(),
             weights,
         }
     }
@@ -394,7 +399,7 @@ impl Market {
             .collect();
         let pairs: Vec<Suggestion> = all.iter().map(|(p, _)| p.clone()).collect();
         let cycles = self.cycles_among(&pairs, handled);
-        let proposal = self.proposal_from(all, &accept::COEF, accept::THRESHOLD);
+        let proposal = self.proposal_from(all, &self.acceptance, accept::THRESHOLD);
         Overview {
             proposal,
             cycles,
@@ -410,7 +415,18 @@ impl Market {
     /// is free and likely enough (`two_way::complete`). `two_way` lists
     /// every reciprocal pair among the chosen matches.
     pub fn propose(&self) -> Proposal {
-        self.propose_with(&accept::COEF, accept::THRESHOLD)
+        self.propose_with(&self.acceptance, accept::THRESHOLD)
+    }
+
+    /// Use a refit acceptance model (intercept first). A model of another
+    /// shape (fitted before the features changed) is refused and the
+    /// built-in one stays; says whether it was taken.
+    pub fn use_model(&mut self, coef: &[f64]) -> bool {
+        let fits = coef.len() == accept::N + 1 && coef.iter().all(|c| c.is_finite());
+        if fits {
+            self.acceptance = coef.to_vec();
+        }
+        fits
     }
 
     fn cap_of(&self, offer: i64) -> u32 {

@@ -110,6 +110,18 @@ pub async fn for_event(db: &PgPool, event_id: i64) -> sqlx::Result<LoadedMarket>
     Ok(build(rows))
 }
 
+/// Every item an edition had, matched or not (withdrawn ones left out): the
+/// market as the makelaar saw it, for learning from their decisions.
+pub async fn for_event_history(db: &PgPool, event_id: i64) -> sqlx::Result<LoadedMarket> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "{SELECT} WHERE i.event_id = $1 AND i.status <> 'withdrawn' ORDER BY i.id"
+    ))
+    .bind(event_id)
+    .fetch_all(db)
+    .await?;
+    Ok(build(rows))
+}
+
 /// Every open item of the marketplace, whichever event it belongs to.
 pub async fn whole_marketplace(db: &PgPool) -> sqlx::Result<LoadedMarket> {
     let rows: Vec<Row> = sqlx::query_as(&format!("{SELECT} WHERE i.status = 'open' ORDER BY i.id"))

@@ -14,6 +14,7 @@ pub mod limits;
 pub mod links;
 pub mod market;
 pub mod matches;
+pub mod models;
 pub mod municipalities;
 pub mod notaris;
 pub mod notifications;

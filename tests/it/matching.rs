@@ -325,3 +325,51 @@ async fn without_an_event_the_whole_marketplace_is_proposed() {
     assert!(!pair(&event_only), "but not within the event");
     std::fs::remove_file(file).ok();
 }
+
+/// `beursvloer learn` refits the acceptance model on two labelled editions,
+/// judges it on the one held out (the last), stores it with its figures, and
+/// puts it in use only when it beats the built-in model there; the proposal
+/// then runs under the model in use.
+#[tokio::test(flavor = "multi_thread")]
+async fn learn_refits_on_labelled_editions_and_keeps_only_a_better_model() {
+    let app = TestApp::spawn().await;
+    assert!(cli(&app, &["import", DEV]).0);
+    assert!(cli(&app, &["import", MEPPEL]).0);
+    let (ok, out, err) = cli(
+        &app,
+        &[
+            "learn",
+            "--labelled",
+            "hellendoorn-2027=tests/data/dev.gold.json",
+            "--labelled",
+            "meppel-2027=tests/data/meppel.gold.json",
+        ],
+    );
+    assert!(ok, "{out}{err}");
+    let row: (Vec<f64>, String, Option<String>, Value, bool) =
+        sqlx::query_as("SELECT coef, trained_on, held_out, figures, in_use FROM acceptance_models")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    let (coef, trained_on, held_out, figures, in_use) = row;
+    assert_eq!(
+        coef.len(),
+        beursvloer::matching::learn::built_in().len(),
+        "intercept and one weight per feature"
+    );
+    assert!(trained_on.contains("hellendoorn-2027"), "{trained_on}");
+    assert_eq!(held_out.as_deref(), Some("meppel-2027 (gelabeld)"));
+    let loss = |k: &str| figures[k]["log_loss"].as_f64().unwrap();
+    assert_eq!(in_use, loss("after") < loss("before"), "{figures}");
+    assert!(
+        figures["after"]["samples"].as_u64().unwrap() > 100,
+        "{figures}"
+    );
+    assert!(out.contains("getoetst op meppel-2027"), "{out}");
+
+    // Too little to learn from is said, and stores nothing.
+    let fresh = TestApp::spawn().await;
+    let (ok, _, err) = cli(&fresh, &["learn"]);
+    assert!(!ok);
+    assert!(err.contains("too little to learn from"), "{err}");
+}

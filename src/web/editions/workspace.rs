@@ -56,6 +56,8 @@ struct Workspace {
     cycles: Vec<CycleRow>,
     unmatched: Vec<Item>,
     matches: Vec<Match>,
+    /// Which acceptance model ranks the proposal, in a sentence.
+    model: String,
 }
 
 /// What the matcher offers the makelaar for an event: its open market, the
@@ -74,7 +76,10 @@ struct Offered {
 
 /// One scoring pass of the event's market (`Market::overview`).
 async fn offered(app: &AppState, event: &Event) -> Result<Offered, AppError> {
-    let loaded = market::for_event(&app.db, event.id).await?;
+    let mut loaded = market::for_event(&app.db, event.id).await?;
+    if let Some(model) = crate::store::models::in_use(&app.db).await? {
+        loaded.market.use_model(&model.coef);
+    }
     let handled: HashSet<(i64, i64)> = matches::handled_pairs(&app.db, event.id)
         .await?
         .into_iter()
@@ -277,8 +282,18 @@ pub async fn workspace(
         unmatched,
     } = queue(&app, &event).await?;
     let matches = matches::of_event(&app.db, event.id).await?;
+    let model = match crate::store::models::in_use(&app.db).await? {
+        Some(m) => format!(
+            "Het acceptatiemodel is op {} bijgesteld op de besluiten van: {}.",
+            crate::domain::dates::long(&m.fitted_at.date()),
+            m.trained_on
+        ),
+        None => "Het acceptatiemodel is het ingebouwde (nog niet bijgesteld met beursvloer learn)."
+            .to_string(),
+    };
     ctx.form_token().await?;
     render(&Workspace {
+        model,
         layout: ctx.layout().await?,
         event,
         queue,
