@@ -43,6 +43,8 @@ pub fn labels(
 
 /// Logistic regression by gradient descent on standardised features with L2
 /// penalty `lambda`; returns raw-space coefficients, intercept first.
+/// (Indexed loops: feature j of every sample, mean and weight side by side.)
+#[allow(clippy::needless_range_loop)]
 pub fn fit(samples: &[Sample], lambda: f64) -> Vec<f64> {
     let d = accept::N;
     let n = samples.len().max(1) as f64;
@@ -174,7 +176,7 @@ mod tests {
         let coef = fit(&samples, 0.01);
         assert_eq!(coef.len(), accept::N + 1);
         let fitted = judge(&coef, &samples);
-        let nothing = judge(&vec![0.0; accept::N + 1], &samples);
+        let nothing = judge(&[0.0; accept::N + 1], &samples);
         assert!(fitted.log_loss < nothing.log_loss, "{fitted:?} {nothing:?}");
         assert_eq!(fitted.precision, 1.0);
         assert_eq!(fitted.recall, 1.0);
