@@ -7,6 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use beursvloer::matching::learn::{self, Sample};
 use beursvloer::matching::Suggestion;
 
 #[path = "support/dataset.rs"]
@@ -18,56 +19,18 @@ thread_local! {
     static MASK: std::cell::RefCell<Vec<bool>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Logistic regression on standardised features with L2; returns raw-space
-/// coefficients (intercept first).
+/// The product's fit (`matching::learn::fit`, as `beursvloer learn` runs
+/// it), on rows and 0/1 labels.
 fn fit(x: &[Vec<f64>], y: &[f64], lambda: f64) -> Vec<f64> {
-    let d = x[0].len();
-    let n = x.len() as f64;
-    let mut mean = vec![0.0; d];
-    let mut sd = vec![0.0; d];
-    for r in x {
-        for j in 0..d {
-            mean[j] += r[j] / n;
-        }
-    }
-    for r in x {
-        for j in 0..d {
-            sd[j] += (r[j] - mean[j]).powi(2) / n;
-        }
-    }
-    for v in &mut sd {
-        *v = v.sqrt().max(1e-6);
-    }
-    let z: Vec<Vec<f64>> = x
+    let samples: Vec<Sample> = x
         .iter()
-        .map(|r| (0..d).map(|j| (r[j] - mean[j]) / sd[j]).collect())
+        .zip(y)
+        .map(|(features, &t)| Sample {
+            features: features.clone(),
+            accepted: t > 0.5,
+        })
         .collect();
-    let mut w = vec![0.0; d + 1];
-    let lr = 0.5;
-    for _ in 0..4000 {
-        let mut g = vec![0.0; d + 1];
-        for (r, &t) in z.iter().zip(y) {
-            let p = 1.0 / (1.0 + (-(w[0] + (0..d).map(|j| w[j + 1] * r[j]).sum::<f64>())).exp());
-            let e = p - t;
-            g[0] += e / n;
-            for j in 0..d {
-                g[j + 1] += e * r[j] / n;
-            }
-        }
-        for j in 1..=d {
-            g[j] += lambda * w[j];
-        }
-        for j in 0..=d {
-            w[j] -= lr * g[j];
-        }
-    }
-    let mut raw = vec![0.0; d + 1];
-    raw[0] = w[0];
-    for j in 0..d {
-        raw[j + 1] = w[j + 1] / sd[j];
-        raw[0] -= w[j + 1] * mean[j] / sd[j];
-    }
-    raw
+    learn::fit(&samples, lambda)
 }
 
 fn rows(data: &Data, gold: &Gold, keep: &dyn Fn(i64) -> bool) -> (Vec<Vec<f64>>, Vec<f64>) {
