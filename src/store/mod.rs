@@ -2,6 +2,7 @@
 //! happen in one transaction here.
 
 pub mod accounts;
+pub mod branding;
 pub mod demo;
 pub mod devices;
 pub mod events;

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::auth::Ctx;
 use super::error::AppError;
-use super::figures::{dutch_date, euros_cents, Cell, Data, Table};
+use super::figures::{dutch_date, euros_cents, Cell, Data, Table, Tile};
 use super::page::{render, Layout};
 use super::{parse_id, policy, AppState};
 use crate::exchange::csv_text_cell;
@@ -124,6 +124,7 @@ struct DashboardPage {
     selected: String,
     scope: String,
     tables: Vec<Table>,
+    tiles: Vec<Tile>,
     hourly_rate: String,
     print: bool,
     today: String,
@@ -157,9 +158,12 @@ async fn page(
     let user = ctx.user()?.clone();
     let data = load(&app, &user, &raw_id, &query.editie).await?;
     let today = time::OffsetDateTime::now_utc().date();
+    let mut layout = ctx.layout().await?;
+    layout.brand = super::branding::brand(&app, data.municipality.id).await?;
     render(&DashboardPage {
-        layout: ctx.layout().await?,
+        layout,
         tables: data.tables(),
+        tiles: data.tiles(),
         scope: data.scope_label(),
         hourly_rate: euros_cents(data.municipality.hourly_rate),
         selected: data

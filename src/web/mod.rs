@@ -3,6 +3,7 @@
 mod accounts;
 mod admin;
 mod api;
+mod branding;
 pub mod auth;
 mod charts;
 mod dashboard;
@@ -189,6 +190,7 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
         .route("/static/print.js", get(pages::print_script))
         .route("/healthz", get(pages::healthz))
         .route("/readyz", get(pages::readyz))
+        .merge(branding::routes())
         .merge(dashboard::routes())
         .merge(live::routes())
         .merge(api::routes())
