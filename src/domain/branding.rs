@@ -146,7 +146,9 @@ mod tests {
     fn contrast_is_measured_the_wcag_way() {
         assert!((Colour([0, 0, 0]).contrast(&WHITE) - 21.0).abs() < 0.01);
         assert!(check_primary_colour("#0b5cad").is_ok());
-        assert!(check_primary_colour("#ffcc00").unwrap_err().contains("te weinig contrast"));
+        assert!(check_primary_colour("#ffcc00")
+            .unwrap_err()
+            .contains("te weinig contrast"));
         assert!(check_primary_colour("rood").is_err());
         assert_eq!(Colour::parse("0B5CAD").unwrap().hex(), "#0b5cad");
     }
@@ -158,7 +160,8 @@ mod tests {
             .contains("SVG"));
         let big = image::RgbImage::from_pixel(1000, 300, image::Rgb([10, 90, 170]));
         let mut png = Vec::new();
-        big.write_to(&mut Cursor::new(&mut png), ImageFormat::Png).unwrap();
+        big.write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
+            .unwrap();
         let logo = normalise_logo(&png).unwrap();
         assert_eq!((logo.width, logo.height), (480, 144));
         assert!(logo.png.starts_with(b"\x89PNG"));

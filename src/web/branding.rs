@@ -138,7 +138,9 @@ struct BrandingForm {
     too_large: bool,
 }
 
-async fn read_form(multipart: Result<Multipart, MultipartRejection>) -> Result<BrandingForm, AppError> {
+async fn read_form(
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<BrandingForm, AppError> {
     let mut multipart = multipart.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let mut form = BrandingForm::default();
     let malformed = |e: MultipartError| {
@@ -185,9 +187,15 @@ async fn read_form(multipart: Result<Multipart, MultipartRejection>) -> Result<B
 }
 
 /// Decode and re-encode an uploaded logo off the async threads.
-async fn checked_logo(form: &mut BrandingForm, e: &mut FieldErrors) -> Result<Option<Logo>, AppError> {
+async fn checked_logo(
+    form: &mut BrandingForm,
+    e: &mut FieldErrors,
+) -> Result<Option<Logo>, AppError> {
     if form.too_large {
-        e.add("logo", "Het logo is te groot. Kies een bestand van hoogstens 2 MB.");
+        e.add(
+            "logo",
+            "Het logo is te groot. Kies een bestand van hoogstens 2 MB.",
+        );
         return Ok(None);
     }
     let Some(bytes) = form.logo.take() else {

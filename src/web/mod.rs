@@ -3,8 +3,8 @@
 mod accounts;
 mod admin;
 mod api;
-mod branding;
 pub mod auth;
+mod branding;
 mod charts;
 mod dashboard;
 pub mod error;
@@ -23,6 +23,7 @@ mod page;
 mod pages;
 mod policy;
 mod privacy;
+mod report;
 mod signup;
 mod suggestions;
 mod workspace;
