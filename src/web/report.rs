@@ -189,7 +189,7 @@ pub fn pdf(report: &Report) -> Vec<u8> {
             content.set_fill_rgb(0.11, 0.14, 0.2);
         }
         w.text(x + 8.0, top - 24.0, "F2", 17.0, &tile.value);
-        w.text(x + 8.0, top - 40.0, "F1", 8.5, &tile.label);
+        w.text(x + 8.0, top - 40.0, "F1", 8.5, tile.label);
         w.page().set_fill_rgb(0.11, 0.14, 0.2);
     }
     w.y -= 72.0;
