@@ -226,6 +226,22 @@ const PAGES = [
       await p.goto('/cijfers');
       return app.submit(p, app.main(p).getByRole('link', { name: 'Afdrukversie voor de raad' }));
     },
+    // A council report: two A4 pages at most, under the municipality's header.
+    async extra(p, story) {
+      await p.setViewportSize({ width: 794, height: 1123 });
+      await p.emulateMedia({ media: 'print' });
+      try {
+        await story.step('cijfers afdrukken');
+        const shown = (sel) => p.locator(sel).first().evaluate((el) => getComputedStyle(el).display !== 'none');
+        assert.equal(await shown('.report-header'), true, 'the municipality header is printed');
+        assert.equal(await shown('.site-header'), false, 'the site header is not printed');
+        const pdf = (await p.pdf({ format: 'A4' })).toString('latin1');
+        const pages = (pdf.match(/\/Type\s*\/Page(?!s)/g) || []).length;
+        assert.ok(pages >= 1 && pages <= 2, `the print view is ${pages} A4 pages`);
+      } finally {
+        await p.emulateMedia({ media: null });
+      }
+    },
   },
   { name: 'werkplaats verboden voor gemeente', as: 'gemeente', expect: 403, open: (p) => p.goto(`/beursvloeren/${app.DEMO_EVENT}/werkplaats`) },
 

@@ -77,7 +77,7 @@ test('telefoon: de werkplaats schuift niet opzij en de vinkjes zijn 44 px', asyn
   await page.goto(`/beursvloeren/${app.DEMO_EVENT}/werkplaats`);
   await story.step('werkplaats');
   assert.equal(await sideways(page), 0, 'no sideways scrolling');
-  const region = page.getByRole('region', { name: 'Voorstellen' });
+  const region = page.getByRole('region', { name: 'Voorstellen', exact: true });
   if (await region.count()) {
     const overflow = await region.evaluate((el) => el.scrollWidth - el.clientWidth);
     assert.ok(overflow <= 0, `the queue scrolls sideways by ${overflow}px`);
