@@ -92,7 +92,7 @@ async fn demo_branding(db: &PgPool, municipality: &str) -> anyhow::Result<()> {
             let (dx, dy) = (x as i64 - cx, y as i64 - cy);
             let r = (cx.min(cy) - 4).max(1);
             let inside = dx * dx + dy * dy <= r * r;
-            let band = ((x + y * seed) / (w / 6).max(1)) % 2 == 0;
+            let band = ((x + y * seed) / (w / 6).max(1)).is_multiple_of(2);
             if inside && band {
                 image::Rgba([colour[0], colour[1], colour[2], 255])
             } else if inside {
