@@ -87,7 +87,7 @@ async fn municipality_theme(
         .ok_or(AppError::NotFound)?;
     let body = match m.primary_colour.as_deref().and_then(Colour::parse) {
         Some(c) => format!(
-            "/* Gemeente {} */\n:root.beursvloer-theme {{\n  --beursvloer-primary: {};\n  --beursvloer-primary-dark: {};\n  --beursvloer-on-primary: #ffffff;\n}}\n",
+            "/* Gemeente {} */\nbody.beursvloer-theme {{\n  --beursvloer-primary: {};\n  --beursvloer-primary-dark: {};\n  --beursvloer-on-primary: #ffffff;\n}}\n",
             m.name.replace(['*', '/', '{', '}'], ""),
             c.hex(),
             c.darker(0.72).hex()

@@ -493,8 +493,10 @@ pub(super) async fn show_page(
         Some(form) => super::page::form_status(&form.errors),
         None => super::page::form_status(&errors_when_closed),
     };
+    let mut layout = ctx.layout().await?;
+    layout.brand = super::branding::brand(&app, event.municipality_id).await?;
     let page = render(&ShowPage {
-        layout: ctx.layout().await?,
+        layout,
         event,
         participants,
         items,
