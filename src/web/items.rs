@@ -56,7 +56,7 @@ impl BrowsePage {
         self.query.gemeente == id.to_string()
     }
 
-    /// How many of the folded filters are set: the panel opens when any is.
+    /// How many of the folded filters are set, shown on the closed panel.
     fn active_filters(&self) -> usize {
         let q = &self.query;
         [&q.richting, &q.categorie, &q.gemeente, &q.thema]
