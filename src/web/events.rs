@@ -494,7 +494,7 @@ pub(super) async fn show_page(
         None => super::page::form_status(&errors_when_closed),
     };
     let mut layout = ctx.layout().await?;
-    layout.brand = super::branding::brand(&app, event.municipality_id).await?;
+    layout.brand = super::branding::brand(app, event.municipality_id).await?;
     let page = render(&ShowPage {
         layout,
         event,
