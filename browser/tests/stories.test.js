@@ -212,7 +212,9 @@ for (const js of [true, false]) {
       if (js) {
         await screen.waitForFunction((n) => document.getElementById('live-count').textContent.replace(/\D/g, '') === String(n), liveBefore + 1, { timeout: 10_000 });
       } else {
-        await screen.reload();
+        // The page's own refresh (every 20 s) may navigate at the same moment
+        // and abort this reload; then that navigation brings the new count.
+        await screen.reload().catch(() => screen.waitForLoadState('load'));
       }
       assert.equal(await app.liveCount(screen), liveBefore + 1, 'the live screen counts the confirmed match');
       await screen.locator('#live-ticker li').filter({ hasText: /helpt/ }).first().waitFor();

@@ -75,10 +75,72 @@ pub async fn load(db: &PgPool) -> anyhow::Result<String> {
     )
     .execute(db)
     .await?;
+    demo_branding(db, &municipality).await?;
     let matches = demo_matches(db, &event_key).await?;
     Ok(format!(
         "{summary}; {matches} demo-matches; demo-wachtwoord: {DEMO_PASSWORD}"
     ))
+}
+
+/// A made-up emblem for the demo municipality and logos for a few demo
+/// organisations (plain shapes, drawn here), stored the way an upload is:
+/// through `normalise_logo`. Only where none was set.
+async fn demo_branding(db: &PgPool, municipality: &str) -> anyhow::Result<()> {
+    fn emblem(w: u32, h: u32, colour: [u8; 3], seed: u32) -> Vec<u8> {
+        let img = image::RgbaImage::from_fn(w, h, |x, y| {
+            let (cx, cy) = (w as i64 / 2, h as i64 / 2);
+            let (dx, dy) = (x as i64 - cx, y as i64 - cy);
+            let r = (cx.min(cy) - 4).max(1);
+            let inside = dx * dx + dy * dy <= r * r;
+            let band = ((x + y * seed) / (w / 6).max(1)).is_multiple_of(2);
+            if inside && band {
+                image::Rgba([colour[0], colour[1], colour[2], 255])
+            } else if inside {
+                image::Rgba([255, 255, 255, 255])
+            } else {
+                image::Rgba([0, 0, 0, 0])
+            }
+        });
+        let mut png = Vec::new();
+        let _ = img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png);
+        png
+    }
+    let Some(id) = store::municipalities::existing(&mut *db.acquire().await?, municipality).await?
+    else {
+        return Ok(());
+    };
+    let brand = store::branding::municipality(db, id).await?;
+    if brand.is_some_and(|b| b.logo_width.is_none() && b.primary_colour.is_none()) {
+        let logo =
+            crate::domain::branding::normalise_logo(&emblem(160, 160, [0x1b, 0x5e, 0x7a], 1))
+                .map_err(anyhow::Error::msg)?;
+        store::branding::set_municipality(db, id, Some("#1b5e7a"), Some(&logo), false).await?;
+    }
+    let organisations: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM organisations WHERE municipality_id = $1 AND logo IS NULL ORDER BY id LIMIT 6",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await?;
+    const COLOURS: [[u8; 3]; 6] = [
+        [0x0a, 0x6b, 0x3d],
+        [0x8a, 0x3b, 0x00],
+        [0x5a, 0x2d, 0x91],
+        [0xb0, 0x00, 0x20],
+        [0x00, 0x5f, 0x73],
+        [0x33, 0x33, 0x33],
+    ];
+    for (i, org) in organisations.into_iter().enumerate() {
+        let logo = crate::domain::branding::normalise_logo(&emblem(
+            120,
+            120,
+            COLOURS[i % 6],
+            i as u32 + 2,
+        ))
+        .map_err(anyhow::Error::msg)?;
+        store::branding::set_organisation_logo(db, org, Some(&logo)).await?;
+    }
+    Ok(())
 }
 
 /// Walk the first proposals of the demo event through the life cycle, with

@@ -74,6 +74,22 @@ pub fn moment(at: &OffsetDateTime) -> String {
     format!("{} om {}", short(&local.date()), clock(&local.time()))
 }
 
+/// The Dutch day of a moment: "8 april 2027".
+pub fn day_of(at: &OffsetDateTime) -> String {
+    short(&at.to_offset(dutch_offset(*at)).date())
+}
+
+/// The start of a text, at most `max` characters, cut at a word with "…".
+pub fn snippet(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max).collect();
+    let at_word = cut.rfind(' ').filter(|&i| i > max / 2).unwrap_or(cut.len());
+    format!("{}…", cut[..at_word].trim_end_matches([',', '.', ';', ':']))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,6 +101,12 @@ mod tests {
         assert_eq!(long(&date!(2026 - 12 - 06)), "zondag 6 december 2026");
         assert_eq!(short(&date!(2027 - 01 - 31)), "31 januari 2027");
         assert_eq!(clock(&time!(9:05)), "09:05");
+    }
+
+    #[test]
+    fn snippets_are_cut_at_a_word() {
+        assert_eq!(snippet("kort", 140), "kort");
+        assert_eq!(snippet("een twee drie vier", 12), "een twee…");
     }
 
     #[test]

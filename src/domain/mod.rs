@@ -1,5 +1,6 @@
 //! Plain domain types and rules, no I/O.
 
+pub mod branding;
 pub mod calendar;
 pub mod dates;
 pub mod forms;

@@ -31,6 +31,9 @@ pub struct Item {
     pub quantity: Option<String>,
     pub status: ItemStatus,
     pub created_at: OffsetDateTime,
+    /// Set when the organisation has a logo: its version, for the image URL.
+    #[sqlx(default)]
+    pub org_logo_version: Option<i64>,
 }
 
 impl Item {
@@ -49,13 +52,23 @@ impl Item {
     pub fn is_open(&self) -> bool {
         self.status() == ItemStatus::Open
     }
+    /// The start of the description for a card: at most ~140 characters,
+    /// cut at a word.
+    pub fn snippet(&self) -> String {
+        crate::domain::dates::snippet(&self.description, 140)
+    }
+    /// "8 april 2027", the day it was posted in Dutch time.
+    pub fn posted(&self) -> String {
+        crate::domain::dates::day_of(&self.created_at)
+    }
 }
 
 const SELECT: &str = "SELECT i.id, i.key, i.organisation_id, o.name AS organisation,
         o.kind AS organisation_kind, m.name AS municipality, o.municipality_id, o.postcode, i.event_id,
         ev.key AS event_key, ev.name AS event_name,
         i.direction, i.category, i.title, i.description, i.theme, i.hours, i.quantity,
-        i.status, i.created_at
+        i.status, i.created_at,
+        CASE WHEN o.logo IS NULL THEN NULL ELSE o.logo_version END AS org_logo_version
     FROM items i
     JOIN organisations o ON o.id = i.organisation_id
     JOIN municipalities m ON m.id = o.municipality_id

@@ -56,6 +56,11 @@ pub struct Match {
     pub offer_signed_by: Option<String>,
     pub request_signed_at: Option<OffsetDateTime>,
     pub request_signed_by: Option<String>,
+    /// Set when the organisation has a logo: its version, for the image URL.
+    #[sqlx(default)]
+    pub offer_logo_version: Option<i64>,
+    #[sqlx(default)]
+    pub request_logo_version: Option<i64>,
 }
 
 impl Match {
@@ -142,7 +147,9 @@ const SELECT: &str = "SELECT mt.id, mt.status, mt.event_id, e.key AS event_key,
         mt.confirmed_at,
         (SELECT name FROM users WHERE id = mt.proposed_by_user) AS makelaar,
         (SELECT name FROM users WHERE id = mt.confirmed_by) AS notaris,
-        mt.offer_signed_at, mt.offer_signed_by, mt.request_signed_at, mt.request_signed_by
+        mt.offer_signed_at, mt.offer_signed_by, mt.request_signed_at, mt.request_signed_by,
+        CASE WHEN oo.logo IS NULL THEN NULL ELSE oo.logo_version END AS offer_logo_version,
+        CASE WHEN ro.logo IS NULL THEN NULL ELSE ro.logo_version END AS request_logo_version
     FROM matches mt
     JOIN items oi ON oi.id = mt.offer_id
     JOIN organisations oo ON oo.id = oi.organisation_id

@@ -2,6 +2,7 @@
 //! happen in one transaction here.
 
 pub mod accounts;
+pub mod branding;
 #[cfg(feature = "dev")]
 pub mod demo;
 pub mod devices;

@@ -19,11 +19,14 @@ pub struct Organisation {
     pub contact_email: Option<String>,
     pub contact_phone: Option<String>,
     pub checked_at: Option<time::OffsetDateTime>,
+    /// Set when it has a logo: its version, for the image URL.
+    #[sqlx(default)]
+    pub logo_version: Option<i64>,
 }
 
 const SELECT: &str = "SELECT o.id, o.name, o.kind, o.municipality_id, m.name AS municipality,
         o.postcode, o.description, o.website, o.contact_name, o.contact_email, o.contact_phone,
-        o.checked_at
+        o.checked_at, CASE WHEN o.logo IS NULL THEN NULL ELSE o.logo_version END AS logo_version
     FROM organisations o JOIN municipalities m ON m.id = o.municipality_id";
 
 pub async fn insert(

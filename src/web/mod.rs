@@ -1,6 +1,7 @@
 //! The web front door: every route in one table, the layers around it.
 
 pub mod auth;
+pub mod branding;
 pub mod editions;
 pub mod error;
 pub mod figures;
@@ -179,6 +180,7 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
         .route("/static/print.js", get(home::print_script))
         .route("/healthz", get(home::healthz))
         .route("/readyz", get(home::readyz))
+        .merge(branding::routes())
         .merge(dashboard::routes())
         .merge(live::routes())
         .merge(api::routes())

@@ -16,6 +16,22 @@ pub struct Layout {
     pub path: String,
     /// What the last action did, shown once at the top of the next page.
     pub flash: Option<Flash>,
+    /// The municipality whose page this is: its name, logo and colour.
+    pub brand: Option<Brand>,
+}
+
+/// What a municipality's pages wear (see `branding::brand`).
+#[derive(Debug, Clone)]
+pub struct Brand {
+    pub id: i64,
+    pub name: String,
+    /// Where the header's name links to: the municipality's market.
+    pub home: String,
+    pub has_logo: bool,
+    pub logo_width: i32,
+    pub logo_height: i32,
+    /// Changes with every edit, so browsers fetch the new logo and theme.
+    pub version: i64,
 }
 
 /// A short message after an action, with a way back where there is one.
@@ -53,6 +69,7 @@ impl Ctx {
             csrf: self.csrf.clone(),
             path: self.path.clone(),
             flash,
+            brand: None,
         })
     }
 

@@ -164,7 +164,7 @@ async fn fingerprint(app: &TestApp) -> String {
                              offer_accepted_at, request_accepted_at, offer_signed_at,
                              request_signed_at, offer_shows_name, request_shows_name) FROM matches
             UNION ALL SELECT concat_ws(',', 'i', id, status, title, event_id) FROM items
-            UNION ALL SELECT concat_ws(',', 'o', id, name, contact_email, checked_at) FROM organisations
+            UNION ALL SELECT concat_ws(',', 'o', id, name, contact_email, checked_at, logo_version, md5(logo)) FROM organisations
             UNION ALL SELECT concat_ws(',', 'e', id, status, name, date, place) FROM events
             UNION ALL SELECT concat_ws(',', 'p', event_id, organisation_id) FROM event_participants
             UNION ALL SELECT concat_ws(',', 'g', user_id, role, municipality_id) FROM role_grants
@@ -172,7 +172,7 @@ async fn fingerprint(app: &TestApp) -> String {
             UNION ALL SELECT concat_ws(',', 'l', id, revoked_at, last_used_at) FROM access_links
             UNION ALL SELECT concat_ws(',', 's', id, status) FROM signups
             UNION ALL SELECT concat_ws(',', 'u', id, name, email, deleted_at) FROM users
-            UNION ALL SELECT concat_ws(',', 'mu', id, name) FROM municipalities
+            UNION ALL SELECT concat_ws(',', 'mu', id, name, primary_colour, branding_version, md5(logo)) FROM municipalities
             UNION ALL SELECT concat_ws(',', 'x', count(*)) FROM invitations
             UNION ALL SELECT concat_ws(',', 'y', count(*)) FROM staff_invitations
             UNION ALL SELECT concat_ws(',', 'r', count(*)) FROM proposal_rejections
@@ -434,6 +434,23 @@ fn rows() -> Vec<Row> {
         ),
         get(|i| format!("/cijfers/{}", i.raalte), FIGURES),
         get(|i| format!("/cijfers/{}/csv/status", i.raalte), FIGURES),
+        get(|i| format!("/cijfers/{}/rapport.pdf", i.raalte), FIGURES),
+        // Branding: the administrator sets a municipality's, members their organisation's logo.
+        get(
+            |i| format!("/beheer/gemeenten/{}/huisstijl", i.raalte),
+            &[Admin],
+        ),
+        post(
+            |i| format!("/beheer/gemeenten/{}/huisstijl", i.raalte),
+            &[("kleur", "#0b5cad")],
+            &[Admin],
+        ),
+        get(|i| format!("/organisaties/{}/logo", i.own_org), &[Own]),
+        post(
+            |i| format!("/organisaties/{}/logo", i.own_org),
+            &[("logo_verwijderen", "1")],
+            &[Own],
+        ),
         get(|i| format!("/link/{}", i.link), &[LinkHolder]),
         get(
             |i| format!("/link/{}/matches/{}", i.link, i.match_id),

@@ -56,9 +56,12 @@ fn row(html: &str, table: &str, label: &str) -> Vec<String> {
         + marker.len();
     let row_end = at + body[at..].find("</tr>").unwrap();
     body[at..row_end]
-        .split("<td>")
+        .split("<td")
         .skip(1)
-        .map(|c| c.trim_end_matches("</td>").to_string())
+        .map(|c| {
+            let content = &c[c.find('>').map_or(0, |i| i + 1)..];
+            content.trim_end_matches("</td>").to_string()
+        })
         .collect()
 }
 

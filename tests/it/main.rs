@@ -8,6 +8,7 @@ mod abuse;
 mod accounts;
 mod api;
 mod authorisation;
+mod branding;
 mod dashboard;
 mod demo;
 mod faults;

@@ -469,8 +469,10 @@ pub(crate) async fn show_page(
         Some(form) => crate::web::page::form_status(&form.errors),
         None => crate::web::page::form_status(&errors_when_closed),
     };
+    let mut layout = ctx.layout().await?;
+    layout.brand = crate::web::branding::brand(app, event.municipality_id).await?;
     let page = render(&ShowPage {
-        layout: ctx.layout().await?,
+        layout,
         event,
         participants,
         items,

@@ -169,6 +169,11 @@ struct Screen {
     signed: String,
     lines: Vec<Line>,
     refresh: u32,
+    /// "56 uur · € 2.860": what the made matches are worth.
+    hours: String,
+    euros: String,
+    /// Participating organisations with a logo: (id, name, version).
+    sponsors: Vec<(i64, String, i64)>,
 }
 
 impl Screen {
@@ -204,8 +209,19 @@ async fn screen(
         async { Ok::<_, AppError>(stats::live_count(&app.db, event.id).await?) },
         lines(&app.db, event.id)
     )?;
+    let scope = stats::Scope {
+        municipality_id: event.municipality_id,
+        event_id: Some(event.id),
+    };
+    let overview = stats::overview(&app.db, scope).await?;
+    let sponsors = crate::store::branding::edition_logos(&app.db, event.id).await?;
+    let mut layout = ctx.layout().await?;
+    layout.brand = crate::web::branding::brand(&app, event.municipality_id).await?;
     let mut response = render(&Screen {
-        layout: ctx.layout().await?,
+        layout,
+        hours: thousands(overview.total.hours),
+        euros: format!("€ {}", thousands(overview.total.value_euros)),
+        sponsors,
         event,
         count: thousands(count),
         signed: thousands(signed),

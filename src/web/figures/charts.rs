@@ -11,11 +11,14 @@ const COLOURS: [&str; 2] = ["#0b5cad", "#8a3b00"];
 const INK: &str = "#1d2433";
 const LINE: &str = "#4a5468";
 
-const WIDTH: i64 = 640;
-const LABEL_WIDTH: i64 = 250;
+// Narrow and with large type, so the text stays about 12 px or more when a
+// phone shows the chart 343 px wide; labels sit above their bars.
+const WIDTH: i64 = 420;
+const LABEL_WIDTH: i64 = 0;
+const LABEL_ROOM: i64 = 20;
 const VALUE_ROOM: i64 = 60;
-const BAR: i64 = 18;
-const GAP: i64 = 10;
+const BAR: i64 = 20;
+const GAP: i64 = 12;
 
 /// One labelled group of bars, one value per series.
 pub struct Bar {
@@ -107,7 +110,7 @@ impl Chart<'_> {
         let id = escape(self.id);
         let _ = write!(
             out,
-            r#"<svg class="chart" role="img" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" aria-labelledby="{id}-titel" aria-describedby="{id}-beschrijving" xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="13"><title id="{id}-titel">{}</title><desc id="{id}-beschrijving">{}</desc>"#,
+            r#"<svg class="chart" role="img" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" aria-labelledby="{id}-titel" aria-describedby="{id}-beschrijving" xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="15"><title id="{id}-titel">{}</title><desc id="{id}-beschrijving">{}</desc>"#,
             escape(self.title),
             escape(&self.description(kind)),
         );
@@ -122,7 +125,7 @@ impl Chart<'_> {
             let colour = COLOURS[i % COLOURS.len()];
             let _ = write!(
                 out,
-                r#"<rect x="{x}" y="{}" width="14" height="14" fill="{colour}"/><text x="{}" y="{}" fill="{INK}">{}</text>"#,
+                r#"<rect class="s{i}" x="{x}" y="{}" width="14" height="14" fill="{colour}"/><text x="{}" y="{}" fill="{INK}">{}</text>"#,
                 y - 12,
                 x + 20,
                 y,
@@ -135,7 +138,7 @@ impl Chart<'_> {
     /// Horizontal bars: one group per label, a bar per series.
     pub fn horizontal(&self) -> String {
         let series = self.series.len().max(1) as i64;
-        let group = series * BAR + GAP;
+        let group = LABEL_ROOM + series * BAR + GAP;
         let top = if series > 1 { 28 } else { 6 };
         let height = top + group * self.bars.len().max(1) as i64 + 4;
         let scale = (WIDTH - LABEL_WIDTH - VALUE_ROOM) as f64 / self.max() as f64;
@@ -146,21 +149,20 @@ impl Chart<'_> {
             let y0 = top + row as i64 * group;
             let _ = write!(
                 out,
-                r#"<text x="{}" y="{}" text-anchor="end" fill="{INK}">{}</text>"#,
-                LABEL_WIDTH - 8,
-                y0 + series * BAR / 2 + 5,
-                escape(&shorten(&bar.label, 30))
+                r#"<text x="0" y="{}" fill="{INK}">{}</text>"#,
+                y0 + LABEL_ROOM - 5,
+                escape(&shorten(&bar.label, 44))
             );
             for (i, value) in bar.values.iter().enumerate() {
-                let y = y0 + i as i64 * BAR;
+                let y = y0 + LABEL_ROOM + i as i64 * BAR;
                 let w = ((*value as f64) * scale).round() as i64;
                 let colour = COLOURS[i % COLOURS.len()];
                 let _ = write!(
                     out,
-                    r#"<rect x="{LABEL_WIDTH}" y="{y}" width="{w}" height="{}" fill="{colour}"/><text x="{}" y="{}" fill="{INK}">{value}</text>"#,
+                    r#"<rect class="s{i}" x="{LABEL_WIDTH}" y="{y}" width="{w}" height="{}" fill="{colour}"/><text x="{}" y="{}" fill="{INK}">{value}</text>"#,
                     BAR - 3,
                     LABEL_WIDTH + w + 6,
-                    y + BAR - 6,
+                    y + BAR - 5,
                 );
             }
         }
@@ -192,7 +194,7 @@ impl Chart<'_> {
             let centre = x + width / 2;
             let _ = write!(
                 out,
-                r#"<rect x="{x}" y="{}" width="{width}" height="{h}" fill="{}"/><text x="{centre}" y="{}" text-anchor="middle" fill="{INK}">{value}</text><text x="{centre}" y="{}" text-anchor="middle" fill="{INK}">{}</text>"#,
+                r#"<rect class="s0" x="{x}" y="{}" width="{width}" height="{h}" fill="{}"/><text x="{centre}" y="{}" text-anchor="middle" fill="{INK}">{value}</text><text x="{centre}" y="{}" text-anchor="middle" fill="{INK}">{}</text>"#,
                 bottom - h,
                 COLOURS[0],
                 bottom - h - 6,

@@ -16,7 +16,7 @@ use crate::store::accounts::SessionUser;
 use crate::store::stats::{self, Edition, MunicipalityInfo, Scope};
 use crate::web::auth::Ctx;
 use crate::web::error::AppError;
-use crate::web::figures::tables::{dutch_date, euros_cents, Cell, Data, Table};
+use crate::web::figures::tables::{dutch_date, euros_cents, Cell, Data, Table, Tile};
 use crate::web::page::{render, Layout};
 use crate::web::{parse_id, policy, AppState};
 
@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cijfers/{gemeente}", get(dashboard))
         .route("/cijfers/{gemeente}/afdrukken", get(print))
         .route("/cijfers/{gemeente}/csv/{tabel}", get(csv))
+        .route("/cijfers/{gemeente}/rapport.pdf", get(report_pdf))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -124,6 +125,7 @@ struct DashboardPage {
     selected: String,
     scope: String,
     tables: Vec<Table>,
+    tiles: Vec<Tile>,
     hourly_rate: String,
     print: bool,
     today: String,
@@ -157,9 +159,12 @@ async fn page(
     let user = ctx.user()?.clone();
     let data = load(&app, &user, &raw_id, &query.editie).await?;
     let today = time::OffsetDateTime::now_utc().date();
+    let mut layout = ctx.layout().await?;
+    layout.brand = crate::web::branding::brand(&app, data.municipality.id).await?;
     render(&DashboardPage {
-        layout: ctx.layout().await?,
+        layout,
         tables: data.tables(),
+        tiles: data.tiles(),
         scope: data.scope_label(),
         hourly_rate: euros_cents(data.municipality.hourly_rate),
         selected: data
@@ -190,6 +195,52 @@ async fn print(
     Query(query): Query<DashboardQuery>,
 ) -> Result<Response, AppError> {
     page(app, ctx, raw_id, query, true).await
+}
+
+/// The council report as a PDF download, made on the server.
+async fn report_pdf(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(raw_id): Path<String>,
+    Query(query): Query<DashboardQuery>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let data = load(&app, &user, &raw_id, &query.editie).await?;
+    let colour = crate::store::branding::municipality(&app.db, data.municipality.id)
+        .await?
+        .and_then(|m| m.primary_colour)
+        .and_then(|c| crate::domain::branding::Colour::parse(&c))
+        .unwrap_or(crate::domain::branding::Colour([0x0b, 0x5c, 0xad]));
+    let (tiles, tables, scope) = (data.tiles(), data.tables(), data.scope_label());
+    let today = dutch_date(time::OffsetDateTime::now_utc().date());
+    let name = data.municipality.name.clone();
+    let bytes = tokio::task::spawn_blocking(move || {
+        crate::web::figures::report::pdf(&crate::web::figures::report::Report {
+            municipality: &name,
+            colour,
+            scope: &scope,
+            today: &today,
+            tiles: &tiles,
+            tables: &tables,
+        })
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))?;
+    let file = format!(
+        "raadsrapport-beursvloer-{}.pdf",
+        slug(&data.municipality.name)
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// One table of the dashboard as CSV: ';'-separated with a byte-order mark,

@@ -3,4 +3,5 @@
 pub mod api;
 pub mod charts;
 pub mod dashboard;
+pub mod report;
 pub mod tables;

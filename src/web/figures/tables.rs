@@ -69,6 +69,13 @@ pub struct Table {
     pub chart: Option<String>,
 }
 
+/// A headline figure at the top of the dashboard.
+pub struct Tile {
+    pub label: &'static str,
+    pub value: String,
+    pub headline: bool,
+}
+
 /// Everything one dashboard shows.
 pub struct Data {
     pub municipality: MunicipalityInfo,
@@ -89,6 +96,36 @@ impl Data {
     /// The edition whose newcomers the key figures show: the chosen one, or the latest.
     fn newcomers_edition(&self) -> Option<&Edition> {
         self.edition.as_ref().or(self.editions.last())
+    }
+
+    /// The figures a council member reads first, each as a tile.
+    pub(crate) fn tiles(&self) -> Vec<Tile> {
+        let t = &self.overview.total;
+        let tile = |label, value: String, headline| Tile {
+            label,
+            value,
+            headline,
+        };
+        vec![
+            tile(
+                "geschatte maatschappelijke waarde",
+                Cell::Euros(t.value_euros).display(),
+                true,
+            ),
+            tile("gemaakte matches", thousands(t.made), false),
+            tile("getekend door beide partijen", thousands(t.signed), false),
+            tile("uitgevoerd", thousands(t.carried_out), false),
+            tile(
+                "met wederdienst",
+                Cell::Percent(t.two_way_percent()).display(),
+                false,
+            ),
+            tile(
+                "deelnemende organisaties",
+                thousands(self.participation.organisations),
+                false,
+            ),
+        ]
     }
 
     pub(crate) fn tables(&self) -> Vec<Table> {

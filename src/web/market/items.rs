@@ -55,6 +55,15 @@ impl BrowsePage {
     fn selected_municipality(&self, id: &i64) -> bool {
         self.query.gemeente == id.to_string()
     }
+
+    /// How many of the folded filters are set, shown on the closed panel.
+    fn active_filters(&self) -> usize {
+        let q = &self.query;
+        [&q.richting, &q.categorie, &q.gemeente, &q.thema]
+            .iter()
+            .filter(|v| !v.trim().is_empty())
+            .count()
+    }
 }
 
 pub async fn browse(
@@ -99,8 +108,12 @@ pub async fn browse(
         }
         format!("/markt?{s}pagina={p}")
     };
+    let mut layout = ctx.layout().await?;
+    if let Some(id) = filter.municipality_id {
+        layout.brand = crate::web::branding::brand(&app, id).await?;
+    }
     render(&BrowsePage {
-        layout: ctx.layout().await?,
+        layout,
         prev_link: (page > 1).then(|| link(page - 1)),
         next_link: (page < pages).then(|| link(page + 1)),
         items: found.items,
