@@ -78,6 +78,11 @@ enum Command {
         #[arg(value_enum, default_value = "all")]
         case: beursvloer::cli::BenchCase,
     },
+    /// Compute the sentence-encoder vectors items lack (a backfill).
+    Encode {
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Privacy retention: delete (anonymise) accounts not used for DAYS days.
     PurgeInactive {
         #[command(flatten)]
@@ -121,6 +126,7 @@ fn main() -> anyhow::Result<()> {
             runtime.block_on(beursvloer::cli::propose(db, event, json))
         }
         Command::Bench { db, case } => runtime.block_on(beursvloer::cli::bench(db, case)),
+        Command::Encode { db } => runtime.block_on(beursvloer::cli::encode(db)),
         Command::PurgeInactive { db, days } => {
             runtime.block_on(beursvloer::cli::purge_inactive(db, days))
         }

@@ -32,6 +32,9 @@ pub struct Weights {
     pub request_margin: f64,
     /// How much an offer's margin over its next-best request adds.
     pub offer_margin: f64,
+    /// Share of the sentence encoder's cosine in the score of a pair whose
+    /// two vectors are known (the rest is the lexical score above).
+    pub encoder: f64,
 }
 
 impl Default for Weights {
@@ -50,6 +53,7 @@ impl Default for Weights {
             category_floor: 0.4,
             request_margin: 1.5,
             offer_margin: 0.0,
+            encoder: 0.5,
         }
     }
 }
@@ -210,6 +214,8 @@ pub struct Parts {
     pub theme: f64,
     pub place: f64,
     pub fit: f64,
+    /// Cosine of the two sentence-encoder vectors (0 when one is unknown).
+    pub encoder: f64,
 }
 
 /// Text similarity of an offer and a request: the cosine of their full

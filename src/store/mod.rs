@@ -26,6 +26,7 @@ pub mod submissions;
 pub mod suggestions;
 pub mod tokens;
 pub mod uploads;
+pub mod vectors;
 
 /// True when a sqlx error is a unique violation (SQLSTATE 23505) on `constraint`.
 pub fn is_unique_violation(err: &sqlx::Error, constraint: &str) -> bool {

@@ -42,8 +42,13 @@ fn futures_lite_block<T>(f: impl std::future::Future<Output = Result<T, sqlx::Er
 }
 
 fn cli(app: &TestApp, args: &[&str]) -> (bool, String, String) {
+    cli_with(app, args, &[])
+}
+
+fn cli_with(app: &TestApp, args: &[&str], env: &[(&str, &str)]) -> (bool, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_beursvloer"))
         .args(args)
+        .envs(env.iter().copied())
         .env("DATABASE_URL", app.database_of_this_app())
         .env("RUST_LOG", "warn")
         .output()
@@ -278,5 +283,69 @@ async fn without_an_event_the_whole_marketplace_is_proposed() {
     );
     let (_, event_only, _) = cli(&app, &["propose", "--event", "hellendoorn-2027", "--json"]);
     assert!(!pair(&event_only), "but not within the event");
+    std::fs::remove_file(file).ok();
+}
+
+/// The sentence encoder finds what shares no word: a request in Dutch and an
+/// offer in English. Its vectors are stored on import; a matcher without the
+/// encoder (no model files) does not see the pair, one with it does.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_encoder_pairs_what_shares_no_word() {
+    let app = TestApp::spawn().await;
+    let doc = serde_json::json!({
+        "format": "beursvloer-exchange/1",
+        "organisations": [
+            {"key": "en-garage", "name": "Bike Shop", "kind": "bedrijf", "municipality": "Raalte"},
+            {"key": "en-zaal", "name": "Zalencentrum", "kind": "bedrijf", "municipality": "Raalte"},
+            {"key": "en-azc", "name": "Welkom in Raalte", "kind": "vrijwilligersorganisatie", "municipality": "Raalte"}
+        ],
+        "items": [
+            {"key": "en-a-1", "org": "en-garage", "direction": "offer", "category": "menskracht",
+             "title": "Our mechanics fix broken bicycles for free", "description": ""},
+            {"key": "en-a-2", "org": "en-zaal", "direction": "offer", "category": "faciliteiten",
+             "title": "Vergaderzaal te leen", "description": "Voor twintig personen, met beamer."},
+            {"key": "en-v-1", "org": "en-azc", "direction": "request", "category": "menskracht",
+             "title": "Wie maakt de kapotte fietsen van onze nieuwkomers weer rijklaar?", "description": ""}
+        ]
+    });
+    let file = std::env::temp_dir().join(format!("encoder-{}.json", rand::random::<u32>()));
+    std::fs::write(&file, doc.to_string()).unwrap();
+    assert!(cli(&app, &["import", file.to_str().unwrap()]).0);
+    assert_eq!(
+        app.count("SELECT count(*) FROM item_vectors").await,
+        3,
+        "every imported item has its vector"
+    );
+    let suggested = |out: &str| {
+        let v: Value = serde_json::from_str(out).unwrap();
+        v["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["request"] == "en-v-1")
+            .flat_map(|r| r["offers"].as_array().unwrap().clone())
+            .map(|o| o["offer"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let (ok, out, err) = cli(&app, &["suggest", "--json"]);
+    assert!(ok, "{err}");
+    assert_eq!(suggested(&out), ["en-a-1"], "{out}");
+    assert!(out.contains("Verwant in betekenis"), "{out}");
+
+    let (ok, out, err) = cli_with(
+        &app,
+        &["suggest", "--json"],
+        &[("BEURSVLOER_ENCODER_MODEL", "/nonexistent")],
+    );
+    assert!(ok, "{err}");
+    assert!(suggested(&out).is_empty(), "words alone: {out}");
+
+    // An edited item's vector is stale: not used until recomputed.
+    sqlx::query("UPDATE items SET title = 'Fietsenmaker gezocht' WHERE key = 'en-v-1'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let (ok, out, _) = cli(&app, &["encode"]);
+    assert!(ok && out.contains("1 item vectors computed"), "{out}");
     std::fs::remove_file(file).ok();
 }
