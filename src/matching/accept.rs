@@ -8,7 +8,7 @@ use crate::domain::OrganisationKind;
 use super::score::Parts;
 
 /// Number of features.
-pub const N: usize = 14;
+pub const N: usize = 15;
 
 /// What the model looks at for one candidate pair.
 pub struct Inputs {
@@ -59,6 +59,7 @@ pub fn features(x: &Inputs) -> [f64; N] {
             x.offer_kind == Some(OrganisationKind::Bedrijf)
                 || x.request_kind == Some(OrganisationKind::Bedrijf),
         ),
+        x.parts.encoder,
     ]
 }
 
@@ -71,7 +72,7 @@ pub fn features(x: &Inputs) -> [f64; N] {
 /// lower precision on the set not fitted on, so these weights stay.
 pub const COEF: [f64; N + 1] = [
     -3.596, 2.839, 1.948, 6.045, 4.52, 0.58, -0.207, 1.718, -0.821, -0.379, -2.402, 1.643, 1.705,
-    -1.776, 0.206,
+    -1.776, 0.206, 0.0,
 ];
 
 /// Gain threshold: pairs below it are not proposed.

@@ -92,7 +92,7 @@ const CANDIDATES: usize = 60;
 /// How many nearest counterparts by sentence-encoder cosine are scored too.
 const ENCODER_CANDIDATES: usize = 10;
 /// Encoder cosine from which a pair is said to be related in meaning.
-const RELATED_IN_MEANING: f64 = 0.5;
+const RELATED_IN_MEANING: f64 = 0.35;
 
 /// A market of parties and listings with precomputed text features and an
 /// inverted index for candidate pairs.
@@ -225,10 +225,13 @@ impl Market {
         )?;
         if let (Some(a), Some(b)) = (&self.vectors[o], &self.vectors[r]) {
             let cosine = a.cosine(b).max(0.0);
+            let floor = self.weights.encoder_floor;
+            let part = ((cosine - floor) / (1.0 - floor)).max(0.0);
             let w = self.weights.encoder;
-            scored.score = ((1.0 - w) * scored.score + w * cosine).clamp(0.0, 1.0);
+            scored.score = ((1.0 - w) * scored.score + w * part).clamp(0.0, 1.0);
             scored.parts.encoder = cosine;
-            if with_reasons && cosine >= RELATED_IN_MEANING {
+            // The only reason of a pair found by the encoder alone.
+            if with_reasons && (cosine >= RELATED_IN_MEANING || scored.reasons.is_empty()) {
                 scored.reasons.push("Verwant in betekenis".to_string());
             }
         }

@@ -35,6 +35,10 @@ pub struct Weights {
     /// Share of the sentence encoder's cosine in the score of a pair whose
     /// two vectors are known (the rest is the lexical score above).
     pub encoder: f64,
+    /// Cosine below which two texts count as unrelated: the encoder's part is
+    /// (cosine - floor) / (1 - floor), at least 0 (unrelated Dutch texts
+    /// still have cosines around 0.1-0.3).
+    pub encoder_floor: f64,
 }
 
 impl Default for Weights {
@@ -54,6 +58,7 @@ impl Default for Weights {
             request_margin: 1.5,
             offer_margin: 0.0,
             encoder: 0.5,
+            encoder_floor: 0.0,
         }
     }
 }
