@@ -24,7 +24,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
   export DATABASE_URL
 fi
 
-cargo test --all-targets "$@"
+cargo test --workspace --all-targets "$@"
 
 # The same pages in a real browser: stories, axe-core (WCAG 2.1 AA), the Nu
 # HTML Checker, keyboard only and without JavaScript.
