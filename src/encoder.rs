@@ -117,12 +117,16 @@ fn encode_all(encoder: &Encoder, due: Vec<(i64, String)>) -> Vec<(i64, String, V
 pub fn spawn_refresher(db: PgPool) {
     tokio::spawn(async move {
         loop {
+            if db.is_closed() {
+                return;
+            }
             match refresh(&db, None).await {
                 Ok(n) if n > 0 => tracing::info!(items = n, "item vectors computed"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "item vectors not computed"),
             }
-            if get().is_none() {
+            // Nothing to compute with, or the application is shutting down.
+            if get().is_none() || db.is_closed() {
                 return;
             }
             tokio::time::sleep(std::time::Duration::from_secs(3)).await;
