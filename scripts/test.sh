@@ -11,7 +11,7 @@ pip_install aiosmtpd
 cargo build --quiet --bin beursvloer
 private_postgres "${CARGO_TARGET_DIR:-target}/debug/beursvloer"
 
-cargo test --all-targets "$@"
+cargo test --workspace --all-targets "$@"
 
 # The same pages in a real browser: stories, axe-core (WCAG 2.1 AA), the Nu
 # HTML Checker, keyboard only and without JavaScript.

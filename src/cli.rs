@@ -35,9 +35,33 @@ pub async fn import(db: DbArgs, file: PathBuf) -> anyhow::Result<()> {
     };
     let database = Database::open(&db).await?;
     let result = crate::store::imports::import(&database.pool, &document).await;
+    // The imported items' sentence-encoder vectors (and any other missing).
+    let vectors = match &result {
+        Ok(_) => crate::encoder::refresh(&database.pool, None)
+            .await
+            .map(Some),
+        Err(_) => Ok(None),
+    };
     database.close().await;
     let summary = result?;
     println!("{summary}");
+    if let Some(n) = vectors? {
+        eprintln!("{n} item vectors computed");
+    }
+    Ok(())
+}
+
+/// Compute the sentence-encoder vectors every item lacks (a backfill;
+/// `serve` keeps them current by itself).
+pub async fn encode(db: DbArgs) -> anyhow::Result<()> {
+    let database = Database::open(&db).await?;
+    if crate::encoder::get().is_none() {
+        database.close().await;
+        anyhow::bail!("no sentence encoder in {}", db.encoder_model.display());
+    }
+    let result = crate::encoder::refresh(&database.pool, None).await;
+    database.close().await;
+    println!("{} item vectors computed", result?);
     Ok(())
 }
 

@@ -12,6 +12,11 @@ pub struct DbArgs {
     /// Folder for the embedded Postgres cluster and other local state.
     #[arg(long, env = "BEURSVLOER_DATA", default_value = "data")]
     pub data_dir: PathBuf,
+
+    /// Folder with the sentence encoder's `sp.model` and `weights.npz`;
+    /// without them matching uses shared words only.
+    #[arg(long, env = "BEURSVLOER_ENCODER_MODEL", default_value = crate::encoder::DEFAULT_MODEL)]
+    pub encoder_model: PathBuf,
 }
 
 #[derive(Debug, Clone, clap::Args)]

@@ -7,6 +7,7 @@ pub mod db;
 #[cfg(feature = "dev")]
 pub mod dev;
 pub mod domain;
+pub mod encoder;
 pub mod exchange;
 pub mod mail;
 pub mod matching;
@@ -94,6 +95,7 @@ async fn run(pool: &PgPool, args: ServeArgs, data_dir: &std::path::Path) -> anyh
         },
     )
     .await?;
+    encoder::spawn_refresher(pool.clone());
     let mailer = mail::Mailer::from_config(&args.mail, data_dir)?;
     tracing::info!("{}", mailer.describe());
     mail::spawn(

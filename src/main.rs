@@ -96,6 +96,11 @@ enum Command {
         #[arg(long)]
         always: bool,
     },
+    /// Compute the sentence-encoder vectors items lack (a backfill).
+    Encode {
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Privacy retention: delete (anonymise) accounts not used for DAYS days.
     PurgeInactive {
         #[command(flatten)]
@@ -142,6 +147,7 @@ fn main() -> anyhow::Result<()> {
         }
         #[cfg(feature = "dev")]
         Command::Bench { db, case } => runtime.block_on(beursvloer::dev::bench::run(db, case)),
+        Command::Encode { db } => runtime.block_on(beursvloer::cli::encode(db)),
         Command::Learn {
             db,
             labelled,

@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use beursvloer::domain::{Category, Direction, OrganisationKind};
-use beursvloer::matching::{Listing, Market, Party};
+use beursvloer::matching::{Listing, Market, Party, Vector, Weights};
 use serde_json::Value;
 
 /// Gold (offer key, request key) pairs.
@@ -46,6 +46,15 @@ pub fn gold(path: &str) -> Gold {
 /// The market of an exchange file; with `half`, only the organisations of
 /// that parity (two separate markets for cross-validation).
 pub fn load(doc: &Value, half: Option<usize>) -> Data {
+    load_half_with(doc, half, Weights::default())
+}
+
+/// The whole market of an exchange file scored with `weights`.
+pub fn load_with(doc: &Value, weights: Weights) -> Data {
+    load_half_with(doc, None, weights)
+}
+
+fn load_half_with(doc: &Value, half: Option<usize>, weights: Weights) -> Data {
     let mut org_id: HashMap<String, i64> = HashMap::new();
     let mut parties = Vec::new();
     for (n, o) in doc["organisations"]
@@ -111,8 +120,11 @@ pub fn load(doc: &Value, half: Option<usize>) -> Data {
                 .map(str::to_string),
         });
     }
+    let vectors = vectors_of(&listings);
+    let mut market = Market::with_weights(parties, listings, weights);
+    market.set_vectors(vectors);
     Data {
-        market: Market::new(parties, listings),
+        market,
         keys,
         req_index,
         texts,
@@ -130,4 +142,39 @@ pub fn two_way(path: &str) -> Vec<((String, String), (String, String))> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+thread_local! {
+    static VECTORS: std::cell::RefCell<HashMap<String, Vector>> = Default::default();
+}
+
+/// The sentence-encoder vectors of listings, as `beursvloer import` stores
+/// them (none without the model files), each text encoded once.
+fn vectors_of(listings: &[Listing]) -> HashMap<i64, Vector> {
+    let Some(encoder) = beursvloer::encoder::get() else {
+        return HashMap::new();
+    };
+    VECTORS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        listings
+            .iter()
+            .map(|l| {
+                let text = format!(
+                    "{}. {} {}",
+                    l.title,
+                    l.description,
+                    l.theme.as_deref().unwrap_or("")
+                );
+                let text = text.trim().to_string();
+                let v = cache
+                    .entry(text.clone())
+                    .or_insert_with(|| {
+                        Vector::from_bytes(&beursvloer::encoder::encode(encoder, &text))
+                            .expect("512 bytes")
+                    })
+                    .clone();
+                (l.id, v)
+            })
+            .collect()
+    })
 }

@@ -26,6 +26,9 @@ pub struct Database {
 impl Database {
     /// Connect to `DATABASE_URL` or start the embedded cluster, then migrate.
     pub async fn open(args: &DbArgs) -> anyhow::Result<Database> {
+        // Every subcommand opens the database; the encoder is read from the
+        // same arguments, once, when first needed.
+        crate::encoder::configure(&args.encoder_model);
         #[cfg(feature = "dev")]
         let (url, embedded) = match &args.database_url {
             Some(url) => (url.clone(), None),

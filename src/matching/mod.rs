@@ -12,6 +12,7 @@ mod fixtures;
 pub mod learn;
 mod margins;
 mod score;
+mod semantic;
 mod thesaurus;
 mod two_way;
 
@@ -23,6 +24,7 @@ use crate::text;
 pub use assign::{assign, capacity, Edge};
 pub use cycles::Cycle;
 pub use score::{category_fit, Weights};
+pub use semantic::Vector;
 pub use two_way::harmonic_mean;
 
 use features::{Fields, ItemText, Vocab};
@@ -88,6 +90,10 @@ pub struct Overview {
 const PAIRS_PER_REQUEST: usize = 15;
 /// How many index hits per item are scored exactly.
 const CANDIDATES: usize = 60;
+/// How many nearest counterparts by sentence-encoder cosine are scored too.
+const ENCODER_CANDIDATES: usize = 10;
+/// Encoder cosine from which a pair is said to be related in meaning.
+const RELATED_IN_MEANING: f64 = 0.35;
 
 /// A market of parties and listings with precomputed text features and an
 /// inverted index for candidate pairs.
@@ -107,6 +113,11 @@ pub struct Market {
     /// The acceptance model's coefficients (intercept first): the built-in
     /// `accept::COEF`, or one refit by `beursvloer learn`.
     acceptance: Vec<f64>,
+    /// Sentence-encoder vectors by position (see `set_vectors`).
+    vectors: Vec<Option<Vector>>,
+    /// Positions of the offers and of the requests.
+    offer_positions: Vec<u32>,
+    request_positions: Vec<u32>,
 }
 
 impl Market {
@@ -151,7 +162,18 @@ impl Market {
             .iter()
             .map(|p| (p.id, text::fold(p.municipality.trim())))
             .collect();
+        let positions_of = |d: Direction| -> Vec<u32> {
+            (0..listings.len())
+                .filter(|&i| listings[i].direction == d)
+                .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+                .collect()
+        };
+        let offer_positions = positions_of(Direction::Offer);
+        let request_positions = positions_of(Direction::Request);
         Market {
+            vectors: vec![None; listings.len()],
+            offer_positions,
+            request_positions,
             theme_keys,
             municipality_keys,
             parties: parties.into_iter().map(|p| (p.id, p)).collect(),
@@ -164,6 +186,13 @@ impl Market {
             acceptance: accept::COEF.to_vec(),
             weights,
         }
+    }
+
+    /// Give listings their sentence-encoder vectors (by item id): their
+    /// nearest counterparts become candidates too, and the cosine a part of
+    /// their score. Listings without one are scored on words alone.
+    pub fn set_vectors(&mut self, mut by_id: HashMap<i64, Vector>) {
+        self.vectors = self.listings.iter().map(|l| by_id.remove(&l.id)).collect();
     }
 
     fn facts(&self, i: usize) -> ItemFacts<'_> {
@@ -192,13 +221,25 @@ impl Market {
 
     /// `score_pair` with the parts of the score (for the acceptance model).
     fn score_parts(&self, o: usize, r: usize, with_reasons: bool) -> Option<(Suggestion, Parts)> {
-        let scored = score::score(
+        let mut scored = score::score(
             &self.weights,
             &self.vocab,
             (&self.facts(o), &self.texts[o]),
             (&self.facts(r), &self.texts[r]),
             with_reasons,
         )?;
+        if let (Some(a), Some(b)) = (&self.vectors[o], &self.vectors[r]) {
+            let cosine = a.cosine(b).max(0.0);
+            let floor = self.weights.encoder_floor;
+            let part = ((cosine - floor) / (1.0 - floor)).max(0.0);
+            let w = self.weights.encoder;
+            scored.score = ((1.0 - w) * scored.score + w * part).clamp(0.0, 1.0);
+            scored.parts.encoder = cosine;
+            // The only reason of a pair found by the encoder alone.
+            if with_reasons && (cosine >= RELATED_IN_MEANING || scored.reasons.is_empty()) {
+                scored.reasons.push("Verwant in betekenis".to_string());
+            }
+        }
         let suggestion = Suggestion {
             offer: self.listings[o].id,
             request: self.listings[r].id,
@@ -281,6 +322,19 @@ impl Market {
         }
         hits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         hits.truncate(CANDIDATES.max(limit));
+        // The encoder's nearest counterparts, which may share no word.
+        if let Some(v) = &self.vectors[i] {
+            let among = if is_request {
+                &self.offer_positions
+            } else {
+                &self.request_positions
+            };
+            let found: HashSet<u32> = hits.iter().map(|h| h.1).collect();
+            let skip = |j: u32| found.contains(&j) || self.listings[j as usize].party == party;
+            for (j, _) in semantic::nearest(v, among, &self.vectors, ENCODER_CANDIDATES, &skip) {
+                hits.push((0.0, j));
+            }
+        }
         let mut out: Vec<(Suggestion, Parts)> = hits
             .into_iter()
             .filter_map(|(_, j)| {

@@ -32,6 +32,13 @@ pub struct Weights {
     pub request_margin: f64,
     /// How much an offer's margin over its next-best request adds.
     pub offer_margin: f64,
+    /// Share of the sentence encoder's cosine in the score of a pair whose
+    /// two vectors are known (the rest is the lexical score above).
+    pub encoder: f64,
+    /// Cosine below which two texts count as unrelated: the encoder's part is
+    /// (cosine - floor) / (1 - floor), at least 0 (unrelated Dutch texts
+    /// still have cosines around 0.1-0.3).
+    pub encoder_floor: f64,
 }
 
 impl Default for Weights {
@@ -50,6 +57,8 @@ impl Default for Weights {
             category_floor: 0.4,
             request_margin: 1.5,
             offer_margin: 0.0,
+            encoder: 0.5,
+            encoder_floor: 0.0,
         }
     }
 }
@@ -210,6 +219,8 @@ pub struct Parts {
     pub theme: f64,
     pub place: f64,
     pub fit: f64,
+    /// Cosine of the two sentence-encoder vectors (0 when one is unknown).
+    pub encoder: f64,
 }
 
 /// Text similarity of an offer and a request: the cosine of their full

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use sqlx::PgPool;
 
-use crate::matching::{Listing, Market, Party};
+use crate::matching::{Listing, Market, Party, Vector};
 
 /// How many candidates SQL hands to the scorer for one item.
 pub const CANDIDATES: i64 = 200;
@@ -30,18 +30,21 @@ struct Row {
     theme: Option<String>,
     hours: Option<i32>,
     quantity: Option<String>,
+    /// The sentence-encoder vector, when current.
+    vector: Option<Vec<u8>>,
 }
 
 const COLUMNS: &str = "i.id, i.key, i.organisation_id, o.kind AS org_kind,
         m.name AS municipality, o.postcode, i.direction, i.category, i.title, i.description,
-        i.theme, i.hours, i.quantity";
+        i.theme, i.hours, i.quantity,
+        CASE WHEN v.text_md5 = md5(item_encoder_text(i.title, i.description, i.theme))
+             THEN v.vector END AS vector";
 
-const SELECT: &str = "SELECT i.id, i.key, i.organisation_id, o.kind AS org_kind,
-        m.name AS municipality, o.postcode, i.direction, i.category, i.title, i.description,
-        i.theme, i.hours, i.quantity
-    FROM items i
+/// The joins `COLUMNS` reads from.
+const FROM: &str = "FROM items i
     JOIN organisations o ON o.id = i.organisation_id
-    JOIN municipalities m ON m.id = o.municipality_id";
+    JOIN municipalities m ON m.id = o.municipality_id
+    LEFT JOIN item_vectors v ON v.item_id = i.id";
 
 /// A market and the exchange keys of its items (id as text when an item has no key).
 pub struct LoadedMarket {
@@ -60,9 +63,13 @@ impl LoadedMarket {
     }
 }
 
-fn build(rows: Vec<Row>) -> LoadedMarket {
+fn build(mut rows: Vec<Row>) -> LoadedMarket {
     let mut parties: HashMap<i64, Party> = HashMap::new();
     let mut keys = HashMap::new();
+    let vectors: HashMap<i64, Vector> = rows
+        .iter_mut()
+        .filter_map(|r| Some((r.id, Vector::from_bytes(&r.vector.take()?)?)))
+        .collect();
     let organisations = rows.iter().map(|r| (r.id, r.organisation_id)).collect();
     let listings = rows
         .into_iter()
@@ -92,8 +99,10 @@ fn build(rows: Vec<Row>) -> LoadedMarket {
             })
         })
         .collect();
+    let mut market = Market::new(parties.into_values().collect(), listings);
+    market.set_vectors(vectors);
     LoadedMarket {
-        market: Market::new(parties.into_values().collect(), listings),
+        market,
         keys,
         organisations,
     }
@@ -102,7 +111,7 @@ fn build(rows: Vec<Row>) -> LoadedMarket {
 /// The open items of one event.
 pub async fn for_event(db: &PgPool, event_id: i64) -> sqlx::Result<LoadedMarket> {
     let rows: Vec<Row> = sqlx::query_as(&format!(
-        "{SELECT} WHERE i.event_id = $1 AND i.status = 'open' ORDER BY i.id"
+        "SELECT {COLUMNS} {FROM} WHERE i.event_id = $1 AND i.status = 'open' ORDER BY i.id"
     ))
     .bind(event_id)
     .fetch_all(db)
@@ -114,7 +123,7 @@ pub async fn for_event(db: &PgPool, event_id: i64) -> sqlx::Result<LoadedMarket>
 /// market as the makelaar saw it, for learning from their decisions.
 pub async fn for_event_history(db: &PgPool, event_id: i64) -> sqlx::Result<LoadedMarket> {
     let rows: Vec<Row> = sqlx::query_as(&format!(
-        "{SELECT} WHERE i.event_id = $1 AND i.status <> 'withdrawn' ORDER BY i.id"
+        "SELECT {COLUMNS} {FROM} WHERE i.event_id = $1 AND i.status <> 'withdrawn' ORDER BY i.id"
     ))
     .bind(event_id)
     .fetch_all(db)
@@ -124,9 +133,11 @@ pub async fn for_event_history(db: &PgPool, event_id: i64) -> sqlx::Result<Loade
 
 /// Every open item of the marketplace, whichever event it belongs to.
 pub async fn whole_marketplace(db: &PgPool) -> sqlx::Result<LoadedMarket> {
-    let rows: Vec<Row> = sqlx::query_as(&format!("{SELECT} WHERE i.status = 'open' ORDER BY i.id"))
-        .fetch_all(db)
-        .await?;
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} {FROM} WHERE i.status = 'open' ORDER BY i.id"
+    ))
+    .fetch_all(db)
+    .await?;
     Ok(build(rows))
 }
 
@@ -135,10 +146,11 @@ pub async fn whole_marketplace(db: &PgPool) -> sqlx::Result<LoadedMarket> {
 /// word (or its thesaurus relatives) in the Dutch full-text index; the same
 /// municipality first. Memory stays bounded by `CANDIDATES`.
 pub async fn around_item(db: &PgPool, item_id: i64) -> sqlx::Result<Option<LoadedMarket>> {
-    let Some(item): Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE i.id = $1"))
-        .bind(item_id)
-        .fetch_optional(db)
-        .await?
+    let Some(item): Option<Row> =
+        sqlx::query_as(&format!("SELECT {COLUMNS} {FROM} WHERE i.id = $1"))
+            .bind(item_id)
+            .fetch_optional(db)
+            .await?
     else {
         return Ok(None);
     };
@@ -211,6 +223,7 @@ async fn candidates(
          JOIN items i ON i.id = top.id
          JOIN organisations o ON o.id = i.organisation_id
          JOIN municipalities m ON m.id = o.municipality_id
+         LEFT JOIN item_vectors v ON v.item_id = i.id
          ORDER BY top.rank DESC, i.id"
     ))
     .bind(item.id)

@@ -30,6 +30,7 @@ pub mod suggestions;
 pub mod tokens;
 pub mod types;
 pub mod uploads;
+pub mod vectors;
 
 /// True when a sqlx error is a unique violation (SQLSTATE 23505) on `constraint`.
 pub fn is_unique_violation(err: &sqlx::Error, constraint: &str) -> bool {

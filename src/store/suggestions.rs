@@ -66,6 +66,10 @@ async fn compute(db: &PgPool, item_id: i64) -> sqlx::Result<Vec<i64>> {
     if due != Some(true) {
         return Ok(Vec::new());
     }
+    // Its sentence-encoder vector first, so its suggestions use it at once.
+    if let Err(e) = crate::encoder::refresh(db, Some(&[item_id])).await {
+        tracing::warn!(item_id, error = %e, "no item vector");
+    }
     let (found, near) = match market::around_item(db, item_id).await? {
         Some(loaded) => {
             let m = &loaded.market;

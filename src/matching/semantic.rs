@@ -1,0 +1,130 @@
+//! The second signal: sentence-encoder vectors (USE multilingual v3) of
+//! offers and requests, compared by cosine. It needs no shared word, so it
+//! also proposes candidates the inverted index cannot find. Vectors are
+//! handed in by the caller; nothing here computes or loads them.
+
+/// Dimensions of a vector.
+pub const DIM: usize = 512;
+
+/// A unit vector, stored as 512 signed bytes (the largest component at
+/// ±127: only directions are compared) and held in memory as floats.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vector(Box<[f32]>);
+
+impl Vector {
+    /// From a unit vector of `DIM` floats.
+    pub fn from_unit(v: &[f32]) -> Vector {
+        Vector(normalised(v.iter().copied()))
+    }
+
+    /// The stored form: 512 signed bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let max = self.0.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+        let scale = if max > 0.0 { 127.0 / max } else { 0.0 };
+        self.0
+            .iter()
+            .map(|v| (v * scale).round().clamp(-127.0, 127.0) as i8 as u8)
+            .collect()
+    }
+
+    /// From the stored form; `None` for anything else than 512 bytes.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Vector> {
+        (bytes.len() == DIM).then(|| Vector(normalised(bytes.iter().map(|&b| f32::from(b as i8)))))
+    }
+
+    /// Cosine with another vector.
+    pub fn cosine(&self, other: &Vector) -> f64 {
+        f64::from(dot(&self.0, &other.0))
+    }
+}
+
+fn normalised(values: impl Iterator<Item = f32>) -> Box<[f32]> {
+    let mut v: Vec<f32> = values.collect();
+    v.resize(DIM, 0.0);
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        v.iter_mut().for_each(|x| *x /= norm);
+    }
+    v.into_boxed_slice()
+}
+
+/// Dot product in eight lanes, so the compiler keeps it in vector registers.
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut acc = [0.0f32; 8];
+    for (x, y) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
+        for k in 0..8 {
+            acc[k] += x[k] * y[k];
+        }
+    }
+    acc.iter().sum()
+}
+
+/// The `k` positions among `among` whose vectors are nearest to `query`,
+/// nearest first, with their cosines; positions for which `skip` is true
+/// and those without a vector are left out.
+pub fn nearest(
+    query: &Vector,
+    among: &[u32],
+    vectors: &[Option<Vector>],
+    k: usize,
+    skip: &dyn Fn(u32) -> bool,
+) -> Vec<(u32, f64)> {
+    let mut hits: Vec<(u32, f64)> = among
+        .iter()
+        .filter(|&&j| !skip(j))
+        .filter_map(|&j| {
+            vectors
+                .get(j as usize)?
+                .as_ref()
+                .map(|v| (j, query.cosine(v)))
+        })
+        .collect();
+    let k = k.min(hits.len());
+    if k == 0 {
+        return Vec::new();
+    }
+    hits.select_nth_unstable_by(k - 1, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    hits.truncate(k);
+    hits.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(seed: u32) -> Vec<f32> {
+        let v: Vec<f32> = (0..DIM as u32)
+            .map(|i| ((i * 7 + seed * 13) % 17) as f32 - 8.0)
+            .collect();
+        let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        v.into_iter().map(|x| x / n).collect()
+    }
+
+    #[test]
+    fn the_stored_form_keeps_the_direction() {
+        let v = Vector::from_unit(&unit(3));
+        let back = Vector::from_bytes(&v.to_bytes()).expect("512 bytes");
+        assert!(v.cosine(&back) > 0.999, "{}", v.cosine(&back));
+        assert!((v.cosine(&v) - 1.0).abs() < 1e-5);
+        assert_eq!(Vector::from_bytes(&[1, 2, 3]), None);
+    }
+
+    #[test]
+    fn nearest_orders_by_cosine_and_skips() {
+        let q = Vector::from_unit(&unit(1));
+        let vectors = vec![
+            Some(Vector::from_unit(&unit(5))),
+            Some(Vector::from_unit(&unit(1))),
+            None,
+            Some(Vector::from_unit(&unit(2))),
+        ];
+        let all = [0, 1, 2, 3];
+        let hits = nearest(&q, &all, &vectors, 2, &|_| false);
+        assert_eq!(hits[0].0, 1);
+        assert_eq!(hits.len(), 2);
+        let hits = nearest(&q, &all, &vectors, 5, &|j| j == 1);
+        assert_eq!(hits.len(), 2);
+        assert!(hits.iter().all(|h| h.0 != 1 && h.0 != 2));
+    }
+}
