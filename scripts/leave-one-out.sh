@@ -27,6 +27,31 @@ fi
 private_postgres "$bin"
 out="$(mktemp -d)"; on_exit "rm -rf '$out'"
 event_of() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["event"]["key"])' "tests/data/$1.json"; }
+# The sets share item and organisation keys (a-001, r-001, ...) and keys are
+# unique in an installation: each set is imported with its name as a prefix.
+for s in "${sets[@]}"; do
+  python3 - "$s" "$out" <<'PY'
+import json, sys
+name, out = sys.argv[1], sys.argv[2]
+doc = json.load(open(f"tests/data/{name}.json", encoding="utf-8"))
+gold = json.load(open(f"tests/data/{name}.gold.json", encoding="utf-8"))
+p = lambda k: f"{name}-{k}"
+for o in doc["organisations"]:
+    o["key"] = p(o["key"])
+for i in doc["items"]:
+    i["key"], i["org"] = p(i["key"]), p(i["org"])
+for pair in gold["pairs"]:
+    pair["offer"], pair["request"] = p(pair["offer"]), p(pair["request"])
+for t in gold.get("two_way", []):
+    for side in ("give", "return"):
+        t[side]["offer"], t[side]["request"] = p(t[side]["offer"]), p(t[side]["request"])
+json.dump(doc, open(f"{out}/{name}.json", "w", encoding="utf-8"), ensure_ascii=False)
+json.dump(gold, open(f"{out}/{name}.gold.json", "w", encoding="utf-8"), ensure_ascii=False)
+PY
+done
+
+# The TF-IDF floor needs scikit-learn and scipy.
+[ -r "$baseline" ] && { pip_install sklearn scikit-learn; pip_install scipy; }
 
 for held in "${sets[@]}"; do
   db="bv_loso_${held}_$$"
@@ -34,20 +59,20 @@ for held in "${sets[@]}"; do
   url="$(database_url "$db")"
   labelled=()
   for s in "${sets[@]}"; do
-    DATABASE_URL="$url" "$bin" import "tests/data/$s.json" >/dev/null
-    [ "$s" = "$held" ] || labelled+=(--labelled "$(event_of "$s")=tests/data/$s.gold.json")
+    DATABASE_URL="$url" RUST_LOG=warn "$bin" import "$out/$s.json" >/dev/null
+    [ "$s" = "$held" ] || labelled+=(--labelled "$(event_of "$s")=$out/$s.gold.json")
   done
   # The held-out set last: learn judges on it but, with --always, does not choose by it.
-  labelled+=(--labelled "$(event_of "$held")=tests/data/$held.gold.json")
+  labelled+=(--labelled "$(event_of "$held")=$out/$held.gold.json")
   echo "== $held held out; acceptance model fitted on the other two"
   DATABASE_URL="$url" RUST_LOG=warn "$bin" learn --always "${labelled[@]}" | sed 's/^/   /'
   event="$(event_of "$held")"
   DATABASE_URL="$url" RUST_LOG=warn "$bin" suggest --event "$event" --json > "$out/suggest.json"
   DATABASE_URL="$url" RUST_LOG=warn "$bin" propose --event "$event" --json > "$out/propose.json"
-  python3 "$scorer" "tests/data/$held.gold.json" "$out/suggest.json" "$out/propose.json" | tail -1 | sed 's/^/   matcher: /'
+  python3 "$scorer" "$out/$held.gold.json" "$out/suggest.json" "$out/propose.json" | tail -1 | sed 's/^/   matcher: /'
   if [ -r "$baseline" ]; then
-    python3 "$baseline" "tests/data/$held.json" "$out" >/dev/null 2>&1 \
-      && python3 "$scorer" "tests/data/$held.gold.json" "$out/suggest.json" "$out/propose.json" 2>/dev/null | tail -1 | sed 's/^/   tf-idf:  /' \
-      || echo "   tf-idf:  (see shared/eval/baseline_tfidf.py for its arguments)"
+    mkdir -p "$out/tfidf"
+    python3 "$baseline" "tests/data/$held.json" "$out/tfidf" >/dev/null \
+      && python3 "$scorer" "tests/data/$held.gold.json" "$out/tfidf/suggest.json" "$out/tfidf/propose.json" | tail -1 | sed 's/^/   tf-idf:  /'
   fi
 done
