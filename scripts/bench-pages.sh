@@ -44,6 +44,19 @@ item="$("$psql" -At "$url" -c "SELECT id FROM items WHERE status = 'open' ORDER 
 pages=("/" "/markt" "/markt?q=vrijwilligers" "/beursvloeren/$event" "/items/$item")
 echo "demo: $("$psql" -At "$url" -c "SELECT count(*) FROM items") items; event $event; item $item"
 
+# Suggestions are computed in the background after the demo is loaded: wait
+# until none is due (or, for a build that computes them on first view, until
+# the number stops falling) so the worker does not share the CPU with wrk.
+due_sql="SELECT count(*) FROM items WHERE status = 'open' AND (suggested_at IS NULL OR suggested_at < updated_at)"
+last=-1; still=0
+for _ in $(seq 1 240); do
+  due="$("$psql" -At "$url" -c "$due_sql")"
+  [ "$due" = 0 ] && break
+  if [ "$due" = "$last" ]; then still=$((still + 1)); [ "$still" -ge 10 ] && break; else still=0; fi
+  last="$due"; sleep 0.5
+done
+echo "suggestions due before measuring: $due"
+
 # Warm both servers (prepared statements, caches) before measuring.
 for p in "${pages[@]}"; do curl -fsS -o /dev/null "$base$p"; done
 wrk -t"$threads" -c"$conns" -d2s "$floor_base/" >/dev/null

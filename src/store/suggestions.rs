@@ -1,7 +1,7 @@
 //! Stored suggestions: every pair has one score and one set of reasons,
 //! whichever page shows it and from whichever side. An item's suggestions
-//! are computed around it (SQL candidates, then the matching module) when
-//! first needed after it was posted or edited, and kept.
+//! are computed around it (SQL candidates, then the matching module) by a
+//! background worker after it was posted or edited (`run_due`), and kept.
 
 use std::collections::HashMap;
 
@@ -14,9 +14,9 @@ use crate::matching::Suggestion;
 const KEEP: usize = 10;
 
 /// The best stored counterparts of an item, from both sides of the pair,
-/// open items only; computed first when they are missing or stale.
+/// open items only. A page never computes them: `run_due` does, in the
+/// background, after an item is posted or edited.
 pub async fn for_item(db: &PgPool, item_id: i64, limit: usize) -> sqlx::Result<Vec<Suggestion>> {
-    ensure(db, item_id).await?;
     let rows: Vec<(i64, i64, f32, Vec<String>)> = sqlx::query_as(
         "SELECT s.offer_id, s.request_id, s.score, s.reasons
          FROM suggestions s
@@ -38,6 +38,46 @@ pub async fn for_item(db: &PgPool, item_id: i64, limit: usize) -> sqlx::Result<V
             reasons,
         })
         .collect())
+}
+
+/// How many due items one round of the worker takes on.
+const ROUND: i64 = 50;
+
+/// Compute the suggestions of every open item whose suggestions are due
+/// (posted, edited or reopened since they were computed), oldest change
+/// first; returns how many were looked at. Each item is computed under an
+/// advisory lock, so instances running this at once wait for each other
+/// per item and the second finds it done; a test calls it to wait for the
+/// worker.
+pub async fn run_due(db: &PgPool) -> sqlx::Result<usize> {
+    let mut done = 0;
+    loop {
+        let due: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM items
+             WHERE status = 'open' AND (suggested_at IS NULL OR suggested_at < updated_at)
+             ORDER BY updated_at, id LIMIT $1",
+        )
+        .bind(ROUND)
+        .fetch_all(db)
+        .await?;
+        if due.is_empty() {
+            return Ok(done);
+        }
+        let mut lock = db.acquire().await?;
+        for id in &due {
+            sqlx::query("SELECT pg_advisory_lock(7007, $1::int)")
+                .bind(*id as i32)
+                .execute(&mut *lock)
+                .await?;
+            let result = ensure(db, *id).await;
+            sqlx::query("SELECT pg_advisory_unlock(7007, $1::int)")
+                .bind(*id as i32)
+                .execute(&mut *lock)
+                .await?;
+            result?;
+        }
+        done += due.len();
+    }
 }
 
 /// Compute and store an item's suggestions unless they are current; so too

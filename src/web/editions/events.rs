@@ -403,15 +403,14 @@ pub(crate) async fn show_page(
     errors: FieldErrors,
 ) -> Result<Response, AppError> {
     let participants = events::participants(&app.db, event.id).await?;
-    let items = items::search(
+    let items = items::page(
         &app.db,
         &Filter {
             event_id: Some(event.id),
             ..Filter::default()
         },
     )
-    .await?
-    .items;
+    .await?;
     let is_makelaar = ctx
         .user
         .as_ref()
@@ -451,7 +450,7 @@ pub(crate) async fn show_page(
             Some(SignupForm {
                 input,
                 errors,
-                municipalities: municipalities::all(&app.db).await?,
+                municipalities: app.market.snapshot(&app.db).await?.municipalities.clone(),
             })
         }
         None => None,

@@ -10,7 +10,7 @@ use crate::domain::validation::FieldErrors;
 use crate::domain::{Category, Direction};
 use crate::store::events;
 use crate::store::items::{self, Created, Filter, Item, PAGE_SIZE};
-use crate::store::municipalities::{self, Municipality};
+use crate::store::municipalities::Municipality;
 use crate::store::organisations::{self, Organisation};
 use crate::store::{submissions, tokens};
 use crate::web::auth::{CsrfForm, Ctx};
@@ -77,7 +77,8 @@ pub async fn browse(
         page: page - 1,
         event_id: None,
     };
-    let found = items::search(&app.db, &filter).await?;
+    let lists = app.market.snapshot(&app.db).await?;
+    let found = app.market.find(&app.db, &filter).await?;
     let pages = ((found.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let link = |p: i64| {
         let pairs = [
@@ -107,8 +108,8 @@ pub async fn browse(
         total: found.total,
         page,
         pages,
-        municipalities: municipalities::all(&app.db).await?,
-        themes: items::themes(&app.db).await?,
+        municipalities: lists.municipalities.clone(),
+        themes: lists.themes.clone(),
         query,
     })
 }

@@ -1,0 +1,29 @@
+-- Every app instance keeps what every visitor reads and only writes change
+-- (the municipality and theme filter lists, the counts of open items per
+-- filter) in memory, and drops it when this channel says the open market
+-- changed, whichever instance (or psql session, or import) wrote it.
+-- Statement-level, and Postgres folds equal notifications of one
+-- transaction into one, so a bulk import sends one.
+CREATE FUNCTION notify_market_changed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('market_changed', TG_TABLE_NAME);
+    RETURN NULL;
+END $$;
+
+-- Only the columns the lists and counts depend on: suggested_at and
+-- updated_at alone (the suggestion worker) change nothing visible.
+CREATE TRIGGER items_market_changed
+    AFTER INSERT OR DELETE OR TRUNCATE OR UPDATE OF status, direction, category, theme,
+        organisation_id, event_id ON items
+    FOR EACH STATEMENT EXECUTE FUNCTION notify_market_changed();
+CREATE TRIGGER organisations_market_changed
+    AFTER DELETE OR TRUNCATE OR UPDATE OF municipality_id ON organisations
+    FOR EACH STATEMENT EXECUTE FUNCTION notify_market_changed();
+CREATE TRIGGER municipalities_market_changed
+    AFTER INSERT OR DELETE OR TRUNCATE OR UPDATE ON municipalities
+    FOR EACH STATEMENT EXECUTE FUNCTION notify_market_changed();
+
+-- The suggestion worker looks for items whose suggestions are due.
+CREATE INDEX items_suggestions_due ON items (updated_at)
+    WHERE status = 'open' AND (suggested_at IS NULL OR suggested_at < updated_at);
