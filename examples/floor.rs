@@ -58,7 +58,10 @@ async fn list(State(db): State<PgPool>) -> Response {
 async fn main() -> anyhow::Result<()> {
     let url = std::env::var("DATABASE_URL")?;
     let bind = std::env::var("BIND").unwrap_or_else(|_| "127.0.0.1:3901".into());
-    let db = PgPoolOptions::new().max_connections(8).connect(&url).await?;
+    let db = PgPoolOptions::new()
+        .max_connections(8)
+        .connect(&url)
+        .await?;
     sqlx::raw_sql(
         "CREATE TABLE IF NOT EXISTS floor_item (
            id bigint PRIMARY KEY, title text NOT NULL, category text NOT NULL,

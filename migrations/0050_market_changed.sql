@@ -27,3 +27,8 @@ CREATE TRIGGER municipalities_market_changed
 -- The suggestion worker looks for items whose suggestions are due.
 CREATE INDEX items_suggestions_due ON items (updated_at)
     WHERE status = 'open' AND (suggested_at IS NULL OR suggested_at < updated_at);
+
+-- The browse pages read the newest open items page by page; without a
+-- direction and category the older index (direction, category, created_at)
+-- cannot give that order and every open item was sorted.
+CREATE INDEX items_open_newest ON items (created_at DESC, id DESC) WHERE status = 'open';

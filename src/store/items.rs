@@ -194,6 +194,7 @@ pub struct Filter {
     pub page: i64,
 }
 
+#[derive(Debug, Clone)]
 pub struct Page {
     pub items: Vec<Item>,
     pub total: i64,

@@ -1,7 +1,9 @@
 //! Stored suggestions: every pair has one score and one set of reasons,
 //! whichever page shows it and from whichever side. An item's suggestions
-//! are computed around it (SQL candidates, then the matching module) by a
-//! background worker after it was posted or edited (`run_due`), and kept.
+//! are computed around it (SQL candidates, then the matching module) when it
+//! is written: by the handler that posts or edits it (`compute_now`), or by
+//! the background worker for every other write (`run_due`: imports,
+//! reopening, SQL), and kept. No page view computes.
 
 use std::collections::HashMap;
 
@@ -63,21 +65,29 @@ pub async fn run_due(db: &PgPool) -> sqlx::Result<usize> {
         if due.is_empty() {
             return Ok(done);
         }
-        let mut lock = db.acquire().await?;
         for id in &due {
-            sqlx::query("SELECT pg_advisory_lock(7007, $1::int)")
-                .bind(*id as i32)
-                .execute(&mut *lock)
-                .await?;
-            let result = ensure(db, *id).await;
-            sqlx::query("SELECT pg_advisory_unlock(7007, $1::int)")
-                .bind(*id as i32)
-                .execute(&mut *lock)
-                .await?;
-            result?;
+            compute_now(db, *id).await?;
         }
         done += due.len();
     }
+}
+
+/// Compute one item's suggestions now, unless they are current, under the
+/// item's advisory lock (the worker of any instance waits for it, then finds
+/// it done): the handler that posts or edits an item calls it, so the
+/// writer sees suggestions on the next page and no reader ever computes.
+pub async fn compute_now(db: &PgPool, item_id: i64) -> sqlx::Result<()> {
+    let mut lock = db.acquire().await?;
+    sqlx::query("SELECT pg_advisory_lock(7007, $1)")
+        .bind(item_id as i32)
+        .execute(&mut *lock)
+        .await?;
+    let result = ensure(db, item_id).await;
+    sqlx::query("SELECT pg_advisory_unlock(7007, $1)")
+        .bind(item_id as i32)
+        .execute(&mut *lock)
+        .await?;
+    result
 }
 
 /// Compute and store an item's suggestions unless they are current; so too

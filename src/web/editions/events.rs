@@ -6,7 +6,7 @@ use crate::domain::signup::{SignupInput, ITEM_FIELDS, ITEM_ROWS};
 use crate::domain::validation::{self as v, FieldErrors};
 use crate::domain::{Category, EventStatus, OrganisationKind};
 use crate::store::events::{self, Event, NewEvent, Participant};
-use crate::store::items::{self, Filter, Item};
+use crate::store::items::{Filter, Item};
 use crate::store::municipalities::{self, Municipality};
 use crate::web::auth::{CsrfForm, Ctx};
 use crate::web::error::AppError;
@@ -403,14 +403,17 @@ pub(crate) async fn show_page(
     errors: FieldErrors,
 ) -> Result<Response, AppError> {
     let participants = events::participants(&app.db, event.id).await?;
-    let items = items::page(
-        &app.db,
-        &Filter {
-            event_id: Some(event.id),
-            ..Filter::default()
-        },
-    )
-    .await?;
+    let items = app
+        .market
+        .find(
+            &app.db,
+            &Filter {
+                event_id: Some(event.id),
+                ..Filter::default()
+            },
+        )
+        .await?
+        .items;
     let is_makelaar = ctx
         .user
         .as_ref()

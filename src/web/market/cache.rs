@@ -1,6 +1,7 @@
 //! What every visitor of the market reads and only writes change, held in
 //! memory by each app instance: the municipality and theme filter lists and
-//! the counts of open items per filter combination.
+//! the counts of open items per filter combination, and the pages of open
+//! items asked for since the last change (bounded).
 //!
 //! A trigger notifies the Postgres channel `market_changed` on every write
 //! that changes them (migration 0050), from whichever instance, import or
@@ -10,6 +11,7 @@
 //! list it was not told about. The listener also wakes this instance's
 //! suggestion worker: a changed item is due for new suggestions.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -30,6 +32,38 @@ pub struct Snapshot {
     pub municipalities: Vec<Municipality>,
     pub themes: Vec<String>,
     counts: Vec<OpenCount>,
+    /// Pages found since this snapshot was loaded: the same filter shows the
+    /// same rows until the market changes.
+    pages: std::sync::Mutex<HashMap<PageKey, Page>>,
+}
+
+/// How many different pages a snapshot keeps; beyond that it starts over.
+const PAGES_KEPT: usize = 2_000;
+
+/// A filter as a key: every field that changes the rows.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct PageKey {
+    direction: Option<&'static str>,
+    category: Option<&'static str>,
+    municipality_id: Option<i64>,
+    theme: Option<String>,
+    event_id: Option<i64>,
+    query: Option<String>,
+    page: i64,
+}
+
+impl PageKey {
+    fn of(filter: &Filter) -> PageKey {
+        PageKey {
+            direction: filter.direction.map(|d| d.code()),
+            category: filter.category.map(|c| c.code()),
+            municipality_id: filter.municipality_id,
+            theme: filter.theme.as_ref().map(|t| t.to_lowercase()),
+            event_id: filter.event_id,
+            query: filter.query.as_ref().map(|q| q.trim().to_string()),
+            page: filter.page,
+        }
+    }
 }
 
 impl Snapshot {
@@ -100,6 +134,14 @@ impl MarketCache {
         Ok(snapshot)
     }
 
+    /// Drop what this instance keeps at once, after a write of its own: the
+    /// writer reads its write on the next page without waiting for the
+    /// notification (other instances follow when it arrives, milliseconds
+    /// later).
+    pub fn invalidate(&self) {
+        self.inner.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
     fn fresh(&self) -> Option<Arc<Snapshot>> {
         let generation = self.inner.generation.load(Ordering::Acquire);
         self.inner
@@ -111,23 +153,45 @@ impl MarketCache {
             .cloned()
     }
 
-    /// Open items for the filter and their total: with search words one
-    /// statement ranks and counts; without them the page reads only its own
-    /// rows and the total comes from memory.
+    /// Open items for the filter and their total, from memory when the
+    /// same page was asked for since the last change. Otherwise with search
+    /// words one statement ranks and counts; without them the page reads
+    /// only its own rows and the total comes from the counts in memory.
     pub async fn find(&self, db: &PgPool, filter: &Filter) -> sqlx::Result<Page> {
-        if filter
-            .query
-            .as_deref()
-            .is_some_and(|q| !q.trim().is_empty())
-        {
-            return items::search(db, filter).await;
-        }
         let snapshot = self.snapshot(db).await?;
-        let found: Vec<Item> = items::page(db, filter).await?;
-        Ok(Page {
-            items: found,
-            total: snapshot.total(filter),
-        })
+        let key = PageKey::of(filter);
+        if let Some(page) = snapshot.cached(&key) {
+            return Ok(page);
+        }
+        let page = if key.query.as_deref().is_some_and(|q| !q.is_empty()) {
+            items::search(db, filter).await?
+        } else {
+            let found: Vec<Item> = items::page(db, filter).await?;
+            Page {
+                items: found,
+                total: snapshot.total(filter),
+            }
+        };
+        snapshot.keep(key, &page);
+        Ok(page)
+    }
+}
+
+impl Snapshot {
+    fn cached(&self, key: &PageKey) -> Option<Page> {
+        self.pages
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(key)
+            .cloned()
+    }
+
+    fn keep(&self, key: PageKey, page: &Page) {
+        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        if pages.len() >= PAGES_KEPT {
+            pages.clear();
+        }
+        pages.insert(key, page.clone());
     }
 }
 
@@ -137,6 +201,7 @@ async fn load(db: &PgPool, generation: u64) -> sqlx::Result<Snapshot> {
         municipalities: municipalities::all(db).await?,
         themes: items::themes(db).await?,
         counts: items::open_counts(db).await?,
+        pages: Default::default(),
     })
 }
 

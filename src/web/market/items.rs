@@ -305,6 +305,8 @@ pub async fn create(
             .await?
             {
                 Created::New(id) => {
+                    app.market.invalidate();
+                    crate::store::suggestions::compute_now(&app.db, id).await?;
                     ctx.flash(format!(
                         "Jullie {} staat op Beursvloer. Hieronder zie je wat erbij past.",
                         new_item.direction.label().to_lowercase()
@@ -391,6 +393,8 @@ pub async fn update(
     match input.validate() {
         Ok(changed) => {
             items::update(&app.db, item.id, event_id, &changed).await?;
+            app.market.invalidate();
+            crate::store::suggestions::compute_now(&app.db, item.id).await?;
             ctx.flash("De wijzigingen zijn opgeslagen.").await?;
             Ok(Redirect::to(&format!("/items/{}", item.id)).into_response())
         }
@@ -409,6 +413,7 @@ pub async fn withdraw(
 ) -> Result<Response, AppError> {
     let item = editable(&app, &ctx, &id).await?;
     items::withdraw(&app.db, item.id).await?;
+    app.market.invalidate();
     let undo = Undo {
         action: format!("/items/{}/terugzetten", item.id),
         label: "Ongedaan maken".into(),
@@ -431,6 +436,7 @@ pub async fn reopen(
 ) -> Result<Response, AppError> {
     let item = editable(&app, &ctx, &id).await?;
     if items::reopen(&app.db, item.id).await? {
+        app.market.invalidate();
         ctx.flash(format!("‘{}’ staat weer open.", item.title))
             .await?;
     }
