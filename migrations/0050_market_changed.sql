@@ -11,17 +11,23 @@ BEGIN
     RETURN NULL;
 END $$;
 
--- Only the columns the lists and counts depend on: suggested_at and
--- updated_at alone (the suggestion worker) change nothing visible.
+-- Item pages are kept too, so every column a page shows notifies; the
+-- suggestion worker's own bookkeeping (suggested_at) does not.
 CREATE TRIGGER items_market_changed
     AFTER INSERT OR DELETE OR TRUNCATE OR UPDATE OF status, direction, category, theme,
-        organisation_id, event_id ON items
+        organisation_id, event_id, title, description, hours, quantity, key ON items
     FOR EACH STATEMENT EXECUTE FUNCTION notify_market_changed();
 CREATE TRIGGER organisations_market_changed
-    AFTER DELETE OR TRUNCATE OR UPDATE OF municipality_id ON organisations
+    AFTER DELETE OR TRUNCATE OR UPDATE OF municipality_id, name, kind, postcode ON organisations
     FOR EACH STATEMENT EXECUTE FUNCTION notify_market_changed();
 CREATE TRIGGER municipalities_market_changed
     AFTER INSERT OR DELETE OR TRUNCATE OR UPDATE ON municipalities
+    FOR EACH STATEMENT EXECUTE FUNCTION notify_market_changed();
+CREATE TRIGGER events_market_changed
+    AFTER DELETE OR TRUNCATE OR UPDATE OF key, name ON events
+    FOR EACH STATEMENT EXECUTE FUNCTION notify_market_changed();
+CREATE TRIGGER suggestions_market_changed
+    AFTER INSERT OR DELETE OR TRUNCATE OR UPDATE ON suggestions
     FOR EACH STATEMENT EXECUTE FUNCTION notify_market_changed();
 
 -- The suggestion worker looks for items whose suggestions are due.

@@ -16,8 +16,8 @@ use crate::matching::Suggestion;
 const KEEP: usize = 10;
 
 /// The best stored counterparts of an item, from both sides of the pair,
-/// open items only. A page never computes them: `run_due` does, in the
-/// background, after an item is posted or edited.
+/// open items only. A page never computes them: the handler that posts or
+/// edits the item does (`compute_now`), or the worker (`run_due`).
 pub async fn for_item(db: &PgPool, item_id: i64, limit: usize) -> sqlx::Result<Vec<Suggestion>> {
     let rows: Vec<(i64, i64, f32, Vec<String>)> = sqlx::query_as(
         "SELECT s.offer_id, s.request_id, s.score, s.reasons
@@ -47,10 +47,8 @@ const ROUND: i64 = 50;
 
 /// Compute the suggestions of every open item whose suggestions are due
 /// (posted, edited or reopened since they were computed), oldest change
-/// first; returns how many were looked at. Each item is computed under an
-/// advisory lock, so instances running this at once wait for each other
-/// per item and the second finds it done; a test calls it to wait for the
-/// worker.
+/// first; returns how many were looked at. A test calls it to wait for
+/// the worker.
 pub async fn run_due(db: &PgPool) -> sqlx::Result<usize> {
     let mut done = 0;
     loop {
@@ -72,22 +70,14 @@ pub async fn run_due(db: &PgPool) -> sqlx::Result<usize> {
     }
 }
 
-/// Compute one item's suggestions now, unless they are current, under the
-/// item's advisory lock (the worker of any instance waits for it, then finds
-/// it done): the handler that posts or edits an item calls it, so the
-/// writer sees suggestions on the next page and no reader ever computes.
+/// Compute one item's suggestions now, unless they are current: the
+/// handler that posts or edits an item calls it, so the writer sees
+/// suggestions on the next page and no reader ever computes. No lock: two
+/// instances computing one item at once store the same pairs (the market is
+/// the same, inserts skip pairs already there), and a lock would hold a
+/// connection beside the ones the computation takes.
 pub async fn compute_now(db: &PgPool, item_id: i64) -> sqlx::Result<()> {
-    let mut lock = db.acquire().await?;
-    sqlx::query("SELECT pg_advisory_lock(7007, $1)")
-        .bind(item_id as i32)
-        .execute(&mut *lock)
-        .await?;
-    let result = ensure(db, item_id).await;
-    sqlx::query("SELECT pg_advisory_unlock(7007, $1)")
-        .bind(item_id as i32)
-        .execute(&mut *lock)
-        .await?;
-    result
+    ensure(db, item_id).await
 }
 
 /// Compute and store an item's suggestions unless they are current; so too

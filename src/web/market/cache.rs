@@ -22,6 +22,8 @@ use tokio::sync::{Mutex, Notify};
 
 use crate::store::items::{self, Filter, Item, OpenCount, Page};
 use crate::store::municipalities::{self, Municipality};
+use crate::web::error::AppError;
+use crate::web::market::suggestions::{self, Counterpart};
 
 /// The channel the triggers of migration 0050 notify on.
 pub const CHANNEL: &str = "market_changed";
@@ -35,6 +37,16 @@ pub struct Snapshot {
     /// Pages found since this snapshot was loaded: the same filter shows the
     /// same rows until the market changes.
     pages: std::sync::Mutex<HashMap<PageKey, Page>>,
+    /// Item pages read since: the item and its stored counterparts.
+    items: std::sync::Mutex<HashMap<i64, Option<ItemView>>>,
+}
+
+/// What an item's page shows to everyone: the item and, when it is open,
+/// its stored counterparts.
+#[derive(Clone)]
+pub struct ItemView {
+    pub item: Item,
+    pub counterparts: Vec<Counterpart>,
 }
 
 /// How many different pages a snapshot keeps; beyond that it starts over.
@@ -177,6 +189,40 @@ impl MarketCache {
     }
 }
 
+impl MarketCache {
+    /// An item and its counterparts (None: no such item), from memory when
+    /// read since the last change. Every write that changes what an item
+    /// page shows notifies (items, organisations, events, suggestions).
+    pub async fn item(&self, db: &PgPool, id: i64) -> Result<Option<ItemView>, AppError> {
+        let snapshot = self.snapshot(db).await?;
+        if let Some(view) = snapshot
+            .items
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&id)
+        {
+            return Ok(view.clone());
+        }
+        let view = match items::get(db, id).await? {
+            Some(item) => {
+                let counterparts = if item.is_open() {
+                    suggestions::for_item(db, item.id, 5).await?
+                } else {
+                    Vec::new()
+                };
+                Some(ItemView { item, counterparts })
+            }
+            None => None,
+        };
+        let mut kept = snapshot.items.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.len() >= PAGES_KEPT {
+            kept.clear();
+        }
+        kept.insert(id, view.clone());
+        Ok(view)
+    }
+}
+
 impl Snapshot {
     fn cached(&self, key: &PageKey) -> Option<Page> {
         self.pages
@@ -202,6 +248,7 @@ async fn load(db: &PgPool, generation: u64) -> sqlx::Result<Snapshot> {
         themes: items::themes(db).await?,
         counts: items::open_counts(db).await?,
         pages: Default::default(),
+        items: Default::default(),
     })
 }
 

@@ -16,7 +16,7 @@ use crate::store::{submissions, tokens};
 use crate::web::auth::{CsrfForm, Ctx};
 use crate::web::error::AppError;
 use crate::web::limits;
-use crate::web::market::suggestions::{self, Counterpart};
+use crate::web::market::suggestions::Counterpart;
 use crate::web::page::{form_status, render, Layout, Undo};
 use crate::web::{parse_id, policy, AppState};
 
@@ -128,9 +128,12 @@ pub async fn show(
     mut ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let item = items::get(&app.db, parse_id(&id)?)
+    let view = app
+        .market
+        .item(&app.db, parse_id(&id)?)
         .await?
         .ok_or(AppError::NotFound)?;
+    let item = view.item;
     if !policy::can_view_item(ctx.user.as_ref(), &item) {
         return Err(AppError::NotFound);
     }
@@ -141,11 +144,7 @@ pub async fn show(
     if can_edit {
         ctx.form_token().await?;
     }
-    let counterparts = if item.is_open() {
-        suggestions::for_item(&app.db, item.id, 5).await?
-    } else {
-        Vec::new()
-    };
+    let counterparts = view.counterparts;
     render(&ShowPage {
         layout: ctx.layout().await?,
         item,
@@ -305,8 +304,8 @@ pub async fn create(
             .await?
             {
                 Created::New(id) => {
-                    app.market.invalidate();
                     crate::store::suggestions::compute_now(&app.db, id).await?;
+                    app.market.invalidate();
                     ctx.flash(format!(
                         "Jullie {} staat op Beursvloer. Hieronder zie je wat erbij past.",
                         new_item.direction.label().to_lowercase()
@@ -393,8 +392,8 @@ pub async fn update(
     match input.validate() {
         Ok(changed) => {
             items::update(&app.db, item.id, event_id, &changed).await?;
-            app.market.invalidate();
             crate::store::suggestions::compute_now(&app.db, item.id).await?;
+            app.market.invalidate();
             ctx.flash("De wijzigingen zijn opgeslagen.").await?;
             Ok(Redirect::to(&format!("/items/{}", item.id)).into_response())
         }

@@ -11,6 +11,7 @@ use crate::store::suggestions as stored;
 use crate::web::error::AppError;
 
 /// A counterpart for one item, with why it fits.
+#[derive(Clone)]
 pub struct Counterpart {
     pub item: Item,
     pub percent: u32,
