@@ -23,8 +23,12 @@ CREATE TRIGGER organisations_market_changed
 CREATE TRIGGER municipalities_market_changed
     AFTER INSERT OR DELETE OR TRUNCATE OR UPDATE ON municipalities
     FOR EACH STATEMENT EXECUTE FUNCTION notify_market_changed();
+-- The home page keeps the next edition and its number of participants.
 CREATE TRIGGER events_market_changed
-    AFTER DELETE OR TRUNCATE OR UPDATE OF key, name ON events
+    AFTER INSERT OR DELETE OR TRUNCATE OR UPDATE ON events
+    FOR EACH STATEMENT EXECUTE FUNCTION notify_market_changed();
+CREATE TRIGGER event_participants_market_changed
+    AFTER INSERT OR DELETE OR TRUNCATE OR UPDATE ON event_participants
     FOR EACH STATEMENT EXECUTE FUNCTION notify_market_changed();
 CREATE TRIGGER suggestions_market_changed
     AFTER INSERT OR DELETE OR TRUNCATE OR UPDATE ON suggestions

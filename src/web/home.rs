@@ -47,7 +47,10 @@ pub async fn home(State(app): State<AppState>, mut ctx: Ctx) -> Result<Response,
         .market
         .find(&app.db, &latest(crate::domain::Direction::Offer))
         .await?;
-    let next_event = events::next(&app.db, time::OffsetDateTime::now_utc().date()).await?;
+    let next_event = app
+        .market
+        .next_event(&app.db, time::OffsetDateTime::now_utc().date())
+        .await?;
     render(&Home {
         next_event,
         layout: ctx.layout().await?,

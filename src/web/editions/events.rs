@@ -251,6 +251,7 @@ pub async fn create(
             ..details
         };
         if events::create(&app.db, &new).await?.is_some() {
+            app.market.invalidate();
             ctx.flash(format!("{} is aangemaakt.", new.name)).await?;
             return Ok(Redirect::to(&format!("/beursvloeren/{key}")).into_response());
         }
@@ -296,6 +297,7 @@ pub async fn update(
     let details = input.details(&mut e);
     if let (true, Some(details)) = (e.is_empty(), details) {
         events::update(&app.db, event.id, &details).await?;
+        app.market.invalidate();
         ctx.flash("De gegevens van de beursvloer zijn opgeslagen.")
             .await?;
         return Ok(Redirect::to(&format!("/beursvloeren/{key}")).into_response());
@@ -504,6 +506,7 @@ pub async fn set_status(
         .parse()
         .map_err(|_| AppError::BadRequest("onbekende status".into()))?;
     events::set_status(&app.db, event.id, status).await?;
+    app.market.invalidate();
     ctx.flash(format!("De status is nu: {}.", status.label()))
         .await?;
     Ok(Redirect::to(&format!("/beursvloeren/{key}")).into_response())
@@ -532,6 +535,7 @@ pub async fn register(
         return Err(AppError::Forbidden);
     }
     events::register(&app.db, event.id, organisation_id).await?;
+    app.market.invalidate();
     ctx.flash(format!(
         "Jullie doen mee aan {}. Jullie open vraag en aanbod gaan mee.",
         event.name

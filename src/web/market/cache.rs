@@ -1,7 +1,8 @@
 //! What every visitor of the market reads and only writes change, held in
 //! memory by each app instance: the municipality and theme filter lists and
 //! the counts of open items per filter combination, and the pages of open
-//! items asked for since the last change (bounded).
+//! items, item pages and the next edition asked for since the last change
+//! (bounded).
 //!
 //! A trigger notifies the Postgres channel `market_changed` on every write
 //! that changes them (migration 0050), from whichever instance, import or
@@ -20,6 +21,7 @@ use sqlx::postgres::PgListener;
 use sqlx::PgPool;
 use tokio::sync::{Mutex, Notify};
 
+use crate::store::events::{self, Event};
 use crate::store::items::{self, Filter, Item, OpenCount, Page};
 use crate::store::municipalities::{self, Municipality};
 use crate::web::error::AppError;
@@ -37,6 +39,8 @@ pub struct Snapshot {
     /// Pages found since this snapshot was loaded: the same filter shows the
     /// same rows until the market changes.
     pages: std::sync::Mutex<HashMap<PageKey, Page>>,
+    /// The next edition, as the home page shows it, for the day it was read.
+    next_event: std::sync::Mutex<Option<(time::Date, Option<Event>)>>,
     /// Item pages read since: the item and its stored counterparts.
     items: std::sync::Mutex<HashMap<i64, Option<ItemView>>>,
 }
@@ -223,6 +227,29 @@ impl MarketCache {
     }
 }
 
+impl MarketCache {
+    /// The next edition from `today` (home page), from memory when read
+    /// since the last change on the same day.
+    pub async fn next_event(&self, db: &PgPool, today: time::Date) -> sqlx::Result<Option<Event>> {
+        let snapshot = self.snapshot(db).await?;
+        if let Some((day, event)) = &*snapshot
+            .next_event
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+        {
+            if *day == today {
+                return Ok(event.clone());
+            }
+        }
+        let event = events::next(db, today).await?;
+        *snapshot
+            .next_event
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some((today, event.clone()));
+        Ok(event)
+    }
+}
+
 impl Snapshot {
     fn cached(&self, key: &PageKey) -> Option<Page> {
         self.pages
@@ -248,6 +275,7 @@ async fn load(db: &PgPool, generation: u64) -> sqlx::Result<Snapshot> {
         themes: items::themes(db).await?,
         counts: items::open_counts(db).await?,
         pages: Default::default(),
+        next_event: Default::default(),
         items: Default::default(),
     })
 }
