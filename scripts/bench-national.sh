@@ -7,6 +7,7 @@
 #
 #   scripts/bench-national.sh
 #   DURATION=5 scripts/bench-national.sh
+#   NATIONAL_URL=postgres://…/db scripts/bench-national.sh   # reuse a seeded database
 #
 # Suggestions of the generated items are marked computed: this measures the
 # pages, not the suggestion worker catching up with 100,000 new items.
@@ -22,16 +23,20 @@ if [ -n "${REBUILD:-}" ] || [ ! -x "$bin" ]; then cargo build --release --bin be
 work="$(mktemp -d /tmp/beursvloer-national-XXXXXX)"; chmod 755 "$work"
 [ -n "${KEEP:-}" ] || on_exit "rm -rf '$work'"
 ulimit -n 65536 2>/dev/null || true
-private_postgres "$bin"
-fresh_database "bv_national_$$"
-url="$(database_url "bv_national_$$")"
 psql="$(psql_bin)"
+if [ -n "${NATIONAL_URL:-}" ]; then
+  url="$NATIONAL_URL"
+else
+  private_postgres "$bin"
+  fresh_database "bv_national_$$"
+  url="$(database_url "bv_national_$$")"
+fi
 port="$(free_port)"; base="http://127.0.0.1:$port"
 # Start once to migrate, seed, then serve on the seeded database.
 serve_and_wait "$base" "$work/app.log" env RUST_LOG=warn DATABASE_URL="$url" \
   "$bin" serve --bind "127.0.0.1:$port"
 t0=$(date +%s)
-"$psql" -q -v ON_ERROR_STOP=1 "$url" <<'SQL'
+[ "$("$psql" -At "$url" -c "SELECT count(*) FROM items")" -ge 100000 ] || "$psql" -q -v ON_ERROR_STOP=1 "$url" <<'SQL'
 INSERT INTO municipalities (name) SELECT 'Gemeente ' || g FROM generate_series(1, 350) g;
 WITH kinds AS (SELECT ARRAY['bedrijf','maatschappelijke_organisatie','vrijwilligersorganisatie',
                             'school','serviceclub','overheid'] AS k),
@@ -68,5 +73,16 @@ for p in "${pages[@]}"; do
   wrk -t2 -c"$conns" -d"${duration}s" --latency "$base$p" > "$log" 2>&1
   bad=$(sed -n 's/^ *Non-2xx or 3xx responses: *//p' "$log")
   printf '%-46s %10s %9s %9s %7s\n' "$p" "$(sed -n 's/^Requests\/sec: *//p' "$log")" \
+    "$(awk '$1 == "50%" {print $2}' "$log")" "$(awk '$1 == "99%" {print $2}' "$log")" "${bad:-0}"
+done
+# A different page per request: what a page costs when it is not in memory.
+first="$("$psql" -At "$url" -c "SELECT min(id) FROM municipalities")"
+last="$("$psql" -At "$url" -c "SELECT max(id) FROM municipalities")"
+for mode in filter search; do
+  log="$work/wrk.$mode.log"
+  MODE=$mode FIRST=$first LAST=$last wrk -t2 -c"$conns" -d"${duration}s" --latency \
+    -s scripts/load/national.lua "$base" > "$log" 2>&1
+  bad=$(sed -n 's/^ *Non-2xx or 3xx responses: *//p' "$log")
+  printf '%-46s %10s %9s %9s %7s\n' "random $mode (lua)" "$(sed -n 's/^Requests\/sec: *//p' "$log")" \
     "$(awk '$1 == "50%" {print $2}' "$log")" "$(awk '$1 == "99%" {print $2}' "$log")" "${bad:-0}"
 done
