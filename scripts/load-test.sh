@@ -3,9 +3,10 @@
 # ~300 concurrent connections for DURATION seconds through browse, search,
 # item pages, login and posting (one wrk process per route, all at once).
 # Reports p50/p99 per route, every status (zero 5xx required), posted-vs-stored
-# items, and our /markt's throughput as a ratio to examples/baseline.rs (the
-# same list query rendered by a bare axum+sqlx+askama page), measured in the
-# same run with the same connections.
+# items, and our /markt's throughput as a ratio to examples/floor.rs (what
+# axum + sqlx + askama cost: one trivial query of its own table, one
+# template), measured in the same run with the same connections. Every page
+# against the floor: scripts/bench-pages.sh.
 #
 #   scripts/load-test.sh                  # DURATION=60, release build
 #   DURATION=20 scripts/load-test.sh
@@ -20,9 +21,9 @@ c_browse="${C_BROWSE:-100}"; c_search="${C_SEARCH:-70}"; c_item="${C_ITEM:-100}"
 c_post="${C_POST:-24}"; c_login="${C_LOGIN:-6}"
 command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
 target="${CARGO_TARGET_DIR:-target}"
-bin="$target/release/beursvloer"; baseline="$target/release/examples/baseline"
-if [ -n "${REBUILD:-}" ] || [ ! -x "$bin" ] || [ ! -x "$baseline" ]; then
-  cargo build --release --bin beursvloer --example baseline
+bin="$target/release/beursvloer"; floor="$target/release/examples/floor"
+if [ -n "${REBUILD:-}" ] || [ ! -x "$bin" ] || [ ! -x "$floor" ]; then
+  cargo build --release --bin beursvloer --example floor
 fi
 . scripts/lib.sh
 work="$(mktemp -d /tmp/beursvloer-load-XXXXXX)"; chmod 755 "$work"
@@ -32,20 +33,20 @@ unset DATABASE_URL  # always a private cluster, sized for the test
 private_postgres "$bin"
 url="$DATABASE_URL"
 port="$(free_port)"; base_port="$(free_port)"
-# Room for the app's pool (20), the baseline's (20) and the psql checks.
+# Room for the app's pool (20), the floor's (8) and the psql checks.
 psql -q "$url" -c "ALTER SYSTEM SET max_connections = 200" >/dev/null || true
 
 # Abuse limits would refuse most posts and logins from one loopback address:
 # this test is about capacity, so they are raised (tests/it/abuse.rs covers them).
 export BEURSVLOER_LIMIT_ITEMS_PER_ACCOUNT=10000000 BEURSVLOER_LIMIT_ITEMS_PER_IP=10000000
 export BEURSVLOER_LIMIT_REGISTRATIONS_PER_IP=10000
-DATABASE_URL="$url" BIND="127.0.0.1:$base_port" "$baseline" > "$work/baseline.log" 2>&1 &
-baseline_pid=$!
-on_exit "kill $baseline_pid; wait $baseline_pid"
+DATABASE_URL="$url" BIND="127.0.0.1:$base_port" "$floor" > "$work/floor.log" 2>&1 &
+floor_pid=$!
+on_exit "kill $floor_pid; wait $floor_pid"
 base="http://127.0.0.1:$port"
 serve_and_wait "$base" "$work/app.log" env RUST_LOG=warn DATABASE_URL="$url" \
   "$bin" serve --bind "127.0.0.1:$port"
-wait_for_port "$base_port" "$baseline_pid" "$work/baseline.log"
+wait_for_port "$base_port" "$floor_pid" "$work/floor.log"
 
 # 20 people register through the form (they log in and post during the test).
 token() { curl -s -b "$1" -c "$1" "$base$2" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1; }
@@ -115,13 +116,13 @@ timeouts=$(grep -h '^RESULT' "$work"/wrk.*.log | sed -n 's/.*timeouts=\([0-9]*\)
 echo
 echo "posted (303): ${acked:-0}; stored: $stored; 5xx answers: $fivexx; timeouts: $timeouts"
 
-# Throughput of /markt against the baseline page, same connections, one after the other.
+# Throughput of /markt against the floor page, same connections, one after the other.
 cmp_c="${C_COMPARE:-100}"; cmp_d="${COMPARE_DURATION:-15}"
 wrk -t2 -c"$cmp_c" -d"${cmp_d}s" --latency "$base/markt" > "$work/ours.log"
-wrk -t2 -c"$cmp_c" -d"${cmp_d}s" --latency "http://127.0.0.1:$base_port/markt" > "$work/baseline-run.log"
-ours=$(sed -n 's/^Requests\/sec: *//p' "$work/ours.log"); theirs=$(sed -n 's/^Requests\/sec: *//p' "$work/baseline-run.log")
-echo "/markt alone: ours $ours req/s, baseline $theirs req/s, ratio $(awk -v a="$ours" -v b="$theirs" 'BEGIN {printf "%.2f", a / b}')"
-grep -E "Non-2xx|Socket errors" "$work/ours.log" "$work/baseline-run.log" || true
+wrk -t2 -c"$cmp_c" -d"${cmp_d}s" --latency "http://127.0.0.1:$base_port/" > "$work/floor-run.log"
+ours=$(sed -n 's/^Requests\/sec: *//p' "$work/ours.log"); theirs=$(sed -n 's/^Requests\/sec: *//p' "$work/floor-run.log")
+echo "/markt alone: ours $ours req/s, floor $theirs req/s, ratio $(awk -v a="$ours" -v b="$theirs" 'BEGIN {printf "%.2f", a / b}')"
+grep -E "Non-2xx|Socket errors" "$work/ours.log" "$work/floor-run.log" || true
 if [ "$fivexx" -eq 0 ] && [ "$stored" -ge "${acked:-0}" ]; then
   echo "load-test: OK"
 else

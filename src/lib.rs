@@ -52,8 +52,11 @@ pub async fn app(db: PgPool, config: WebConfig) -> anyhow::Result<Router> {
 /// The router on a database whose session table already exists.
 pub fn router(db: PgPool, config: WebConfig) -> Router {
     let sessions = PostgresStore::new(db.clone());
+    let changed = Arc::new(tokio::sync::Notify::new());
+    web::market::suggestions::spawn_worker(db.clone(), changed.clone());
     let state = web::AppState {
         live: web::editions::live::Hub::start(db.clone()),
+        market: web::market::cache::MarketCache::start(db.clone(), changed),
         db,
         config: Arc::new(config),
     };

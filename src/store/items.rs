@@ -207,12 +207,14 @@ pub struct Filter {
     pub page: i64,
 }
 
+#[derive(Debug, Clone)]
 pub struct Page {
     pub items: Vec<Item>,
     pub total: i64,
 }
 
-/// Open items matching the filter, best matches first when searching.
+/// Open items matching the filter, best matches first when searching, and
+/// how many there are in all (counted by the statement itself).
 ///
 /// Each search word must match, either through the Dutch full-text index
 /// (stemmed words, with the head of a compound and thesaurus relatives:
@@ -221,15 +223,39 @@ pub struct Page {
 /// misses ("vergaderruimte" ~ "vergaderruimtes") and parts of compounds
 /// ("bus" in "bestelbus"). Items with the words as typed rank first.
 pub async fn search(db: &PgPool, filter: &Filter) -> sqlx::Result<Page> {
+    let rows: Vec<Counted> = filtered(filter, true)
+        .build_query_as()
+        .fetch_all(db)
+        .await?;
+    let total = rows.first().map(|r| r.total).unwrap_or(0);
+    Ok(Page {
+        items: rows.into_iter().map(|r| r.item).collect(),
+        total,
+    })
+}
+
+/// One page of open items matching the filter, without the total: newest
+/// first reads only the page's rows through the index on open items, where
+/// `count(*) OVER ()` joins every open item (the browse pages take the total
+/// from `open_counts`, held in memory).
+pub async fn page(db: &PgPool, filter: &Filter) -> sqlx::Result<Vec<Item>> {
+    filtered(filter, false).build_query_as().fetch_all(db).await
+}
+
+fn filtered(filter: &Filter, counted: bool) -> QueryBuilder<'static, Postgres> {
     let words = filter
         .query
         .as_deref()
         .map(crate::search::words)
         .unwrap_or_default();
-    let mut q = QueryBuilder::<Postgres>::new(format!(
-        "{SELECT_COUNTED} WHERE i.status = 'open'",
-        SELECT_COUNTED = SELECT.replacen("SELECT ", "SELECT count(*) OVER () AS total, ", 1)
-    ));
+    let mut q = QueryBuilder::<Postgres>::new(if counted {
+        format!(
+            "{} WHERE i.status = 'open'",
+            SELECT.replacen("SELECT ", "SELECT count(*) OVER () AS total, ", 1)
+        )
+    } else {
+        format!("{SELECT} WHERE i.status = 'open'")
+    });
     if let Some(d) = filter.direction {
         q.push(" AND i.direction = ").push_bind(d.code());
     }
@@ -269,12 +295,48 @@ pub async fn search(db: &PgPool, filter: &Filter) -> sqlx::Result<Page> {
         .push_bind(PAGE_SIZE)
         .push(" OFFSET ")
         .push_bind(filter.page.max(0) * PAGE_SIZE);
-    let rows: Vec<Counted> = q.build_query_as().fetch_all(db).await?;
-    let total = rows.first().map(|r| r.total).unwrap_or(0);
-    Ok(Page {
-        items: rows.into_iter().map(|r| r.item).collect(),
-        total,
-    })
+    q
+}
+
+/// How many open items share one combination of the filterable fields.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OpenCount {
+    pub direction: Direction,
+    pub category: Category,
+    pub municipality_id: i64,
+    pub theme: Option<String>,
+    pub event_id: Option<i64>,
+    pub n: i64,
+}
+
+impl OpenCount {
+    /// Whether these items pass the filter (its words aside).
+    pub fn passes(&self, filter: &Filter) -> bool {
+        filter.direction.is_none_or(|d| d == self.direction)
+            && filter.category.is_none_or(|c| c == self.category)
+            && filter
+                .municipality_id
+                .is_none_or(|m| m == self.municipality_id)
+            && filter.event_id.is_none_or(|e| Some(e) == self.event_id)
+            && filter
+                .theme
+                .as_ref()
+                .is_none_or(|t| Some(t.to_lowercase()) == self.theme)
+    }
+}
+
+/// The open items counted per combination of filterable fields: a few
+/// thousand rows for a national market, from which any filter's total is a
+/// sum in memory.
+pub async fn open_counts(db: &PgPool) -> sqlx::Result<Vec<OpenCount>> {
+    sqlx::query_as(
+        "SELECT i.direction, i.category, o.municipality_id, i.theme, i.event_id, count(*) AS n
+         FROM items i JOIN organisations o ON o.id = i.organisation_id
+         WHERE i.status = 'open'
+         GROUP BY 1, 2, 3, 4, 5",
+    )
+    .fetch_all(db)
+    .await
 }
 
 #[derive(sqlx::FromRow)]

@@ -1,7 +1,9 @@
 //! Stored suggestions: every pair has one score and one set of reasons,
 //! whichever page shows it and from whichever side. An item's suggestions
-//! are computed around it (SQL candidates, then the matching module) when
-//! first needed after it was posted or edited, and kept.
+//! are computed around it (SQL candidates, then the matching module) when it
+//! is written: by the handler that posts or edits it (`compute_now`), or by
+//! the background worker for every other write (`run_due`: imports,
+//! reopening, SQL), and kept. No page view computes.
 
 use std::collections::HashMap;
 
@@ -14,9 +16,9 @@ use crate::matching::Suggestion;
 const KEEP: usize = 10;
 
 /// The best stored counterparts of an item, from both sides of the pair,
-/// open items only; computed first when they are missing or stale.
+/// open items only. A page never computes them: the handler that posts or
+/// edits the item does (`compute_now`), or the worker (`run_due`).
 pub async fn for_item(db: &PgPool, item_id: i64, limit: usize) -> sqlx::Result<Vec<Suggestion>> {
-    ensure(db, item_id).await?;
     let rows: Vec<(i64, i64, f32, Vec<String>)> = sqlx::query_as(
         "SELECT s.offer_id, s.request_id, s.score, s.reasons
          FROM suggestions s
@@ -38,6 +40,44 @@ pub async fn for_item(db: &PgPool, item_id: i64, limit: usize) -> sqlx::Result<V
             reasons,
         })
         .collect())
+}
+
+/// How many due items one round of the worker takes on.
+const ROUND: i64 = 50;
+
+/// Compute the suggestions of every open item whose suggestions are due
+/// (posted, edited or reopened since they were computed), oldest change
+/// first; returns how many were looked at. A test calls it to wait for
+/// the worker.
+pub async fn run_due(db: &PgPool) -> sqlx::Result<usize> {
+    let mut done = 0;
+    loop {
+        let due: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM items
+             WHERE status = 'open' AND (suggested_at IS NULL OR suggested_at < updated_at)
+             ORDER BY updated_at, id LIMIT $1",
+        )
+        .bind(ROUND)
+        .fetch_all(db)
+        .await?;
+        if due.is_empty() {
+            return Ok(done);
+        }
+        for id in &due {
+            compute_now(db, *id).await?;
+        }
+        done += due.len();
+    }
+}
+
+/// Compute one item's suggestions now, unless they are current: the
+/// handler that posts or edits an item calls it, so the writer sees
+/// suggestions on the next page and no reader ever computes. No lock: two
+/// instances computing one item at once store the same pairs (the market is
+/// the same, inserts skip pairs already there), and a lock would hold a
+/// connection beside the ones the computation takes.
+pub async fn compute_now(db: &PgPool, item_id: i64) -> sqlx::Result<()> {
+    ensure(db, item_id).await
 }
 
 /// Compute and store an item's suggestions unless they are current; so too

@@ -39,9 +39,18 @@ pub async fn home(State(app): State<AppState>, mut ctx: Ctx) -> Result<Response,
         direction: Some(direction),
         ..Filter::default()
     };
-    let requests = items::search(&app.db, &latest(crate::domain::Direction::Request)).await?;
-    let offers = items::search(&app.db, &latest(crate::domain::Direction::Offer)).await?;
-    let next_event = events::next(&app.db, time::OffsetDateTime::now_utc().date()).await?;
+    let requests = app
+        .market
+        .find(&app.db, &latest(crate::domain::Direction::Request))
+        .await?;
+    let offers = app
+        .market
+        .find(&app.db, &latest(crate::domain::Direction::Offer))
+        .await?;
+    let next_event = app
+        .market
+        .next_event(&app.db, time::OffsetDateTime::now_utc().date())
+        .await?;
     render(&Home {
         next_event,
         layout: ctx.layout().await?,

@@ -44,6 +44,7 @@ pub struct AppState {
     pub db: PgPool,
     pub config: Arc<WebConfig>,
     pub live: live::Hub,
+    pub market: market::cache::MarketCache,
 }
 
 pub fn router(state: AppState, sessions: PostgresStore) -> Router {

@@ -157,14 +157,14 @@ async fn the_screen_counts_made_matches_and_names_parties_only_with_both_consent
 }
 
 /// Server-sent events read message by message from a streaming response.
-struct Events {
-    response: reqwest::Response,
-    buffer: String,
+pub(crate) struct Events {
+    pub response: reqwest::Response,
+    pub buffer: String,
 }
 
 impl Events {
     /// The next message of the given event type, within `limit`.
-    async fn next(&mut self, event: &str, limit: Duration) -> String {
+    pub async fn next(&mut self, event: &str, limit: Duration) -> String {
         let deadline = Instant::now() + limit;
         loop {
             while let Some(end) = self.buffer.find("\n\n") {

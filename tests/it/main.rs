@@ -15,6 +15,7 @@ mod faults;
 mod fuzz;
 mod hardening;
 mod imports;
+mod instances;
 mod items;
 mod live;
 mod mail;

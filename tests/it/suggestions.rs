@@ -33,6 +33,7 @@ async fn a_request_page_shows_fitting_offers_with_reasons_and_forgets_withdrawn_
         )
         .await;
 
+    app.suggestions_settled().await;
     let page = app.visitor().get_html(&format!("/items/{request}")).await;
     let section = &page[page
         .find("Aanbod dat hierbij past")
@@ -59,6 +60,7 @@ async fn a_request_page_shows_fitting_offers_with_reasons_and_forgets_withdrawn_
             &[],
         )
         .await;
+    app.suggestions_settled().await;
     let page = app.visitor().get_html(&format!("/items/{request}")).await;
     assert!(
         !page.contains("Afgeschreven computers"),
@@ -117,6 +119,7 @@ async fn suggestions_for_you_put_two_way_matches_first() {
         )
         .await;
 
+    app.suggestions_settled().await;
     let page = school.get_html("/mijn").await;
     let section = &page[page.find("Suggesties voor jou").unwrap()..];
     let first_card = &section[section.find("<li class=\"card").unwrap()..];
@@ -184,6 +187,7 @@ async fn a_pair_has_one_score_on_every_page_and_is_found_from_both_sides() {
     }
 
     // Seen first from the offer: the laptops find the computers request.
+    app.suggestions_settled().await;
     let offer_page = app.visitor().get_html(&format!("/items/{offer}")).await;
     let from_offer = percent_after(&offer_page, "Computers voor de huiswerkklas");
     let request_page = app.visitor().get_html(&format!("/items/{request}")).await;
@@ -218,6 +222,7 @@ async fn a_pair_has_one_score_on_every_page_and_is_found_from_both_sides() {
             ],
         )
         .await;
+    app.suggestions_settled().await;
     let request_page = app.visitor().get_html(&format!("/items/{request}")).await;
     let offer_page = app.visitor().get_html(&format!("/items/{offer}")).await;
     assert_eq!(

@@ -932,6 +932,7 @@ async fn a_party_shows_interest_in_a_suggestion_and_the_makelaar_sees_it_first()
     .fetch_one(&f.app.db)
     .await
     .unwrap();
+    f.app.suggestions_settled().await;
     let page = format!("/items/{request}");
     let html = f.school.get_html(&page).await;
     assert!(

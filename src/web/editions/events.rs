@@ -6,7 +6,7 @@ use crate::domain::signup::{SignupInput, ITEM_FIELDS, ITEM_ROWS};
 use crate::domain::validation::{self as v, FieldErrors};
 use crate::domain::{Category, EventStatus, OrganisationKind};
 use crate::store::events::{self, Event, NewEvent, Participant};
-use crate::store::items::{self, Filter, Item};
+use crate::store::items::{Filter, Item};
 use crate::store::municipalities::{self, Municipality};
 use crate::web::auth::{CsrfForm, Ctx};
 use crate::web::error::AppError;
@@ -251,6 +251,7 @@ pub async fn create(
             ..details
         };
         if events::create(&app.db, &new).await?.is_some() {
+            app.market.invalidate();
             ctx.flash(format!("{} is aangemaakt.", new.name)).await?;
             return Ok(Redirect::to(&format!("/beursvloeren/{key}")).into_response());
         }
@@ -296,6 +297,7 @@ pub async fn update(
     let details = input.details(&mut e);
     if let (true, Some(details)) = (e.is_empty(), details) {
         events::update(&app.db, event.id, &details).await?;
+        app.market.invalidate();
         ctx.flash("De gegevens van de beursvloer zijn opgeslagen.")
             .await?;
         return Ok(Redirect::to(&format!("/beursvloeren/{key}")).into_response());
@@ -403,15 +405,17 @@ pub(crate) async fn show_page(
     errors: FieldErrors,
 ) -> Result<Response, AppError> {
     let participants = events::participants(&app.db, event.id).await?;
-    let items = items::search(
-        &app.db,
-        &Filter {
-            event_id: Some(event.id),
-            ..Filter::default()
-        },
-    )
-    .await?
-    .items;
+    let items = app
+        .market
+        .find(
+            &app.db,
+            &Filter {
+                event_id: Some(event.id),
+                ..Filter::default()
+            },
+        )
+        .await?
+        .items;
     let is_makelaar = ctx
         .user
         .as_ref()
@@ -451,7 +455,7 @@ pub(crate) async fn show_page(
             Some(SignupForm {
                 input,
                 errors,
-                municipalities: municipalities::all(&app.db).await?,
+                municipalities: app.market.snapshot(&app.db).await?.municipalities.clone(),
             })
         }
         None => None,
@@ -504,6 +508,7 @@ pub async fn set_status(
         .parse()
         .map_err(|_| AppError::BadRequest("onbekende status".into()))?;
     events::set_status(&app.db, event.id, status).await?;
+    app.market.invalidate();
     ctx.flash(format!("De status is nu: {}.", status.label()))
         .await?;
     Ok(Redirect::to(&format!("/beursvloeren/{key}")).into_response())
@@ -532,6 +537,7 @@ pub async fn register(
         return Err(AppError::Forbidden);
     }
     events::register(&app.db, event.id, organisation_id).await?;
+    app.market.invalidate();
     ctx.flash(format!(
         "Jullie doen mee aan {}. Jullie open vraag en aanbod gaan mee.",
         event.name

@@ -10,13 +10,13 @@ use crate::domain::validation::FieldErrors;
 use crate::domain::{Category, Direction};
 use crate::store::events;
 use crate::store::items::{self, Created, Filter, Item, PAGE_SIZE};
-use crate::store::municipalities::{self, Municipality};
+use crate::store::municipalities::Municipality;
 use crate::store::organisations::{self, Organisation};
 use crate::store::{submissions, tokens};
 use crate::web::auth::{CsrfForm, Ctx};
 use crate::web::error::AppError;
 use crate::web::limits;
-use crate::web::market::suggestions::{self, Counterpart};
+use crate::web::market::suggestions::Counterpart;
 use crate::web::page::{form_status, render, Layout, Undo};
 use crate::web::{parse_id, policy, AppState};
 
@@ -86,7 +86,8 @@ pub async fn browse(
         page: page - 1,
         event_id: None,
     };
-    let found = items::search(&app.db, &filter).await?;
+    let lists = app.market.snapshot(&app.db).await?;
+    let found = app.market.find(&app.db, &filter).await?;
     let pages = ((found.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let link = |p: i64| {
         let pairs = [
@@ -120,8 +121,8 @@ pub async fn browse(
         total: found.total,
         page,
         pages,
-        municipalities: municipalities::all(&app.db).await?,
-        themes: items::themes(&app.db).await?,
+        municipalities: lists.municipalities.clone(),
+        themes: lists.themes.clone(),
         query,
     })
 }
@@ -140,9 +141,12 @@ pub async fn show(
     mut ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let item = items::get(&app.db, parse_id(&id)?)
+    let view = app
+        .market
+        .item(&app.db, parse_id(&id)?)
         .await?
         .ok_or(AppError::NotFound)?;
+    let item = view.item;
     if !policy::can_view_item(ctx.user.as_ref(), &item) {
         return Err(AppError::NotFound);
     }
@@ -153,11 +157,7 @@ pub async fn show(
     if can_edit {
         ctx.form_token().await?;
     }
-    let counterparts = if item.is_open() {
-        suggestions::for_item(&app.db, item.id, 5).await?
-    } else {
-        Vec::new()
-    };
+    let counterparts = view.counterparts;
     render(&ShowPage {
         layout: ctx.layout().await?,
         item,
@@ -317,6 +317,8 @@ pub async fn create(
             .await?
             {
                 Created::New(id) => {
+                    crate::store::suggestions::compute_now(&app.db, id).await?;
+                    app.market.invalidate();
                     ctx.flash(format!(
                         "Jullie {} staat op Beursvloer. Hieronder zie je wat erbij past.",
                         new_item.direction.label().to_lowercase()
@@ -403,6 +405,8 @@ pub async fn update(
     match input.validate() {
         Ok(changed) => {
             items::update(&app.db, item.id, event_id, &changed).await?;
+            crate::store::suggestions::compute_now(&app.db, item.id).await?;
+            app.market.invalidate();
             ctx.flash("De wijzigingen zijn opgeslagen.").await?;
             Ok(Redirect::to(&format!("/items/{}", item.id)).into_response())
         }
@@ -421,6 +425,7 @@ pub async fn withdraw(
 ) -> Result<Response, AppError> {
     let item = editable(&app, &ctx, &id).await?;
     items::withdraw(&app.db, item.id).await?;
+    app.market.invalidate();
     let undo = Undo {
         action: format!("/items/{}/terugzetten", item.id),
         label: "Ongedaan maken".into(),
@@ -443,6 +448,7 @@ pub async fn reopen(
 ) -> Result<Response, AppError> {
     let item = editable(&app, &ctx, &id).await?;
     if items::reopen(&app.db, item.id).await? {
+        app.market.invalidate();
         ctx.flash(format!("‘{}’ staat weer open.", item.title))
             .await?;
     }

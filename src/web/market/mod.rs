@@ -1,5 +1,6 @@
 //! The marketplace: offers and requests, organisations, suggestions.
 
+pub mod cache;
 pub mod items;
 pub mod organisations;
 pub mod suggestions;

@@ -11,6 +11,7 @@ use crate::store::suggestions as stored;
 use crate::web::error::AppError;
 
 /// A counterpart for one item, with why it fits.
+#[derive(Clone)]
 pub struct Counterpart {
     pub item: Item,
     pub percent: u32,
@@ -201,4 +202,26 @@ pub async fn show_interest(
         _ => "/mijn".into(),
     };
     Ok(axum::response::Redirect::to(&back).into_response())
+}
+
+/// The suggestion worker of this instance: computes due suggestions when
+/// the market changes (woken by the market listener, whichever instance
+/// wrote) and every half minute besides, so a missed notification or a
+/// crash mid-way delays suggestions but never loses them.
+pub fn spawn_worker(db: PgPool, wake: std::sync::Arc<tokio::sync::Notify>) {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        tracing::warn!("no runtime: suggestions are not computed");
+        return;
+    };
+    runtime.spawn(async move {
+        while !db.is_closed() {
+            let woken = wake.notified();
+            if let Err(e) = stored::run_due(&db).await {
+                if !db.is_closed() {
+                    tracing::warn!(error = %e, "suggestions: computing failed");
+                }
+            }
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(30), woken).await;
+        }
+    });
 }

@@ -56,6 +56,14 @@ impl TestApp {
         }
     }
 
+    /// Wait until the suggestion worker has computed every due item: the
+    /// same work, run here (items the worker holds are waited for).
+    pub async fn suggestions_settled(&self) {
+        beursvloer::store::suggestions::run_due(&self.db)
+            .await
+            .expect("computing suggestions");
+    }
+
     /// Serve the real application on a free port; returns its base URL.
     pub async fn serve(db: PgPool) -> String {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
