@@ -920,6 +920,12 @@ async fn a_stale_two_way_choice_proposes_nothing_rather_than_half() {
         1,
         "the other half is not proposed on its own"
     );
+    let after = floor.makelaar.get_html(&workspace).await;
+    assert!(
+        after.contains("1 gekozen voorstel(len) veranderden intussen en zijn niet verstuurd"),
+        "the makelaar is told their choice was not sent: {}",
+        &after[after.find("<main").unwrap_or(0)..][..600]
+    );
 }
 
 #[tokio::test]

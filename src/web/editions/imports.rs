@@ -400,6 +400,12 @@ pub async fn confirm(
     }
     match imported? {
         Ok(summary) => {
+            // The new items' meaning vectors now, not in the background: the
+            // werkplaats the makelaar opens next must score them as the
+            // proposal they send will be scored.
+            if let Err(e) = crate::encoder::refresh(&app.db, None).await {
+                tracing::warn!(error = %e, "item vectors not computed after the upload");
+            }
             ctx.flash(imported_message(&summary)).await?;
             Ok(Redirect::to(&format!("/beursvloeren/{key}")).into_response())
         }

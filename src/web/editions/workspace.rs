@@ -380,12 +380,25 @@ pub async fn decide(
         .filter_map(|(_, v)| offered_choices.remove_entry(v))
         .collect();
     let picked: Vec<Choice> = chosen.iter().map(|(_, c)| c.clone()).collect();
+    // Choices that could not be carried out (the market changed since the
+    // page was shown, or half of a pair was proposed meanwhile): nothing is
+    // done with them, and the makelaar is told.
+    let asked = fields.iter().filter(|(k, _)| k == "voorstel").count();
+    let unsent = |done: usize| {
+        match asked.saturating_sub(done) {
+        0 => String::new(),
+        n => format!(
+            " {n} gekozen voorstel(len) veranderden intussen en zijn niet verstuurd: bekijk ze hieronder opnieuw."
+        ),
+    }
+    };
     match decision {
         Some("voorstellen") => {
             let done =
                 propose::propose(&app.db, &app.config.base_url, event.id, &picked, user_id).await?;
             ctx.flash(format!(
-                "{done} voorstel(len) naar de partijen gestuurd. Hun contactpersonen krijgen een mail met een persoonlijke link."
+                "{done} voorstel(len) naar de partijen gestuurd. Hun contactpersonen krijgen een mail met een persoonlijke link.{}",
+                unsent(done)
             ))
             .await?;
         }
@@ -399,8 +412,11 @@ pub async fn decide(
                     .map(|(value, _)| ("voorstel".to_string(), value.clone()))
                     .collect(),
             };
-            ctx.flash_with_undo(format!("{done} voorstel(len) terzijde gelegd."), Some(undo))
-                .await?;
+            ctx.flash_with_undo(
+                format!("{done} voorstel(len) terzijde gelegd.{}", unsent(done)),
+                Some(undo),
+            )
+            .await?;
         }
         _ => return Err(AppError::BadRequest("geen besluit".into())),
     }
