@@ -114,13 +114,14 @@ async fn load_market(
             (database, loaded)
         }
     };
-    let model = crate::store::models::in_use(&database.pool).await;
+    let applied = match loaded {
+        Ok(mut loaded) => crate::store::models::apply(&database.pool, &mut loaded.market)
+            .await
+            .map(|_| loaded),
+        Err(e) => Err(e),
+    };
     database.close().await;
-    let mut loaded = loaded?;
-    if let Some(model) = model? {
-        loaded.market.use_model(&model.coef);
-    }
-    Ok(loaded)
+    Ok(applied?)
 }
 
 /// `beursvloer learn`: refit the acceptance model on this installation's

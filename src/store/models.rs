@@ -5,6 +5,8 @@
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
+use crate::matching::Market;
+
 /// The model in use.
 #[derive(Debug, Clone)]
 pub struct Model {
@@ -23,6 +25,16 @@ pub async fn in_use(db: &PgPool) -> sqlx::Result<Option<Model>> {
         fitted_at: r.fitted_at,
         trained_on: r.trained_on,
     }))
+}
+
+/// Rank `market` with the model in use, when there is one (else the
+/// built-in one stays); returns that model.
+pub async fn apply(db: &PgPool, market: &mut Market) -> sqlx::Result<Option<Model>> {
+    let model = in_use(db).await?;
+    if let Some(m) = &model {
+        market.use_model(&m.coef);
+    }
+    Ok(model)
 }
 
 /// Store a fitted model with its figures; when `use_it`, it replaces the one

@@ -77,9 +77,7 @@ struct Offered {
 /// One scoring pass of the event's market (`Market::overview`).
 async fn offered(app: &AppState, event: &Event) -> Result<Offered, AppError> {
     let mut loaded = market::for_event(&app.db, event.id).await?;
-    if let Some(model) = crate::store::models::in_use(&app.db).await? {
-        loaded.market.use_model(&model.coef);
-    }
+    crate::store::models::apply(&app.db, &mut loaded.market).await?;
     let handled: HashSet<(i64, i64)> = matches::handled_pairs(&app.db, event.id)
         .await?
         .into_iter()
