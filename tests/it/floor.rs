@@ -726,3 +726,56 @@ fn hidden(html: &str, name: &str) -> String {
     let end = html[start..].find('"').unwrap() + start;
     html[start..end].to_string()
 }
+
+/// How the issue is checked on `serve --demo`: the demo makelaar's badges
+/// show at least three QR codes with their links as text; each link opens
+/// without a login and names at least three other organisations.
+#[tokio::test]
+async fn the_demo_edition_has_stands_badges_and_partners_to_talk_to() {
+    let app = TestApp::spawn().await;
+    beursvloer::dev::demo::load(&app.db).await.unwrap();
+    let without_stand = app
+        .count(
+            "SELECT count(*) FROM event_participants p JOIN events e ON e.id = p.event_id
+             WHERE e.key = 'raalte-2027' AND p.stand IS NULL",
+        )
+        .await;
+    assert_eq!(without_stand, 0, "every demo organisation has a stand");
+    let makelaar = app.visitor();
+    let response = makelaar
+        .submit(
+            "/inloggen",
+            "/inloggen",
+            &[
+                ("email", "makelaar@demo.beursvloer.nl"),
+                ("password", beursvloer::dev::demo::DEMO_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let html = makelaar.get_html("/beursvloeren/raalte-2027/badges").await;
+    let links: Vec<&str> = html
+        .split("<figcaption>")
+        .skip(1)
+        .map(|s| &s[..s.find("</figcaption>").unwrap()])
+        .collect();
+    assert!(html.matches("<svg class=\"qr\"").count() >= 3);
+    assert_eq!(links.len(), html.matches("<svg class=\"qr\"").count());
+    let phone = app.visitor();
+    for link in links {
+        let path = link
+            .strip_prefix(&app.address)
+            .expect("a link to this site");
+        let page = phone.get_html(path).await;
+        let five = &page[page.find("id=\"vijf\"").unwrap()..page.find("id=\"biedt\"").unwrap()];
+        let named = five.matches("<h3><a href=\"/vloer/").count();
+        assert!(named >= 3, "{path} names {named} organisations to talk to");
+    }
+    assert_eq!(
+        app.visitor()
+            .get("/beursvloeren/raalte-2027/gids")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}

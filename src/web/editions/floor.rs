@@ -188,16 +188,24 @@ pub fn floor_url(base_url: &str, code: &str) -> String {
     format!("{}/vloer/{code}", base_url.trim_end_matches('/'))
 }
 
-/// Floor pages are light and change when the makelaar moves a stand: a
-/// phone may keep one for a minute.
-fn light(page: Response, private: bool) -> Response {
+/// How long a floor page may be kept: a personal view never (it carries the
+/// viewer's link), the public one only after asking again (the same address
+/// shows "Match maken" once the phone is recognised), the gids a minute.
+#[derive(Clone, Copy)]
+enum Keep {
+    Never,
+    Revalidate,
+    Minute,
+}
+
+fn light(page: Response, keep: Keep) -> Response {
     let mut page = page;
     page.headers_mut().insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static(if private {
-            "no-store"
-        } else {
-            "public, max-age=60"
+        HeaderValue::from_static(match keep {
+            Keep::Never => "no-store",
+            Keep::Revalidate => "no-cache",
+            Keep::Minute => "public, max-age=60",
         }),
     );
     page
@@ -300,7 +308,11 @@ async fn floor_page(
         Some(v) if !own => waiting_for(app, v, organisation_id).await?,
         _ => Vec::new(),
     };
-    let private = viewer.is_some();
+    let keep = if viewer.is_some() {
+        Keep::Never
+    } else {
+        Keep::Revalidate
+    };
     Ok(light(
         render(&FloorPage {
             five: floor.five_of(organisation_id),
@@ -310,7 +322,7 @@ async fn floor_page(
             own,
             to_confirm,
         })?,
-        private,
+        keep,
     ))
 }
 
@@ -508,7 +520,7 @@ async fn match_form(
         errors,
         submission_key: tokens::new_token(),
     })?;
-    Ok(light((status, page).into_response(), true))
+    Ok(light((status, page).into_response(), Keep::Never))
 }
 
 /// `GET /link/{token}/vloer/{code}/match`: the matchformulier, pre-filled
@@ -733,6 +745,6 @@ pub async fn gids(
             total,
             found,
         })?,
-        false,
+        Keep::Minute,
     ))
 }
