@@ -60,7 +60,7 @@ async fn stands_page(
     ctx.form_token().await?;
     let floor = load(app, event.id).await?;
     let mut orgs = floor.orgs;
-    orgs.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    orgs.sort_by_key(|a| a.name.to_lowercase());
     let status = if errors.is_empty() {
         axum::http::StatusCode::OK
     } else {
@@ -270,11 +270,11 @@ pub async fn badges(
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
-    Ok(render(&BadgesPage {
+    render(&BadgesPage {
         layout: ctx.layout().await?,
         event,
         badges,
-    })?)
+    })
 }
 
 #[cfg(test)]
