@@ -188,6 +188,10 @@ impl Floor {
 async fn the_makelaar_gives_stands_by_hand_and_in_zones_per_category() {
     let f = floor().await;
     let page = format!("/beursvloeren/{}/standen", f.key);
+    // A phone reads ICT-Huis's floor page before the stands are given.
+    let ict_page = format!("/vloer/{}", f.badge_code("ict").await);
+    let phone = f.app.visitor();
+    assert!(phone.get_html(&ict_page).await.contains("stand volgt"));
     let (ict, taal, koor, zaal) = (
         f.stand_field("ict"),
         f.stand_field("taal"),
@@ -241,6 +245,10 @@ async fn the_makelaar_gives_stands_by_hand_and_in_zones_per_category() {
         "faciliteiten: E"
     );
     assert_eq!(f.stand("zaal").await.as_deref(), Some("E2"));
+    // The five on the floor page follow at once.
+    let page = phone.get_html(&ict_page).await;
+    assert!(page.contains("Stand <strong>B1</strong>"));
+    assert!(page.contains("Taalmaatjes Hellendoorn</a> <span class=\"stand-tag\">stand B2</span>"));
 }
 
 #[tokio::test]

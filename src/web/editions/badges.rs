@@ -140,7 +140,10 @@ pub async fn save_stands(
     }
     let mut tx = app.db.begin().await?;
     match store::set_all(&mut tx, event.id, &stands).await {
-        Ok(()) => tx.commit().await?,
+        Ok(()) => {
+            tx.commit().await?;
+            app.market.invalidate();
+        }
         Err(StandError::Taken) => {
             ctx.flash("Twee organisaties kregen tegelijk dezelfde stand. Probeer het opnieuw.")
                 .await?;
@@ -182,6 +185,7 @@ pub async fn assign_zones(
             other => AppError::Internal(other.into()),
         })?;
     tx.commit().await?;
+    app.market.invalidate();
     ctx.flash(format!(
         "{} organisaties kregen een stand in de hoek van hun categorie.",
         stands.len()

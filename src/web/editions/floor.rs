@@ -26,6 +26,7 @@ use crate::store::{market, submissions, tokens};
 use crate::web::auth::{CsrfForm, Ctx};
 use crate::web::editions::matches::TermsInput;
 use crate::web::error::AppError;
+use crate::web::market::cache::Five;
 use crate::web::page::render;
 use crate::web::{parse_id, policy, AppState};
 use crate::workflow::floor::{self as workflow, FloorDeal, Proposed};
@@ -83,7 +84,7 @@ pub struct Talk {
 /// and the five partners of each.
 pub struct Floor {
     pub orgs: Vec<FloorOrg>,
-    pub five: HashMap<i64, Vec<Talk>>,
+    pub five: Five,
 }
 
 impl Floor {
@@ -95,12 +96,13 @@ impl Floor {
     }
 }
 
-/// Load an edition's floor and ask the matcher for everyone's five.
+/// Load an edition's floor: its organisations as they are now, and
+/// everyone's five from the matcher (kept in memory until the market
+/// changes: see `MarketCache::floor_five`).
 pub async fn load(app: &AppState, event_id: i64) -> Result<Floor, AppError> {
-    let (stands, items, loaded) = tokio::try_join!(
+    let (stands, items) = tokio::try_join!(
         store::stands(&app.db, event_id),
         store::items(&app.db, event_id),
-        market::for_event(&app.db, event_id),
     )?;
     let mut orgs: Vec<FloorOrg> = stands.into_iter().map(floor_org).collect();
     let mut categories: HashMap<i64, Vec<Category>> = HashMap::new();
@@ -123,6 +125,16 @@ pub async fn load(app: &AppState, event_id: i64) -> Result<Floor, AppError> {
     orgs.sort_by(|a, b| {
         stand_order(a.stand.as_deref(), b.stand.as_deref()).then(a.name.cmp(&b.name))
     });
+    let five = app
+        .market
+        .floor_five(&app.db, event_id, || five(app, event_id, &orgs))
+        .await?;
+    Ok(Floor { orgs, five })
+}
+
+/// Everyone's five on an edition's floor, from the matcher.
+async fn five(app: &AppState, event_id: i64, orgs: &[FloorOrg]) -> Result<Five, AppError> {
+    let loaded = market::for_event(&app.db, event_id).await?;
     let market = &loaded.market;
     let on_floor = |item: i64| {
         market
@@ -133,14 +145,14 @@ pub async fn load(app: &AppState, event_id: i64) -> Result<Floor, AppError> {
     let pairs = market.floor_pairs(strong * FILL_SHARE);
     let best = partners::best_partners(&pairs, &on_floor, FIVE, strong);
     let title = |id: i64| market.title(id).unwrap_or("").to_string();
-    let five = best
-        .into_iter()
-        .map(|(party, list)| {
-            let talks = list.iter().filter_map(|p| talk(p, &orgs, &title)).collect();
-            (party, talks)
-        })
-        .collect();
-    Ok(Floor { orgs, five })
+    Ok(std::sync::Arc::new(
+        best.into_iter()
+            .map(|(party, list)| {
+                let talks = list.iter().filter_map(|p| talk(p, orgs, &title)).collect();
+                (party, talks)
+            })
+            .collect(),
+    ))
 }
 
 fn floor_org(s: Stand) -> FloorOrg {
@@ -608,6 +620,7 @@ pub async fn create_match(
     .await?
     {
         Proposed::New(id) => {
+            app.market.invalidate();
             ctx.flash(format!(
                 "Je hebt het matchformulier bevestigd. Nu bevestigt {} het op de eigen telefoon; daarna registreert de notaris het.",
                 p.other.name
