@@ -340,3 +340,33 @@ async fn two_instances_send_each_mail_once_and_remind_once() {
         2
     );
 }
+
+#[tokio::test]
+async fn a_visitors_form_token_from_one_instance_holds_on_the_other() {
+    let app = TestApp::spawn().await;
+    let (b, _db_b) = second_instance(&app).await;
+    app.register("Anna", "OBS De Regenboog", "school").await;
+    // Not signed in: the login form's token is the signed visitor token,
+    // made by A with the key both instances share.
+    let visitor = app.visitor();
+    let token = csrf_token(&visitor.get_html("/inloggen").await);
+    let email = email_for("Anna");
+    let on_b = on(&visitor, &b);
+    let signed_in = on_b
+        .post(
+            "/inloggen",
+            &[
+                ("csrf", token.as_str()),
+                ("email", email.as_str()),
+                ("password", crate::common::PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    assert_eq!(on_b.get("/mijn").await.status(), StatusCode::OK);
+    assert_eq!(
+        app.count("SELECT count(*) FROM server_keys").await,
+        1,
+        "one key for both instances"
+    );
+}
