@@ -77,9 +77,31 @@ pub async fn load(db: &PgPool) -> anyhow::Result<String> {
     .await?;
     demo_branding(db, &municipality).await?;
     let matches = demo_matches(db, &event_key).await?;
+    demo_region(db, &municipality).await?;
     Ok(format!(
         "{summary}; {matches} demo-matches; demo-wachtwoord: {DEMO_PASSWORD}"
     ))
+}
+
+/// The region the demo municipality belongs to, with its neighbours and a
+/// target, as an administrator would set it. Only when it does not exist.
+async fn demo_region(db: &PgPool, municipality: &str) -> anyhow::Result<()> {
+    if store::regions::by_slug(db, "salland").await?.is_some() {
+        return Ok(());
+    }
+    let mut ids = Vec::new();
+    for name in [municipality, "Deventer", "Olst-Wijhe"] {
+        ids.push(store::municipalities::ensure(&mut *db.acquire().await?, name).await?);
+    }
+    ids.sort_unstable();
+    let region = crate::domain::region::NewRegion {
+        name: "Salland".into(),
+        slug: "salland".into(),
+        municipality_ids: ids,
+        targets: vec![(2026, 200), (2027, 250)],
+    };
+    store::regions::save(db, None, &region).await?;
+    Ok(())
 }
 
 /// A made-up emblem for the demo municipality and logos for a few demo

@@ -6,6 +6,7 @@ pub mod dates;
 pub mod forms;
 mod kinds;
 pub mod match_status;
+pub mod region;
 pub mod signup;
 pub mod validation;
 

@@ -22,6 +22,8 @@ pub mod notifications;
 pub mod organisations;
 pub mod outbox;
 pub mod privacy;
+pub mod region_stats;
+pub mod regions;
 pub mod signups;
 pub mod staff;
 pub mod stats;

@@ -13,9 +13,9 @@ pub mod people;
 mod policy;
 
 use editions::{events, imports, links, live, matches, notaris, signup, workspace};
-use figures::{api, dashboard};
+use figures::{api, dashboard, region};
 use market::{items, organisations, suggestions};
-use people::{accounts, admin, notifications, privacy};
+use people::{accounts, admin, notifications, privacy, regions};
 
 use std::sync::Arc;
 
@@ -87,6 +87,11 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
         .route("/beheer", get(admin::index))
         .route("/beheer/gemeenten", post(admin::create_municipality))
         .route("/beheer/uitnodigingen", post(admin::invite))
+        .route("/beheer/regios", get(regions::index).post(regions::create))
+        .route(
+            "/beheer/regios/{id}",
+            get(regions::edit).post(regions::update),
+        )
         .route(
             "/uitnodiging/{token}",
             get(admin::invitation).post(admin::accept),
@@ -183,6 +188,7 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
         .route("/readyz", get(home::readyz))
         .merge(branding::routes())
         .merge(dashboard::routes())
+        .merge(region::routes())
         .merge(live::routes())
         .merge(api::routes())
         .merge(privacy::routes())

@@ -62,6 +62,16 @@ pub fn can_view_figures(user: &SessionUser, municipality_id: i64) -> bool {
     is_makelaar_of(user, municipality_id) || user.official_of.contains(&municipality_id)
 }
 
+/// Regions (which municipalities, which targets) are set by administrators.
+/// Their figures are public, as each municipality's open data is: no check.
+pub fn manage_regions(user: &SessionUser) -> Result<(), AppError> {
+    if user.is_admin {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// In which capacities a user may act on a match: as the giving party, the
 /// receiving party, or the makelaar of its municipality. Empty: no access.
 pub fn match_actors(user: &SessionUser, m: &Match) -> Vec<Actor> {

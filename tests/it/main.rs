@@ -22,6 +22,7 @@ mod mail;
 mod matching;
 mod participants;
 mod privacy;
+mod region;
 mod security;
 mod signup;
 mod suggestions;

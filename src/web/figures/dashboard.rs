@@ -144,6 +144,10 @@ impl DashboardPage {
         }
     }
 
+    fn csv_base(&self) -> String {
+        format!("/cijfers/{}/csv", self.municipality.id)
+    }
+
     fn nice_date(&self, date: &time::Date) -> String {
         dutch_date(*date)
     }
@@ -258,6 +262,17 @@ async fn csv(
         .into_iter()
         .find(|t| t.slug == table)
         .ok_or(AppError::NotFound)?;
+    let mut name = format!("cijfers-{}-{}", slug(&data.municipality.name), table.slug);
+    if let Some(e) = &data.edition {
+        name.push('-');
+        name.push_str(&slug(&e.key));
+    }
+    csv_response(&table, &name)
+}
+
+/// A table as a CSV download: ';'-separated with a byte-order mark, so a
+/// spreadsheet in a Dutch locale opens it in columns; whole numbers only.
+pub(crate) fn csv_response(table: &Table, name: &str) -> Result<Response, AppError> {
     let mut writer = csv::WriterBuilder::new()
         .delimiter(b';')
         .from_writer(Vec::new());
@@ -277,11 +292,6 @@ async fn csv(
         .map_err(|e| AppError::Internal(anyhow::anyhow!("csv: {e}")))?;
     let mut bytes = "\u{feff}".as_bytes().to_vec();
     bytes.extend(body);
-    let mut name = format!("cijfers-{}-{}", slug(&data.municipality.name), table.slug);
-    if let Some(e) = &data.edition {
-        name.push('-');
-        name.push_str(&slug(&e.key));
-    }
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -297,7 +307,7 @@ async fn csv(
 }
 
 /// A file-name-safe version of a name: lower case letters, digits and dashes.
-fn slug(s: &str) -> String {
+pub(crate) fn slug(s: &str) -> String {
     let mut out = String::new();
     for c in s.to_lowercase().chars() {
         if c.is_ascii_alphanumeric() {
