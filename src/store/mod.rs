@@ -21,6 +21,7 @@ pub mod notaris;
 pub mod notifications;
 pub mod organisations;
 pub mod outbox;
+pub mod partnerships;
 pub mod privacy;
 pub mod region_stats;
 pub mod regions;

@@ -46,6 +46,17 @@ pub fn can_see_contact_details(
     })
 }
 
+/// Whom an organisation worked with lasting (its partners) follows from its
+/// matches, which are private: for its own members, the makelaars of its
+/// municipality and admins.
+pub fn can_see_partners(
+    user: Option<&SessionUser>,
+    organisation_id: i64,
+    municipality_id: i64,
+) -> bool {
+    can_see_contact_details(user, organisation_id, municipality_id)
+}
+
 /// On a match, the parties see each other's contact person once both
 /// agreed; the makelaar always does.
 pub fn sees_match_contacts(m: &Match, is_makelaar: bool) -> bool {

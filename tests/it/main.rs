@@ -21,6 +21,7 @@ mod live;
 mod mail;
 mod matching;
 mod participants;
+mod partnerships;
 mod privacy;
 mod region;
 mod security;

@@ -267,11 +267,34 @@ pub struct MunicipalityRef {
     hourly_rate_euros: f64,
 }
 
+/// Lasting partnerships: two organisations that made matches in more than one
+/// edition, or more than one exchange (a two-way pair counted once) in a year.
+#[derive(Serialize, ToSchema)]
+pub struct Partnerships {
+    /// the year counted up to: the latest edition's (or the chosen year)
+    year: i32,
+    /// partnerships formed up to and in that year
+    partnerships: i64,
+    /// partnerships formed in that year
+    new: i64,
+}
+
+impl From<crate::store::partnerships::PartnershipCounts> for Partnerships {
+    fn from(p: crate::store::partnerships::PartnershipCounts) -> Partnerships {
+        Partnerships {
+            year: p.year,
+            partnerships: p.partnerships,
+            new: p.new,
+        }
+    }
+}
+
 /// A municipality's figures over all its editions and the whole year.
 #[derive(Serialize, ToSchema)]
 pub struct MunicipalityFigures {
     municipality: MunicipalityRef,
     figures: FigureSet,
+    partnerships: Partnerships,
     editions: Vec<EditionFigures>,
 }
 
@@ -335,6 +358,10 @@ async fn municipality(
         stats::participation(&app.db, scope),
         stats::editions(&app.db, id),
     )?;
+    let year = editions
+        .last()
+        .map_or_else(|| time::OffsetDateTime::now_utc().year(), |e| e.date.year());
+    let partnerships = crate::store::partnerships::counts(&app.db, &[id], year).await?;
     Ok(Json(MunicipalityFigures {
         municipality: MunicipalityRef {
             id: m.id,
@@ -342,6 +369,7 @@ async fn municipality(
             hourly_rate_euros: m.hourly_rate,
         },
         figures: FigureSet::of(&overview, &participation, None),
+        partnerships: partnerships.into(),
         editions: editions.iter().map(EditionFigures::from).collect(),
     }))
 }
@@ -444,6 +472,7 @@ pub struct RegionFigures {
     /// the year these figures cover; null: all years
     year: Option<i32>,
     figures: FigureSet,
+    partnerships: Partnerships,
     years: Vec<RegionYear>,
     municipalities: Vec<RegionMunicipality>,
 }
@@ -559,6 +588,7 @@ async fn region(
         name: data.region.name.clone(),
         year: data.year,
         figures: FigureSet::of(&data.figures.overview, &total.participation(), new),
+        partnerships: data.partnerships.into(),
         years,
         municipalities,
     }))

@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use crate::exchange::csv_text_cell;
 use crate::store::accounts::SessionUser;
+use crate::store::partnerships;
 use crate::store::stats::{self, Edition, MunicipalityInfo, Scope};
 use crate::web::auth::Ctx;
 use crate::web::error::AppError;
@@ -79,9 +80,16 @@ async fn load(
         municipality_id: id,
         event_id: edition.as_ref().map(|e| e.id),
     };
-    let (overview, participation) = tokio::try_join!(
+    // Partnerships up to the chosen edition's year, or the latest edition's.
+    let year = edition
+        .as_ref()
+        .or(editions.last())
+        .map_or_else(|| time::OffsetDateTime::now_utc().year(), |e| e.date.year());
+    let ids = [id];
+    let (overview, participation, partnerships) = tokio::try_join!(
         stats::overview(&app.db, scope),
-        stats::participation(&app.db, scope)
+        stats::participation(&app.db, scope),
+        partnerships::counts(&app.db, &ids, year),
     )?;
     Ok(Data {
         municipality,
@@ -89,6 +97,7 @@ async fn load(
         edition,
         overview,
         participation,
+        partnerships,
     })
 }
 

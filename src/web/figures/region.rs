@@ -10,6 +10,7 @@ use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 
+use crate::store::partnerships;
 use crate::store::region_stats::{self, RegionScope};
 use crate::store::regions::{self, RegionSummary};
 use crate::store::stats;
@@ -77,7 +78,7 @@ pub(crate) async fn load(app: &AppState, slug: &str, year: &str) -> Result<Regio
         .collect();
     years.sort_unstable();
     years.dedup();
-    Ok(RegionData {
+    let mut data = RegionData {
         region,
         members,
         year,
@@ -85,7 +86,13 @@ pub(crate) async fn load(app: &AppState, slug: &str, year: &str) -> Result<Regio
         targets: definition.targets,
         figures,
         turnout,
-    })
+        partnerships: Default::default(),
+    };
+    let partnership_year = data
+        .newcomers_year()
+        .unwrap_or_else(|| time::OffsetDateTime::now_utc().year());
+    data.partnerships = partnerships::counts(&app.db, &ids, partnership_year).await?;
+    Ok(data)
 }
 
 #[derive(Template)]

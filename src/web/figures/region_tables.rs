@@ -2,11 +2,14 @@
 //! and CSV code as a municipality's dashboard, over all its municipalities.
 
 use crate::domain::match_status::MatchStatus;
+use crate::store::partnerships::PartnershipCounts;
 use crate::store::region_stats::{RegionFigures, Turnout};
 use crate::store::regions::Region;
 use crate::store::stats::{percent, Figures, MunicipalityInfo};
 use crate::web::figures::charts::{Bar, Chart};
-use crate::web::figures::tables::{breakdown_tables, row, thousands, Cell, Row, Table, Tile};
+use crate::web::figures::tables::{
+    breakdown_tables, partnership_rows, row, thousands, Cell, Row, Table, Tile,
+};
 
 /// How many municipalities the chart of the municipalities shows at most
 /// (the table has them all).
@@ -23,6 +26,7 @@ pub struct RegionData {
     pub targets: Vec<(i32, i32)>,
     pub figures: RegionFigures,
     pub turnout: Vec<Turnout>,
+    pub partnerships: PartnershipCounts,
 }
 
 /// Progress to one year's target.
@@ -126,6 +130,11 @@ impl RegionData {
                 thousands(total.participants),
                 false,
             ),
+            tile(
+                "duurzame samenwerkingen",
+                thousands(self.partnerships.partnerships),
+                false,
+            ),
         ]);
         tiles
     }
@@ -183,6 +192,7 @@ impl RegionData {
                 vec![Cell::Count(new)],
             ));
         }
+        key_rows.extend(partnership_rows(&self.partnerships));
         key_rows.extend([
             row("Afgesproken uren", vec![Cell::Count(t.hours)]),
             row(
@@ -424,6 +434,7 @@ mod tests {
                 ..RegionFigures::default()
             },
             turnout: vec![],
+            partnerships: PartnershipCounts::default(),
         }
     }
 

@@ -4,6 +4,7 @@
 use crate::domain::match_status::MatchStatus;
 use crate::domain::{Category, OrganisationKind};
 use crate::exchange::csv_text_cell;
+use crate::store::partnerships::PartnershipCounts;
 use crate::store::stats::{Edition, Figures, MunicipalityInfo, Overview, Participation};
 use crate::web::figures::charts::{Bar, Chart};
 
@@ -83,6 +84,7 @@ pub struct Data {
     pub edition: Option<Edition>,
     pub overview: Overview,
     pub participation: Participation,
+    pub partnerships: PartnershipCounts,
 }
 
 impl Data {
@@ -123,6 +125,11 @@ impl Data {
             tile(
                 "deelnemende organisaties",
                 thousands(self.participation.organisations),
+                false,
+            ),
+            tile(
+                "duurzame samenwerkingen",
+                thousands(self.partnerships.partnerships),
                 false,
             ),
         ]
@@ -174,6 +181,7 @@ impl Data {
                 vec![Cell::Count(e.new_participants)],
             ));
         }
+        key_rows.extend(partnership_rows(&self.partnerships));
         key_rows.extend([
             row("Afgesproken uren", vec![Cell::Count(t.hours)]),
             row(
@@ -382,6 +390,20 @@ pub(crate) fn bars(rows: &[Row], columns: &[usize]) -> Vec<Bar> {
             Bar::new(r.label.clone(), values)
         })
         .collect()
+}
+
+/// The key figures' rows on lasting partnerships, up to and in their year.
+pub(crate) fn partnership_rows(p: &PartnershipCounts) -> [Row; 2] {
+    [
+        row(
+            &format!("Duurzame samenwerkingen tot en met {}", p.year),
+            vec![Cell::Count(p.partnerships)],
+        ),
+        row(
+            &format!("Nieuwe duurzame samenwerkingen in {}", p.year),
+            vec![Cell::Count(p.new)],
+        ),
+    ]
 }
 
 pub(crate) fn row(label: &str, cells: Vec<Cell>) -> Row {
