@@ -1,7 +1,8 @@
 //! Lasting partnerships ("duurzame samenwerkingen"): two organisations that
 //! made matches in more than one edition, or more than one exchange in one
-//! year (see the view `made_exchanges`). A partnership dates from the year it
-//! first met that rule.
+//! year (a match and its way back are one exchange). A match belongs to the
+//! year of its edition, or else the year it was confirmed. A partnership
+//! dates from the year it first met that rule.
 
 use std::collections::HashSet;
 
@@ -21,9 +22,25 @@ pub struct PartnershipCounts {
 /// the year it became a partnership (CTE `since`).
 fn since_sql(ids_sql: &str) -> String {
     format!(
-        "WITH x AS (
-             SELECT org_a, org_b, event_id, year, exchange FROM made_exchanges
-             WHERE match_id IN ({ids_sql})
+        "WITH ids AS ({ids_sql}
+         ), x AS (
+             -- made matches between two organisations; an exchange is a
+             -- match and its way back, counted once
+             SELECT least(oi.organisation_id, ri.organisation_id) AS org_a,
+                    greatest(oi.organisation_id, ri.organisation_id) AS org_b,
+                    m.event_id,
+                    extract(year FROM coalesce(e.date, m.confirmed_at::date, m.created_at::date))::int AS year,
+                    least(m.id, coalesce(m.return_match_id, m.id), coalesce(b.back, m.id)) AS exchange
+             FROM ids
+             JOIN matches m ON m.id = ids.id
+             JOIN items oi ON oi.id = m.offer_id
+             JOIN items ri ON ri.id = m.request_id
+             LEFT JOIN events e ON e.id = m.event_id
+             LEFT JOIN (SELECT return_match_id, min(id) AS back FROM matches
+                        WHERE return_match_id IN (SELECT id FROM ids)
+                        GROUP BY return_match_id) b ON b.return_match_id = m.id
+             WHERE m.status IN ('confirmed', 'carried_out', 'not_carried_out')
+               AND oi.organisation_id <> ri.organisation_id
          ), editions AS (
              SELECT org_a, org_b, (array_agg(y ORDER BY y))[2] AS y
              FROM (SELECT org_a, org_b, event_id, min(year) AS y FROM x
@@ -64,6 +81,8 @@ pub async fn counts(
     municipality_ids: &[i64],
     year: i32,
 ) -> sqlx::Result<PartnershipCounts> {
+    // A region of hundreds of municipalities takes seconds.
+    let mut tx = super::region_stats::report(db).await?;
     let (partnerships, new): (i64, i64) = sqlx::query_as(&format!(
         "{}
          SELECT count(*) FILTER (WHERE since <= $2), count(*) FILTER (WHERE since = $2) FROM since",
@@ -71,8 +90,9 @@ pub async fn counts(
     ))
     .bind(municipality_ids)
     .bind(year)
-    .fetch_one(db)
+    .fetch_one(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(PartnershipCounts {
         year,
         partnerships,

@@ -40,7 +40,7 @@ struct RegionRow {
     figures: Figures,
 }
 
-const REGION_SQL: &str = "
+const SCOPED_SQL: &str = "
 WITH returned AS (
     SELECT DISTINCT return_match_id AS id FROM matches WHERE return_match_id IS NOT NULL
 ), scoped_ids AS (
@@ -74,9 +74,23 @@ WITH returned AS (
     JOIN items ri ON ri.id = m.request_id
     JOIN organisations ro ON ro.id = ri.organisation_id
     LEFT JOIN returned r ON r.id = m.id
-    -- the trend across years ignores the chosen year
-    WHERE $2::int IS NULL OR s.year = $2 OR $3
-)
+    WHERE $2::int IS NULL OR s.year = $2
+)";
+
+/// The figures of a group, in the columns of `Figures`.
+const FIGURE_COLUMNS: &str = "
+       count(*) AS matches,
+       count(*) FILTER (WHERE made) AS made,
+       count(*) FILTER (WHERE made AND signed) AS signed,
+       count(*) FILTER (WHERE status = 'carried_out') AS carried_out,
+       count(*) FILTER (WHERE status = 'not_carried_out') AS not_carried_out,
+       count(*) FILTER (WHERE made AND two_way) AS two_way,
+       coalesce(sum(hours), 0)::bigint AS hours,
+       coalesce(round(sum(materials)), 0)::bigint AS materials_euros,
+       coalesce(round(sum(hours * hourly_rate + materials)), 0)::bigint AS value_euros";
+
+// Every breakdown of the scope at once.
+const GROUPED_SQL: &str = "
 SELECT CASE WHEN GROUPING(municipality_id) = 0 AND GROUPING(status) = 0 THEN 'municipality_status'
             WHEN GROUPING(municipality_id) = 0 THEN 'municipality'
             WHEN GROUPING(year) = 0 THEN 'year'
@@ -89,40 +103,42 @@ SELECT CASE WHEN GROUPING(municipality_id) = 0 AND GROUPING(status) = 0 THEN 'mu
        municipality_id,
        year,
        coalesce(status, category, theme, offer_kind, request_kind, '') AS key,
-       count(*) AS matches,
-       count(*) FILTER (WHERE made) AS made,
-       count(*) FILTER (WHERE made AND signed) AS signed,
-       count(*) FILTER (WHERE status = 'carried_out') AS carried_out,
-       count(*) FILTER (WHERE status = 'not_carried_out') AS not_carried_out,
-       count(*) FILTER (WHERE made AND two_way) AS two_way,
-       coalesce(sum(hours), 0)::bigint AS hours,
-       coalesce(round(sum(materials)), 0)::bigint AS materials_euros,
-       coalesce(round(sum(hours * hourly_rate + materials)), 0)::bigint AS value_euros
+       {figures}
 FROM scoped
 GROUP BY GROUPING SETS ((municipality_id, status), (municipality_id), (year), (status),
                         (category), (theme), (offer_kind), (request_kind), ())";
 
+// Only the trend across years, for a page about one year.
+const YEARS_SQL: &str = "
+SELECT 'year' AS dimension, NULL::bigint AS municipality_id, year, '' AS key, {figures}
+FROM scoped GROUP BY year";
+
 /// The region's match figures; with a year, everything but `by_year` covers
 /// that year only.
 pub async fn figures(db: &PgPool, scope: RegionScope<'_>) -> sqlx::Result<RegionFigures> {
-    // The trend needs every year; the rest only the chosen one. Without a
-    // chosen year one query serves both.
-    let scoped: Vec<RegionRow> = sqlx::query_as(REGION_SQL)
+    let sql = |select: &str| {
+        format!(
+            "{SCOPED_SQL}\n{}",
+            select.replace("{figures}", FIGURE_COLUMNS.trim())
+        )
+    };
+    let mut tx = report(db).await?;
+    let rows: Vec<RegionRow> = sqlx::query_as(&sql(GROUPED_SQL))
         .bind(scope.municipality_ids)
         .bind(scope.year)
-        .bind(false)
-        .fetch_all(db)
+        .fetch_all(&mut *tx)
         .await?;
-    let mut result = shape(scoped);
+    let mut result = shape(rows);
     if scope.year.is_some() {
-        let all: Vec<RegionRow> = sqlx::query_as(REGION_SQL)
+        // The trend across years ignores the chosen year.
+        let years: Vec<RegionRow> = sqlx::query_as(&sql(YEARS_SQL))
             .bind(scope.municipality_ids)
             .bind(None::<i32>)
-            .bind(true)
-            .fetch_all(db)
+            .fetch_all(&mut *tx)
             .await?;
-        result.by_year = shape(all).by_year;
+        result.by_year = shape(years).by_year;
     }
+    tx.commit().await?;
     Ok(result)
 }
 
@@ -203,9 +219,30 @@ GROUP BY GROUPING SETS ((municipality_id, year), (municipality_id), (year), ())"
 /// Editions and participants per municipality and year, per municipality,
 /// per year and in total (see `Turnout`).
 pub async fn turnout(db: &PgPool, scope: RegionScope<'_>) -> sqlx::Result<Vec<Turnout>> {
-    sqlx::query_as(TURNOUT_SQL)
+    let mut tx = report(db).await?;
+    let rows = sqlx::query_as(TURNOUT_SQL)
         .bind(scope.municipality_ids)
         .bind(scope.year)
-        .fetch_all(db)
-        .await
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(rows)
+}
+
+/// A read-only transaction for a report over many municipalities: longer
+/// than the pool's 10-second statement limit (a region of hundreds of
+/// municipalities takes seconds; its page keeps the result a minute), and
+/// enough memory to aggregate grouping sets by hashing rather than sorting.
+pub async fn report(db: &PgPool) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+    let mut tx = db.begin().await?;
+    sqlx::query("SET LOCAL statement_timeout = '60s'")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("SET LOCAL work_mem = '64MB'")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("SET TRANSACTION READ ONLY")
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
 }

@@ -45,6 +45,8 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub live: live::Hub,
     pub market: market::cache::MarketCache,
+    /// The region pages' figures of the last minute.
+    pub regions: figures::region::RegionCache,
 }
 
 pub fn router(state: AppState, sessions: PostgresStore) -> Router {

@@ -3,6 +3,10 @@
 //! each municipality: aggregates per municipality and in total, never a name
 //! of a person or an organisation.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
@@ -18,7 +22,7 @@ use crate::web::auth::Ctx;
 use crate::web::error::AppError;
 use crate::web::figures::dashboard::{csv_response, slug};
 use crate::web::figures::region_tables::{Progress, RegionData};
-use crate::web::figures::tables::{dutch_date, Table, Tile};
+use crate::web::figures::tables::{Table, Tile};
 use crate::web::page::{render, Layout};
 use crate::web::AppState;
 
@@ -35,12 +39,50 @@ pub struct RegionQuery {
     jaar: String,
 }
 
-/// The region's figures for all years (empty `year`) or one; an unknown
-/// region or a year that is not a year is not found.
-pub(crate) async fn load(app: &AppState, slug: &str, year: &str) -> Result<RegionData, AppError> {
-    let region = regions::by_slug(&app.db, slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+/// How long a region's figures are served from memory. Adding up every
+/// match of hundreds of municipalities takes seconds; the figures follow a
+/// yearly target, so a minute's delay is fine (the page says when they were
+/// counted).
+const FRESH_FOR: Duration = Duration::from_secs(60);
+
+/// (region, year)
+type CacheKey = (String, Option<i32>);
+/// When the figures were counted, and the figures.
+type Counted = (Instant, Arc<RegionData>);
+
+/// The region pages' figures, per region and year, for a minute.
+#[derive(Clone, Default)]
+pub struct RegionCache(Arc<Mutex<HashMap<CacheKey, Counted>>>);
+
+impl RegionCache {
+    fn get(&self, key: &CacheKey) -> Option<Arc<RegionData>> {
+        let cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .get(key)
+            .filter(|(at, _)| at.elapsed() < FRESH_FOR)
+            .map(|(_, data)| data.clone())
+    }
+
+    fn put(&self, key: CacheKey, data: Arc<RegionData>) {
+        let mut cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        cache.retain(|_, (at, _)| at.elapsed() < FRESH_FOR);
+        cache.insert(key, (Instant::now(), data));
+    }
+
+    /// After the administrator changed a region.
+    pub fn clear(&self) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+}
+
+/// The region's figures for all years (empty `year`) or one, from the cache
+/// when counted in the last minute; an unknown region or a year that is not
+/// a year is not found.
+pub(crate) async fn load(
+    app: &AppState,
+    slug: &str,
+    year: &str,
+) -> Result<Arc<RegionData>, AppError> {
     let year = match year.trim() {
         "" => None,
         y => Some(
@@ -50,6 +92,19 @@ pub(crate) async fn load(app: &AppState, slug: &str, year: &str) -> Result<Regio
                 .ok_or(AppError::NotFound)?,
         ),
     };
+    let key = (slug.to_string(), year);
+    if let Some(data) = app.regions.get(&key) {
+        return Ok(data);
+    }
+    let data = Arc::new(count(app, slug, year).await?);
+    app.regions.put(key, data.clone());
+    Ok(data)
+}
+
+async fn count(app: &AppState, slug: &str, year: Option<i32>) -> Result<RegionData, AppError> {
+    let region = regions::by_slug(&app.db, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let definition = regions::definition(&app.db, region.id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -87,6 +142,7 @@ pub(crate) async fn load(app: &AppState, slug: &str, year: &str) -> Result<Regio
         figures,
         turnout,
         partnerships: Default::default(),
+        counted_at: time::OffsetDateTime::now_utc(),
     };
     let partnership_year = data
         .newcomers_year()
@@ -114,13 +170,12 @@ async fn index(State(app): State<AppState>, mut ctx: Ctx) -> Result<Response, Ap
 #[template(path = "region/show.html")]
 struct RegionPage {
     layout: Layout,
-    data: RegionData,
+    data: Arc<RegionData>,
     selected: Option<i32>,
     scope: String,
     tiles: Vec<Tile>,
     tables: Vec<Table>,
     progress: Option<Progress>,
-    today: String,
 }
 
 impl RegionPage {
@@ -151,7 +206,6 @@ async fn show(
         tiles: data.tiles(today.year()),
         tables: data.tables(),
         progress: data.progress(today.year()),
-        today: dutch_date(today),
         data,
     })
 }

@@ -27,6 +27,7 @@ pub struct RegionData {
     pub figures: RegionFigures,
     pub turnout: Vec<Turnout>,
     pub partnerships: PartnershipCounts,
+    pub counted_at: time::OffsetDateTime,
 }
 
 /// Progress to one year's target.
@@ -38,6 +39,11 @@ pub struct Progress {
 }
 
 impl RegionData {
+    /// When the figures were counted, for the page.
+    pub fn counted(&self) -> String {
+        crate::domain::dates::moment(&self.counted_at)
+    }
+
     pub fn scope_label(&self) -> String {
         match self.year {
             Some(y) => format!("{y}"),
@@ -435,6 +441,7 @@ mod tests {
             },
             turnout: vec![],
             partnerships: PartnershipCounts::default(),
+            counted_at: time::OffsetDateTime::now_utc(),
         }
     }
 

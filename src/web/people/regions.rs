@@ -131,6 +131,7 @@ async fn save(
     };
     match regions::save(&app.db, id, &region).await {
         Ok(Some(_)) => {
+            app.regions.clear();
             ctx.flash(format!("Regio {} opgeslagen.", region.name))
                 .await?;
             Ok(Redirect::to("/beheer/regios").into_response())
