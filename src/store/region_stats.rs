@@ -229,6 +229,19 @@ pub async fn turnout(db: &PgPool, scope: RegionScope<'_>) -> sqlx::Result<Vec<Tu
     Ok(rows)
 }
 
+/// The year of the region's latest edition.
+pub async fn latest_edition_year(
+    db: &PgPool,
+    municipality_ids: &[i64],
+) -> sqlx::Result<Option<i32>> {
+    sqlx::query_scalar(
+        "SELECT extract(year FROM max(date))::int FROM events WHERE municipality_id = ANY($1)",
+    )
+    .bind(municipality_ids)
+    .fetch_one(db)
+    .await
+}
+
 /// A read-only transaction for a report over many municipalities: longer
 /// than the pool's 10-second statement limit (a region of hundreds of
 /// municipalities takes seconds; its page keeps the result a minute), and

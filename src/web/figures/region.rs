@@ -113,7 +113,15 @@ async fn count(app: &AppState, slug: &str, year: Option<i32>) -> Result<RegionDa
         municipality_ids: &ids,
         year,
     };
-    let (members, figures, turnout) = tokio::try_join!(
+    // Partnerships up to the chosen year, or the latest year with an edition
+    // (the year whose newcomers the page shows), counted beside the rest.
+    let partnership_year = match year {
+        Some(y) => y,
+        None => region_stats::latest_edition_year(&app.db, &ids)
+            .await?
+            .unwrap_or_else(|| time::OffsetDateTime::now_utc().year()),
+    };
+    let (members, figures, turnout, partnerships) = tokio::try_join!(
         stats::municipalities(&app.db, Some(&ids)),
         region_stats::figures(&app.db, scope),
         region_stats::turnout(
@@ -123,6 +131,7 @@ async fn count(app: &AppState, slug: &str, year: Option<i32>) -> Result<RegionDa
                 year: None
             }
         ),
+        partnerships::counts(&app.db, &ids, partnership_year),
     )?;
     let mut years: Vec<i32> = figures
         .by_year
@@ -133,7 +142,7 @@ async fn count(app: &AppState, slug: &str, year: Option<i32>) -> Result<RegionDa
         .collect();
     years.sort_unstable();
     years.dedup();
-    let mut data = RegionData {
+    Ok(RegionData {
         region,
         members,
         year,
@@ -141,14 +150,9 @@ async fn count(app: &AppState, slug: &str, year: Option<i32>) -> Result<RegionDa
         targets: definition.targets,
         figures,
         turnout,
-        partnerships: Default::default(),
+        partnerships,
         counted_at: time::OffsetDateTime::now_utc(),
-    };
-    let partnership_year = data
-        .newcomers_year()
-        .unwrap_or_else(|| time::OffsetDateTime::now_utc().year());
-    data.partnerships = partnerships::counts(&app.db, &ids, partnership_year).await?;
-    Ok(data)
+    })
 }
 
 #[derive(Template)]
