@@ -11,6 +11,7 @@ pub mod market;
 mod page;
 pub mod people;
 mod policy;
+pub mod visitor_token;
 
 use editions::{events, imports, links, live, matches, notaris, signup, workspace};
 use figures::{api, dashboard, region};
@@ -47,6 +48,8 @@ pub struct AppState {
     pub market: market::cache::MarketCache,
     /// The region pages' figures of the last minute.
     pub regions: figures::region::RegionCache,
+    /// Signs the form tokens of visitors who are not signed in.
+    pub form_key: visitor_token::FormKey,
 }
 
 pub fn router(state: AppState, sessions: PostgresStore) -> Router {
@@ -197,6 +200,10 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
         .fallback(not_found)
         .layer(middleware::from_fn(auth::no_store_when_signed_in))
         .layer(session_layer)
+        .layer(middleware::from_fn_with_state(
+            state.config.secure_cookies,
+            visitor_token::layer,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             auth::reject_cross_site,

@@ -123,6 +123,7 @@ pub async fn decide(
     if !done {
         return Err(AppError::NotFound);
     }
+    app.market.invalidate();
     ctx.flash(if input.besluit == "samenvoegen" {
         "De aanmelding is samengevoegd: de organisatie doet mee, met het nieuwe vraag en aanbod."
     } else {
