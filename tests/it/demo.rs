@@ -39,6 +39,10 @@ async fn demo_data_fills_the_marketplace_once() {
         .await;
     assert_eq!(kinds, 6, "organisations of every kind");
     assert!(first[3] > 0, "some matches to look at");
+    let html = app.visitor().get_html("/regio").await;
+    assert!(html.contains("href=\"/regio/salland\""), "a region");
+    let region = app.visitor().get_html("/regio/salland").await;
+    assert!(region.contains("Raalte") && region.contains("Gemaakte matches"));
 
     beursvloer::dev::demo::load(&app.db).await.unwrap();
     assert_eq!(

@@ -4,6 +4,7 @@
 use crate::domain::match_status::MatchStatus;
 use crate::domain::{Category, OrganisationKind};
 use crate::exchange::csv_text_cell;
+use crate::store::partnerships::PartnershipCounts;
 use crate::store::stats::{Edition, Figures, MunicipalityInfo, Overview, Participation};
 use crate::web::figures::charts::{Bar, Chart};
 
@@ -83,6 +84,7 @@ pub struct Data {
     pub edition: Option<Edition>,
     pub overview: Overview,
     pub participation: Participation,
+    pub partnerships: PartnershipCounts,
 }
 
 impl Data {
@@ -123,6 +125,11 @@ impl Data {
             tile(
                 "deelnemende organisaties",
                 thousands(self.participation.organisations),
+                false,
+            ),
+            tile(
+                "duurzame samenwerkingen",
+                thousands(self.partnerships.partnerships),
                 false,
             ),
         ]
@@ -174,6 +181,7 @@ impl Data {
                 vec![Cell::Count(e.new_participants)],
             ));
         }
+        key_rows.extend(partnership_rows(&self.partnerships));
         key_rows.extend([
             row("Afgesproken uren", vec![Cell::Count(t.hours)]),
             row(
@@ -190,39 +198,6 @@ impl Data {
             ),
         ]);
 
-        let status_rows: Vec<Row> = o
-            .by_status
-            .iter()
-            .map(|f| row(status_label(&f.key), vec![Cell::Count(f.matches)]))
-            .collect();
-        let category_rows: Vec<Row> = o
-            .by_category
-            .iter()
-            .map(|f| breakdown_row(category_label(&f.key), f))
-            .collect();
-        let theme_rows: Vec<Row> = o
-            .by_theme
-            .iter()
-            .map(|f| {
-                let label = if f.key.is_empty() {
-                    "Geen thema"
-                } else {
-                    &f.key
-                };
-                breakdown_row(label, f)
-            })
-            .collect();
-        let kind_rows: Vec<Row> = o
-            .by_offer_kind
-            .iter()
-            .zip(&o.by_request_kind)
-            .map(|(give, ask)| {
-                row(
-                    kind_label(&give.key),
-                    vec![Cell::Count(give.made), Cell::Count(ask.made)],
-                )
-            })
-            .collect();
         let edition_rows: Vec<Row> = self
             .editions
             .iter()
@@ -242,50 +217,6 @@ impl Data {
             })
             .collect();
 
-        let bars = |rows: &[Row], columns: &[usize]| -> Vec<Bar> {
-            rows.iter()
-                .map(|r| {
-                    let values = columns
-                        .iter()
-                        .map(|c| match r.cells.get(*c) {
-                            Some(Cell::Count(n) | Cell::Euros(n)) => *n,
-                            _ => 0,
-                        })
-                        .collect();
-                    Bar::new(r.label.clone(), values)
-                })
-                .collect()
-        };
-        let status_chart = Chart {
-            id: "grafiek-status",
-            title: "Matches per status",
-            series: &["Aantal"],
-            bars: &bars(&status_rows, &[0]),
-        }
-        .horizontal();
-        let category_chart = Chart {
-            id: "grafiek-categorie",
-            title: "Gemaakte matches per categorie",
-            series: &["Gemaakt"],
-            bars: &bars(&category_rows, &[0]),
-        }
-        .horizontal();
-        let theme_chart = (!theme_rows.is_empty()).then(|| {
-            Chart {
-                id: "grafiek-thema",
-                title: "Gemaakte matches per thema",
-                series: &["Gemaakt"],
-                bars: &bars(&theme_rows, &[0]),
-            }
-            .horizontal()
-        });
-        let kind_chart = Chart {
-            id: "grafiek-soort",
-            title: "Gemaakte matches per soort organisatie",
-            series: &["Als aanbieder", "Als vrager"],
-            bars: &bars(&kind_rows, &[0, 1]),
-        }
-        .horizontal();
         let edition_chart = (!edition_rows.is_empty()).then(|| {
             Chart {
                 id: "grafiek-edities",
@@ -300,84 +231,182 @@ impl Data {
             .columns()
         });
 
-        let breakdown_columns = vec![
-            "Gemaakt",
-            "Uitgevoerd",
-            "Met wederdienst",
-            "Geschatte waarde",
-        ];
-        vec![
-            Table {
-                slug: "kerncijfers",
-                heading: "Kerncijfers",
-                caption: format!("Kerncijfers, {scope}"),
-                columns: vec!["Cijfer", "Waarde"],
-                rows: key_rows,
-                chart: None,
-            },
-            Table {
-                slug: "status",
-                heading: "Matches per status",
-                caption: format!("Aantal matches per status, {scope}"),
-                columns: vec!["Status", "Aantal matches"],
-                rows: status_rows,
-                chart: Some(status_chart),
-            },
-            Table {
-                slug: "categorie",
-                heading: "Per categorie",
-                caption: format!("Matches per categorie van het aanbod, {scope}"),
-                columns: [vec!["Categorie"], breakdown_columns.clone()].concat(),
-                rows: category_rows,
-                chart: Some(category_chart),
-            },
-            Table {
-                slug: "thema",
-                heading: "Per thema",
-                caption: format!(
-                    "Gemaakte matches per thema van de vraag (anders van het aanbod), {scope}"
-                ),
-                columns: [vec!["Thema"], breakdown_columns].concat(),
-                rows: theme_rows,
-                chart: theme_chart,
-            },
-            Table {
-                slug: "soort",
-                heading: "Per soort organisatie",
-                caption: format!(
-                    "Gemaakte matches per soort organisatie, aan beide kanten, {scope}"
-                ),
-                columns: vec!["Soort organisatie", "Als aanbieder", "Als vrager"],
-                rows: kind_rows,
-                chart: Some(kind_chart),
-            },
-            Table {
-                slug: "edities",
-                heading: "Edities vergeleken",
-                caption: format!(
-                    "Alle edities van de beursvloer in {}, oudste eerst",
-                    self.municipality.name
-                ),
-                columns: vec![
-                    "Editie",
-                    "Datum",
-                    "Gemaakt",
-                    "Uitgevoerd",
-                    "Uitgevoerd (%)",
-                    "Met wederdienst (%)",
-                    "Deelnemers",
-                    "Bedrijven",
-                    "Nieuwe deelnemers",
-                    "Geschatte waarde",
-                ],
-                rows: edition_rows,
-                chart: edition_chart,
-            },
-        ]
+        let mut tables = vec![Table {
+            slug: "kerncijfers",
+            heading: "Kerncijfers",
+            caption: format!("Kerncijfers, {scope}"),
+            columns: vec!["Cijfer", "Waarde"],
+            rows: key_rows,
+            chart: None,
+        }];
+        tables.extend(breakdown_tables(o, &scope));
+        tables.push(Table {
+            slug: "edities",
+            heading: "Edities vergeleken",
+            caption: format!(
+                "Alle edities van de beursvloer in {}, oudste eerst",
+                self.municipality.name
+            ),
+            columns: vec![
+                "Editie",
+                "Datum",
+                "Gemaakt",
+                "Uitgevoerd",
+                "Uitgevoerd (%)",
+                "Met wederdienst (%)",
+                "Deelnemers",
+                "Bedrijven",
+                "Nieuwe deelnemers",
+                "Geschatte waarde",
+            ],
+            rows: edition_rows,
+            chart: edition_chart,
+        });
+        tables
     }
 }
 
-fn row(label: &str, cells: Vec<Cell>) -> Row {
+/// The tables every figures page shares, over one set of matches: per
+/// status, category, theme and organisation kind, each with its chart.
+pub(crate) fn breakdown_tables(o: &Overview, scope: &str) -> Vec<Table> {
+    let status_rows: Vec<Row> = o
+        .by_status
+        .iter()
+        .map(|f| row(status_label(&f.key), vec![Cell::Count(f.matches)]))
+        .collect();
+    let category_rows: Vec<Row> = o
+        .by_category
+        .iter()
+        .map(|f| breakdown_row(category_label(&f.key), f))
+        .collect();
+    let theme_rows: Vec<Row> = o
+        .by_theme
+        .iter()
+        .map(|f| {
+            let label = if f.key.is_empty() {
+                "Geen thema"
+            } else {
+                &f.key
+            };
+            breakdown_row(label, f)
+        })
+        .collect();
+    let kind_rows: Vec<Row> = o
+        .by_offer_kind
+        .iter()
+        .zip(&o.by_request_kind)
+        .map(|(give, ask)| {
+            row(
+                kind_label(&give.key),
+                vec![Cell::Count(give.made), Cell::Count(ask.made)],
+            )
+        })
+        .collect();
+    let status_chart = Chart {
+        id: "grafiek-status",
+        title: "Matches per status",
+        series: &["Aantal"],
+        bars: &bars(&status_rows, &[0]),
+    }
+    .horizontal();
+    let category_chart = Chart {
+        id: "grafiek-categorie",
+        title: "Gemaakte matches per categorie",
+        series: &["Gemaakt"],
+        bars: &bars(&category_rows, &[0]),
+    }
+    .horizontal();
+    let theme_chart = (!theme_rows.is_empty()).then(|| {
+        Chart {
+            id: "grafiek-thema",
+            title: "Gemaakte matches per thema",
+            series: &["Gemaakt"],
+            bars: &bars(&theme_rows, &[0]),
+        }
+        .horizontal()
+    });
+    let kind_chart = Chart {
+        id: "grafiek-soort",
+        title: "Gemaakte matches per soort organisatie",
+        series: &["Als aanbieder", "Als vrager"],
+        bars: &bars(&kind_rows, &[0, 1]),
+    }
+    .horizontal();
+    let breakdown_columns = vec![
+        "Gemaakt",
+        "Uitgevoerd",
+        "Met wederdienst",
+        "Geschatte waarde",
+    ];
+    vec![
+        Table {
+            slug: "status",
+            heading: "Matches per status",
+            caption: format!("Aantal matches per status, {scope}"),
+            columns: vec!["Status", "Aantal matches"],
+            rows: status_rows,
+            chart: Some(status_chart),
+        },
+        Table {
+            slug: "categorie",
+            heading: "Per categorie",
+            caption: format!("Matches per categorie van het aanbod, {scope}"),
+            columns: [vec!["Categorie"], breakdown_columns.clone()].concat(),
+            rows: category_rows,
+            chart: Some(category_chart),
+        },
+        Table {
+            slug: "thema",
+            heading: "Per thema",
+            caption: format!(
+                "Gemaakte matches per thema van de vraag (anders van het aanbod), {scope}"
+            ),
+            columns: [vec!["Thema"], breakdown_columns].concat(),
+            rows: theme_rows,
+            chart: theme_chart,
+        },
+        Table {
+            slug: "soort",
+            heading: "Per soort organisatie",
+            caption: format!("Gemaakte matches per soort organisatie, aan beide kanten, {scope}"),
+            columns: vec!["Soort organisatie", "Als aanbieder", "Als vrager"],
+            rows: kind_rows,
+            chart: Some(kind_chart),
+        },
+    ]
+}
+
+/// One bar per row, from the figures in `columns`.
+pub(crate) fn bars(rows: &[Row], columns: &[usize]) -> Vec<Bar> {
+    rows.iter()
+        .map(|r| {
+            let values = columns
+                .iter()
+                .map(|c| match r.cells.get(*c) {
+                    Some(Cell::Count(n) | Cell::Euros(n)) => *n,
+                    _ => 0,
+                })
+                .collect();
+            Bar::new(r.label.clone(), values)
+        })
+        .collect()
+}
+
+/// The key figures' rows on lasting partnerships, up to and in their year.
+pub(crate) fn partnership_rows(p: &PartnershipCounts) -> [Row; 2] {
+    [
+        row(
+            &format!("Duurzame samenwerkingen tot en met {}", p.year),
+            vec![Cell::Count(p.partnerships)],
+        ),
+        row(
+            &format!("Nieuwe duurzame samenwerkingen in {}", p.year),
+            vec![Cell::Count(p.new)],
+        ),
+    ]
+}
+
+pub(crate) fn row(label: &str, cells: Vec<Cell>) -> Row {
     Row {
         label: label.to_string(),
         cells,
