@@ -96,7 +96,9 @@ test('telefoon: het dashboard begint met tegels, de grafieken zijn leesbaar en d
   const { page } = story;
   await page.goto('/cijfers');
   const tiles = page.locator('.tiles .tile');
-  assert.equal(await tiles.count(), 6);
+  // Six key figures and the lasting partnerships (issue 19).
+  assert.equal(await tiles.count(), 7);
+  assert.match(await tiles.last().innerText(), /samenwerking/i);
   const headline = await page.locator('.tile.headline').boundingBox();
   assert.ok(headline.y < PHONE.height / 2, 'the social value is in the first half of the screen');
   assert.match(await page.locator('.tile.headline .value').innerText(), /^€ \d{1,3}(\.\d{3})*$/);
