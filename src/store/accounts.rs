@@ -45,6 +45,37 @@ pub async fn session_user(
     .await
 }
 
+/// Remember the language a user chose, for the mail they get.
+pub async fn set_language(db: &PgPool, id: i64, lang: crate::i18n::Lang) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE users SET language = $2 WHERE id = $1",
+        id,
+        lang.code()
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The language mail to an address goes out in: its account's choice, else
+/// the choice of the contact person with that address, else Dutch.
+pub async fn language_of(conn: &mut PgConnection, email: &str) -> sqlx::Result<crate::i18n::Lang> {
+    let code: Option<String> = sqlx::query_scalar!(
+        r#"SELECT coalesce(
+             (SELECT language FROM users WHERE lower(email) = lower($1) AND language IS NOT NULL LIMIT 1),
+             (SELECT contact_language FROM organisations
+              WHERE lower(contact_email) = lower($1) AND contact_language IS NOT NULL
+              ORDER BY id DESC LIMIT 1)) AS "language""#,
+        email.trim()
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(code
+        .as_deref()
+        .and_then(crate::i18n::Lang::from_code)
+        .unwrap_or_default())
+}
+
 pub struct Credentials {
     pub id: i64,
     pub password_hash: String,

@@ -17,6 +17,7 @@ mod hardening;
 mod imports;
 mod instances;
 mod items;
+mod language;
 mod live;
 mod mail;
 mod matching;

@@ -1,0 +1,49 @@
+# Offers and requests: the list, an item's page, posting.
+market-title = Offers and requests
+market-search-label = Search offers and requests
+market-keywords = Search words
+market-filter = Filter
+market-filters-active = ({ $count } active)
+market-direction = Request or offer
+market-all = All
+market-category = Category
+market-all-categories = All categories
+market-municipality = Municipality
+market-all-municipalities = All municipalities
+market-theme = Theme
+market-all-themes = All themes
+market-apply-filters = Apply filters
+market-results = Results
+market-result-count = { $count ->
+    [one] { $count } result
+   *[other] { $count } results
+}
+market-result-for = for ‘{ $query }’
+market-found = { $count } found
+market-nothing-found = Nothing found. Try another word or fewer filters.
+pagination-label = Pagination
+pagination-previous = Previous
+pagination-next = Next
+pagination-page = Page { $page } of { $pages }
+item-posted-by = Posted by
+item-for = for
+item-posted-on = posted on
+item-hours = Estimated hours
+item-quantity = Quantity
+item-status = Status
+item-edit = Edit
+item-withdraw = Withdraw
+item-matching-offers = Offers that fit this
+item-matching-requests = Requests this fits
+item-no-matching-offers = No fitting offer found yet. As soon as something fitting comes in, it shows here.
+item-no-matching-requests = No fitting request found yet. As soon as something fitting comes in, it shows here.
+item-fits = { $percent }% fit
+item-why-fits = Why this fits
+item-show-interest = Show interest
+item-interest-in = in { $title }
+item-choose-organisation = Choose which organisation you are posting this for.
+item-choose-event = Choose a marketplace event your organisation has signed up for.
+item-posted-flash = Your { $direction } is on Beursvloer. Below you see what fits it.
+item-saved-flash = The changes have been saved.
+undo = Undo
+item-withdrawn-flash = ‘{ $title }’ has been withdrawn: nobody sees it any more.

@@ -1,0 +1,49 @@
+# Offers and requests: the list, an item's page, posting.
+market-title = Vraag en aanbod
+market-search-label = Vraag en aanbod doorzoeken
+market-keywords = Zoekwoorden
+market-filter = Filteren
+market-filters-active = ({ $count } actief)
+market-direction = Vraag of aanbod
+market-all = Alles
+market-category = Categorie
+market-all-categories = Alle categorieën
+market-municipality = Gemeente
+market-all-municipalities = Alle gemeenten
+market-theme = Thema
+market-all-themes = Alle thema's
+market-apply-filters = Filters toepassen
+market-results = Resultaten
+market-result-count = { $count ->
+    [one] { $count } resultaat
+   *[other] { $count } resultaten
+}
+market-result-for = voor ‘{ $query }’
+market-found = { $count } gevonden
+market-nothing-found = Niets gevonden. Probeer een ander woord of minder filters.
+pagination-label = Paginering
+pagination-previous = Vorige
+pagination-next = Volgende
+pagination-page = Pagina { $page } van { $pages }
+item-posted-by = Geplaatst door
+item-for = voor
+item-posted-on = geplaatst op
+item-hours = Geschatte uren
+item-quantity = Hoeveelheid
+item-status = Status
+item-edit = Bewerken
+item-withdraw = Intrekken
+item-matching-offers = Aanbod dat hierbij past
+item-matching-requests = Vragen waar dit bij past
+item-no-matching-offers = Nog geen passend aanbod gevonden. Zodra er iets bij komt dat past, staat het hier.
+item-no-matching-requests = Nog geen passende vraag gevonden. Zodra er iets bij komt dat past, staat het hier.
+item-fits = past voor { $percent }%
+item-why-fits = Waarom dit past
+item-show-interest = Interesse tonen
+item-interest-in = in { $title }
+item-choose-organisation = Kies voor welke organisatie je dit plaatst.
+item-choose-event = Kies een beursvloer waarvoor jullie organisatie is aangemeld.
+item-posted-flash = Jullie { $direction } staat op Beursvloer. Hieronder zie je wat erbij past.
+item-saved-flash = De wijzigingen zijn opgeslagen.
+undo = Ongedaan maken
+item-withdrawn-flash = ‘{ $title }’ is ingetrokken: niemand ziet het nog.
