@@ -158,6 +158,7 @@ impl Catalogue {
             match value {
                 Arg::Text(s) => fluent_args.set(*name, FluentValue::from(s.as_str())),
                 Arg::Number(n) => fluent_args.set(*name, FluentValue::from(*n)),
+                Arg::Message(key) => fluent_args.set(*name, FluentValue::from(self.plain(key))),
             }
         }
         let mut errors = Vec::new();

@@ -141,6 +141,9 @@ pub struct Msg {
 pub enum Arg {
     Text(String),
     Number(f64),
+    /// Another plain message, written in the language of the one it is
+    /// part of (a mail's "De makelaar" in the recipient's language).
+    Message(&'static str),
 }
 
 impl Msg {
@@ -177,9 +180,12 @@ impl IntoArg for &str {
     }
 }
 /// Askama hands template values to functions by reference, sometimes twice.
-impl<T: IntoArg + Clone> IntoArg for &&T {
+impl<'b, T: ?Sized> IntoArg for &&'b T
+where
+    &'b T: IntoArg,
+{
     fn into_arg(self) -> Arg {
-        (*self).clone().into_arg()
+        (*self).into_arg()
     }
 }
 impl IntoArg for String {
@@ -192,6 +198,11 @@ impl IntoArg for &String {
         Arg::Text(self.clone())
     }
 }
+/// A plain message as an argument, in the language of the whole.
+pub fn message(key: &'static str) -> Arg {
+    Arg::Message(key)
+}
+
 impl IntoArg for Msg {
     fn into_arg(self) -> Arg {
         Arg::Text(self.to_string())

@@ -57,6 +57,7 @@ fn as_f64(n: impl IntoArg) -> f64 {
     match n.into_arg() {
         Arg::Number(v) => v,
         Arg::Text(t) => t.parse().unwrap_or(0.0),
+        Arg::Message(_) => 0.0,
     }
 }
 

@@ -152,3 +152,44 @@ async fn a_signed_in_users_choice_is_kept_on_the_account() {
         1
     );
 }
+
+#[tokio::test]
+async fn someone_who_registers_in_english_gets_the_confirmation_in_english() {
+    let app = TestApp::spawn().await;
+    app.municipality("Hellendoorn").await;
+    let visitor = app.visitor();
+    visitor.get("/taal/en?terug=/registreren").await;
+
+    let response = visitor
+        .submit(
+            "/registreren",
+            "/registreren",
+            &[
+                ("name", "Eva"),
+                ("email", "eva@voorbeeld.nl"),
+                ("password", crate::common::PASSWORD),
+                ("org_name", "Repair Café Nijverdal"),
+                ("kind", "vrijwilligersorganisatie"),
+                ("municipality", "Hellendoorn"),
+                ("postcode", "7447"),
+            ],
+        )
+        .await;
+
+    assert_eq!(response.status(), 303);
+    let (subject, body): (String, String) =
+        sqlx::query_as("SELECT subject, body FROM outbox WHERE to_address = 'eva@voorbeeld.nl'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(subject, "Confirm your email address for Beursvloer");
+    assert!(body.starts_with("Welcome to Beursvloer!"), "{body}");
+    assert!(body.contains("/registreren/bevestigen?token="), "{body}");
+    assert_eq!(
+        app.count(
+            "SELECT count(*) FROM users WHERE email = 'eva@voorbeeld.nl' AND language = 'en'"
+        )
+        .await,
+        1
+    );
+}
