@@ -33,6 +33,7 @@ catalogue_files!(
     "figures",
     "people",
     "mail",
+    "forms",
 );
 
 /// A language's catalogue files: (area, Fluent source).

@@ -201,9 +201,13 @@ async fn checked_logo(
     let Some(bytes) = form.logo.take() else {
         return Ok(None);
     };
-    let result = tokio::task::spawn_blocking(move || branding::normalise_logo(&bytes))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+    // The blocking thread speaks the request's language for its messages.
+    let lang = crate::i18n::current();
+    let result = tokio::task::spawn_blocking(move || {
+        crate::i18n::in_lang(lang, || branding::normalise_logo(&bytes))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))?;
     match result {
         Ok(logo) => Ok(Some(logo)),
         Err(message) => {

@@ -83,9 +83,9 @@ impl EventInput {
     /// The details every edition has, checked; the key and municipality are
     /// the caller's.
     fn details(&self, e: &mut FieldErrors) -> Option<NewEvent> {
-        let name = v::text(e, "name", "de naam", &self.name, 2, 160);
+        let name = v::text(e, "name", crate::t("field-de-naam"), &self.name, 2, 160);
         let date = parse_date(e, "date", &self.date, true);
-        let place = v::optional_text(e, "place", "De plaats", &self.place, 160);
+        let place = v::optional_text(e, "place", crate::t("field-de-plaats"), &self.place, 160);
         let starts_at = parse_time(e, "starts_at", &self.starts_at);
         let ends_at = parse_time(e, "ends_at", &self.ends_at);
         if let (Some(start), Some(end)) = (starts_at, ends_at) {
@@ -93,7 +93,14 @@ impl EventInput {
                 e.add("ends_at", "De eindtijd ligt na de begintijd.");
             }
         }
-        let programme = v::text(e, "programme", "Het programma", &self.programme, 0, 4000);
+        let programme = v::text(
+            e,
+            "programme",
+            crate::t("field-het-programma"),
+            &self.programme,
+            0,
+            4000,
+        );
         let signup_deadline = parse_date(e, "signup_deadline", &self.signup_deadline, false);
         if let (Some(deadline), Some(day)) = (signup_deadline, date) {
             if deadline > day {
@@ -106,7 +113,7 @@ impl EventInput {
         let max_participants = v::optional_number(
             e,
             "max_participants",
-            "Het maximum aantal deelnemers",
+            crate::t("field-het-maximum-aantal-deelnemers"),
             &self.max_participants,
             10_000,
         )

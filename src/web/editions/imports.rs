@@ -213,10 +213,12 @@ pub async fn upload(
     };
     let name = file.name.clone();
     // Unpacking a workbook is CPU work: off the async threads.
-    let text =
-        tokio::task::spawn_blocking(move || spreadsheet::to_csv_text(&file.name, &file.bytes))
-            .await
-            .map_err(|e| AppError::Internal(e.into()))?;
+    let lang = crate::i18n::current();
+    let text = tokio::task::spawn_blocking(move || {
+        crate::i18n::in_lang(lang, || spreadsheet::to_csv_text(&file.name, &file.bytes))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))?;
     let text = match text {
         Ok(text) => text,
         Err(error) => {

@@ -337,7 +337,14 @@ pub async fn sign(
     let link = valid_link(&app, &token).await?;
     let (m, side) = linked_match(&app, &link, &id).await?;
     let mut errors = FieldErrors::new();
-    let name = v::text(&mut errors, "name", "je naam", &input.name, 2, 120);
+    let name = v::text(
+        &mut errors,
+        "name",
+        crate::t("field-je-naam"),
+        &input.name,
+        2,
+        120,
+    );
     if !errors.is_empty() {
         return match_page(
             &app,

@@ -284,7 +284,13 @@ pub fn check_step(
     sure: &str,
 ) -> Result<Option<String>, FieldErrors> {
     let mut errors = FieldErrors::new();
-    let reason = v::optional_text(&mut errors, "reason", "De reden", input_reason, 1000);
+    let reason = v::optional_text(
+        &mut errors,
+        "reason",
+        crate::t("field-de-reden"),
+        input_reason,
+        1000,
+    );
     if action.needs_reason() && reason.is_none() {
         errors.add(
             "reason",
@@ -416,8 +422,20 @@ pub async fn on_behalf(
     if channel.is_none() {
         errors.add("channel", "Kies hoe de partij antwoordde.");
     }
-    let person = v::optional_text(&mut errors, "person", "De naam", &input.person, 120);
-    let reason = v::optional_text(&mut errors, "reason", "De reden", &input.reason, 1000);
+    let person = v::optional_text(
+        &mut errors,
+        "person",
+        crate::t("field-de-naam"),
+        &input.person,
+        120,
+    );
+    let reason = v::optional_text(
+        &mut errors,
+        "reason",
+        crate::t("field-de-reden"),
+        &input.reason,
+        1000,
+    );
     if action == Some(Action::Decline) && reason.is_none() {
         errors.add("reason", "Geef de reden die de partij noemde.");
     }
@@ -501,7 +519,14 @@ pub async fn sign(
         return Err(AppError::Forbidden);
     };
     let mut errors = FieldErrors::new();
-    let name = v::text(&mut errors, "name", "je naam", &input.name, 2, 120);
+    let name = v::text(
+        &mut errors,
+        "name",
+        crate::t("field-je-naam"),
+        &input.name,
+        2,
+        120,
+    );
     if !errors.is_empty() {
         let feedback = Feedback {
             errors,
@@ -548,8 +573,13 @@ impl TermsInput {
     /// The agreed terms, validated.
     pub fn validate(&self) -> Result<NewMatch, FieldErrors> {
         let mut e = FieldErrors::new();
-        let terms_what =
-            v::optional_text(&mut e, "terms_what", "De afspraak", &self.terms_what, 1000);
+        let terms_what = v::optional_text(
+            &mut e,
+            "terms_what",
+            crate::t("field-de-afspraak"),
+            &self.terms_what,
+            1000,
+        );
         let terms_when = match self.terms_when.trim() {
             "" => None,
             d => match time::Date::parse(
@@ -566,7 +596,7 @@ impl TermsInput {
         let terms_hours = v::optional_number(
             &mut e,
             "terms_hours",
-            "Het aantal uren",
+            crate::t("field-het-aantal-uren"),
             &self.terms_hours,
             MAX_HOURS,
         );

@@ -119,29 +119,60 @@ pub async fn register(
         }
     }
     let mut e = FieldErrors::new();
-    let giver = v::text(&mut e, "giver", "wie geeft", &input.giver, 2, 120);
-    let receiver = v::text(&mut e, "receiver", "wie ontvangt", &input.receiver, 2, 120);
+    let giver = v::text(
+        &mut e,
+        "giver",
+        crate::t("field-wie-geeft"),
+        &input.giver,
+        2,
+        120,
+    );
+    let receiver = v::text(
+        &mut e,
+        "receiver",
+        crate::t("field-wie-ontvangt"),
+        &input.receiver,
+        2,
+        120,
+    );
     if !giver.is_empty() && giver.to_lowercase() == receiver.to_lowercase() {
         e.add(
             "receiver",
             "Een match is tussen twee verschillende organisaties.",
         );
     }
-    let category: Option<Category> =
-        v::choice(&mut e, "category", "Kies een categorie.", &input.category);
-    let what = v::text(&mut e, "what", "wat er gegeven wordt", &input.what, 3, 120);
+    let category: Option<Category> = v::choice(
+        &mut e,
+        "category",
+        crate::t("choose-een-categorie"),
+        &input.category,
+    );
+    let what = v::text(
+        &mut e,
+        "what",
+        crate::t("field-wat-er-gegeven-wordt"),
+        &input.what,
+        3,
+        120,
+    );
     let kind = |s: &str| s.parse::<OrganisationKind>().ok();
     let terms = input.terms.validate().map_err(|te| {
         for (f, m) in te.iter() {
             e.add(f, m.clone());
         }
     });
-    let back_what = v::optional_text(&mut e, "back_what", "De wederdienst", &input.back_what, 120);
+    let back_what = v::optional_text(
+        &mut e,
+        "back_what",
+        crate::t("field-de-wederdienst"),
+        &input.back_what,
+        120,
+    );
     let back_category: Option<Category> = if back_what.is_some() {
         v::choice(
             &mut e,
             "back_category",
-            "Kies de categorie van de wederdienst.",
+            crate::t("choose-de-categorie-van-de-wederdienst"),
             &input.back_category,
         )
     } else {

@@ -317,7 +317,7 @@ async fn ask_for_municipality(
     let name = crate::domain::validation::text(
         &mut errors,
         "municipality_request",
-        "de naam van je gemeente",
+        crate::t("field-de-naam-van-je-gemeente"),
         &input.municipality_request,
         2,
         80,

@@ -97,7 +97,7 @@ pub async fn create_municipality(
     let name = v::text(
         &mut e,
         "name",
-        "de naam van de gemeente",
+        crate::t("field-de-naam-van-de-gemeente"),
         &input.name,
         2,
         80,
