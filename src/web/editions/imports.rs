@@ -251,10 +251,9 @@ struct PreviewPage {
 
 impl PreviewPage {
     fn errors_heading(&self) -> String {
-        match self.errors.len() {
-            1 => "1 fout in het bestand".into(),
-            n => format!("{n} fouten in het bestand"),
-        }
+        crate::tr("imports-errors-heading")
+            .arg("count", self.errors.len())
+            .to_string()
     }
 }
 
@@ -420,12 +419,10 @@ pub async fn confirm(
 fn imported_message(summary: &Summary) -> String {
     let organisations = summary.organisations_new + summary.organisations_updated;
     let items = summary.items_new + summary.items_updated;
-    let noun = if organisations == 1 {
-        "organisatie"
-    } else {
-        "organisaties"
-    };
-    format!("{organisations} {noun} en {items} vraag en aanbod geïmporteerd")
+    crate::tr("imports-imported")
+        .arg("organisations", organisations)
+        .arg("items", items)
+        .to_string()
 }
 
 #[cfg(test)]
@@ -439,7 +436,7 @@ mod tests {
             location: "regel 7 (x)".into(),
             line: Some(7),
             field: "category".into(),
-            message: "Kies een categorie.".into(),
+            message: crate::t("editions-msg-kies-een-categorie").into(),
         };
         assert_eq!(
             describe(&error, &headings),

@@ -360,10 +360,12 @@ pub async fn sign(
     }
     let by = through(&link, side, &name);
     if answer::sign_form(&app.db, &app.config.base_url, m.id, &by, &name).await? {
-        ctx.flash("Je hebt het matchformulier bevestigd. Dank je wel!")
-            .await?;
+        ctx.flash(crate::t(
+            "editions-msg-je-hebt-het-matchformulier-bevestigd-2",
+        ))
+        .await?;
     } else {
-        ctx.flash("Dit matchformulier kan nu niet (meer) worden bevestigd.")
+        ctx.flash(crate::t("editions-msg-dit-matchformulier-kan-nu-niet"))
             .await?;
     }
     Ok(Redirect::to(&format!("/link/{token}/matches/{}/formulier", m.id)).into_response())

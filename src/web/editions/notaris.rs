@@ -138,7 +138,7 @@ pub async fn register(
     if !giver.is_empty() && giver.to_lowercase() == receiver.to_lowercase() {
         e.add(
             "receiver",
-            "Een match is tussen twee verschillende organisaties.",
+            crate::t("editions-msg-een-match-is-tussen-twee"),
         );
     }
     let category: Option<Category> = v::choice(
@@ -181,7 +181,7 @@ pub async fn register(
     if back_what.as_deref().is_some_and(|w| w.chars().count() < 3) {
         e.add(
             "back_what",
-            "Beschrijf de wederdienst in minstens 3 tekens.",
+            crate::t("editions-msg-beschrijf-de-wederdienst-in-minstens"),
         );
     }
     let (Some(category), Ok(terms), true) = (category, terms, e.is_empty()) else {
@@ -232,7 +232,9 @@ pub async fn register(
             };
             e.add(
                 field,
-                format!("‘{name}’ is nieuw op Beursvloer: kies het soort organisatie."),
+                crate::tr("notaris-new-organisation-kind")
+                    .arg("name", name.as_str())
+                    .to_string(),
             );
             notaris_page(&app, &mut ctx, event, input, e, None).await
         }
