@@ -149,7 +149,7 @@ fn parse_date(
     ) {
         Ok(d) => Some(d),
         Err(_) => {
-            e.add(field, "Vul een datum in als 2027-04-08.");
+            e.add(field, crate::t("editions-msg-vul-een-datum-in-als"));
             None
         }
     }

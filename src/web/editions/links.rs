@@ -280,9 +280,12 @@ pub async fn act(
     .await
     {
         Ok(Outcome::Done(to)) => ctx.flash(done_message(to)).await?,
-        Ok(Outcome::AlreadyDone(_)) => ctx.flash("Dat was al gebeurd.").await?,
+        Ok(Outcome::AlreadyDone(_)) => {
+            ctx.flash(crate::t("editions-msg-dat-was-al-gebeurd"))
+                .await?
+        }
         Err(MatchError::NotAllowed(_) | MatchError::Changed) => {
-            ctx.flash("De match is intussen veranderd. Bekijk de nieuwe stand.")
+            ctx.flash(crate::t("editions-msg-de-match-is-intussen-veranderd"))
                 .await?
         }
         Err(e) => return Err(e.into()),
