@@ -2,7 +2,9 @@
 //!
 //! Sessions live in Postgres (tower-sessions). Every state-changing request
 //! passes two checks: a cross-site guard on Origin / Sec-Fetch-Site for the
-//! whole router, and the per-session token that every form carries.
+//! whole router, and the token that every form carries: the session's own for
+//! a signed-in user, a signed visitor token (`visitor_token`) for anyone else,
+//! so that reading a public page with a form stores no session.
 
 use axum::body::Bytes;
 use axum::extract::{FromRef, FromRequest, FromRequestParts, Request, State};
@@ -13,6 +15,7 @@ use serde::de::DeserializeOwned;
 use tower_sessions::Session;
 
 use super::error::AppError;
+use super::visitor_token::VisitorNonce;
 use super::AppState;
 use crate::store::accounts::{self, SessionUser};
 use crate::store::tokens;
@@ -28,6 +31,8 @@ pub struct Ctx {
     pub user: Option<SessionUser>,
     pub csrf: String,
     pub path: String,
+    visitor: Option<VisitorNonce>,
+    form_key: [u8; 32],
 }
 
 impl Ctx {
@@ -76,6 +81,8 @@ where
             _ => None,
         };
         let csrf = session.get::<String>(CSRF_KEY).await?.unwrap_or_default();
+        let visitor = parts.extensions.get::<VisitorNonce>().cloned();
+        let form_key = app.form_key.get(&app.db).await?;
         let path = parts
             .uri
             .path_and_query()
@@ -86,14 +93,22 @@ where
             user,
             csrf,
             path,
+            visitor,
+            form_key,
         })
     }
 }
 
 impl Ctx {
-    /// The token for a form on this page, created on first use.
+    /// The token for a form on this page, created on first use: for a
+    /// visitor who is not signed in, the signed visitor token (no session is
+    /// stored); for a signed-in user, the session's.
     pub async fn form_token(&mut self) -> Result<String, AppError> {
         if self.csrf.is_empty() {
+            if let (None, Some(visitor)) = (&self.user, &self.visitor) {
+                self.csrf = visitor.token(&self.form_key);
+                return Ok(self.csrf.clone());
+            }
             self.csrf = tokens::new_token();
             self.session.insert(CSRF_KEY, &self.csrf).await?;
         }
@@ -106,8 +121,29 @@ impl Ctx {
     /// upload, read as multipart) is this session's, compared as
     /// `CsrfForm` does.
     pub fn csrf_matches(&self, sent: &str) -> bool {
-        !self.csrf.is_empty() && constant_time_eq(self.csrf.as_bytes(), sent.as_bytes())
+        token_accepted(
+            &self.csrf,
+            self.user.is_some(),
+            self.visitor.as_ref(),
+            &self.form_key,
+            sent,
+        )
     }
+}
+
+/// A form's token is the session's own, or, for a visitor who is not signed
+/// in, the signed token of the nonce in its cookie.
+fn token_accepted(
+    session_token: &str,
+    signed_in: bool,
+    visitor: Option<&VisitorNonce>,
+    key: &[u8; 32],
+    sent: &str,
+) -> bool {
+    if !session_token.is_empty() && constant_time_eq(session_token.as_bytes(), sent.as_bytes()) {
+        return true;
+    }
+    !signed_in && visitor.is_some_and(|v| v.accepts(key, sent))
 }
 
 /// A url-encoded form whose `csrf` field matches the session's token.
@@ -122,6 +158,7 @@ struct CsrfField {
 impl<S, T> FromRequest<S> for CsrfForm<T>
 where
     S: Send + Sync,
+    AppState: FromRef<S>,
     T: DeserializeOwned,
 {
     type Rejection = AppError;
@@ -139,6 +176,7 @@ where
         let session = Session::from_request_parts(&mut parts, state)
             .await
             .map_err(|_| AppError::Internal(anyhow::anyhow!("session layer missing")))?;
+        let visitor = parts.extensions.get::<VisitorNonce>().cloned();
         let req = Request::from_parts(parts, body);
         let bytes = Bytes::from_request(req, state)
             .await
@@ -146,7 +184,10 @@ where
         let sent: CsrfField = serde_urlencoded::from_bytes(&bytes)
             .map_err(|e| AppError::BadRequest(e.to_string()))?;
         let expected = session.get::<String>(CSRF_KEY).await?.unwrap_or_default();
-        if expected.is_empty() || !constant_time_eq(expected.as_bytes(), sent.csrf.as_bytes()) {
+        let signed_in = session.get::<i64>(USER_KEY).await?.is_some();
+        let app = AppState::from_ref(state);
+        let key = app.form_key.get(&app.db).await?;
+        if !token_accepted(&expected, signed_in, visitor.as_ref(), &key, &sent.csrf) {
             return Err(AppError::CsrfFailed);
         }
         refuse_nul_in_form(&bytes)?;

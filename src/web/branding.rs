@@ -64,7 +64,15 @@ async fn theme_tokens_css() -> Response {
 
 /// The brand a municipality's pages wear; None when it does not exist.
 pub async fn brand(app: &AppState, municipality_id: i64) -> Result<Option<Brand>, AppError> {
-    Ok(store::branding::municipality(&app.db, municipality_id)
+    app.market.brand(&app.db, municipality_id).await
+}
+
+/// A municipality's branding as read from the database (`brand` keeps it).
+pub(crate) async fn load_brand(
+    db: &sqlx::PgPool,
+    municipality_id: i64,
+) -> Result<Option<Brand>, AppError> {
+    Ok(store::branding::municipality(db, municipality_id)
         .await?
         .map(|m| Brand {
             id: m.id,
@@ -308,6 +316,7 @@ async fn save_municipality(
     {
         return Err(AppError::NotFound);
     }
+    app.market.invalidate();
     ctx.flash(crate::t("people-msg-de-huisstijl-is-opgeslagen"))
         .await?;
     Ok(Redirect::to(&format!("/beheer/gemeenten/{id}/huisstijl")).into_response())

@@ -12,6 +12,7 @@ pub mod market;
 pub mod page;
 pub mod people;
 mod policy;
+pub mod visitor_token;
 
 use editions::{events, imports, links, live, matches, notaris, signup, workspace};
 use figures::{api, dashboard};
@@ -46,6 +47,8 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub live: live::Hub,
     pub market: market::cache::MarketCache,
+    /// Signs the form tokens of visitors who are not signed in.
+    pub form_key: visitor_token::FormKey,
 }
 
 pub fn router(state: AppState, sessions: PostgresStore) -> Router {
@@ -191,6 +194,10 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
         .fallback(not_found)
         .layer(middleware::from_fn(auth::no_store_when_signed_in))
         .layer(session_layer)
+        .layer(middleware::from_fn_with_state(
+            state.config.secure_cookies,
+            visitor_token::layer,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             auth::reject_cross_site,

@@ -340,3 +340,77 @@ async fn two_instances_send_each_mail_once_and_remind_once() {
         2
     );
 }
+
+#[tokio::test]
+async fn a_visitors_form_token_from_one_instance_holds_on_the_other() {
+    let app = TestApp::spawn().await;
+    let (b, _db_b) = second_instance(&app).await;
+    app.register("Anna", "OBS De Regenboog", "school").await;
+    // Not signed in: the login form's token is the signed visitor token,
+    // made by A with the key both instances share.
+    let visitor = app.visitor();
+    let token = csrf_token(&visitor.get_html("/inloggen").await);
+    let email = email_for("Anna");
+    let on_b = on(&visitor, &b);
+    let signed_in = on_b
+        .post(
+            "/inloggen",
+            &[
+                ("csrf", token.as_str()),
+                ("email", email.as_str()),
+                ("password", crate::common::PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    assert_eq!(on_b.get("/mijn").await.status(), StatusCode::OK);
+    assert_eq!(
+        app.count("SELECT count(*) FROM server_keys").await,
+        1,
+        "one key for both instances"
+    );
+}
+
+#[tokio::test]
+async fn an_edition_page_kept_by_one_instance_shows_a_new_participant_registered_on_the_other() {
+    let app = TestApp::spawn().await;
+    let (b, _db_b) = second_instance(&app).await;
+    let raalte = app.municipality("Raalte").await;
+    sqlx::query(
+        "INSERT INTO events (key, name, municipality_id, date, status)
+         VALUES ('raalte-2027', 'Beursvloer Raalte 2027', $1, '2027-04-08', 'open')",
+    )
+    .bind(raalte)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let anna = app.register("Anna", "OBS De Regenboog", "school").await;
+    let visitor_b = on(&app.visitor(), &b);
+    // B reads the page once and keeps it.
+    let before = visitor_b.get_html("/beursvloeren/raalte-2027").await;
+    assert!(!before.contains("OBS De Regenboog"));
+
+    // Anna registers her school on A.
+    let org: i64 =
+        sqlx::query_scalar("SELECT id FROM organisations WHERE name = 'OBS De Regenboog'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    let registered = anna
+        .submit(
+            "/beursvloeren/raalte-2027",
+            "/beursvloeren/raalte-2027/aanmelden",
+            &[("organisation_id", &org.to_string())],
+        )
+        .await;
+    assert_eq!(registered.status(), StatusCode::SEE_OTHER);
+
+    let after = eventually(&visitor_b, "/beursvloeren/raalte-2027", |h| {
+        h.contains("OBS De Regenboog")
+    })
+    .await;
+    assert!(
+        after.contains("OBS De Regenboog"),
+        "B's edition page: {after}"
+    );
+}

@@ -246,3 +246,79 @@ async fn after_the_deadline_the_signup_is_closed() {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.count("SELECT count(*) FROM organisations").await, 0);
 }
+
+#[tokio::test]
+async fn reading_the_edition_page_stores_no_session_and_its_form_token_is_the_visitors_own() {
+    let (app, _) = edition("2027-04-01").await;
+    let raalte = app.municipality("Raalte").await.to_string();
+    let sessions_before = app
+        .count("SELECT count(*) FROM tower_sessions.session")
+        .await;
+
+    // Many visitors read the page with its sign-up form: not one session row.
+    let first = app.visitor();
+    let page = first.get(PAGE).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let cookie = page
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("beursvloer_formulier="))
+        .expect("the visitor's form cookie");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+    let first_token = csrf_token(&page.text().await.unwrap());
+    for _ in 0..5 {
+        app.visitor().get_html(PAGE).await;
+    }
+    assert_eq!(
+        app.count("SELECT count(*) FROM tower_sessions.session")
+            .await,
+        sessions_before
+    );
+
+    // Another visitor cannot send the first one's token: it belongs to the
+    // first visitor's cookie.
+    let second = app.visitor();
+    second.get_html(PAGE).await;
+    let mut fields = vec![("csrf", first_token.as_str())];
+    fields.extend(signup("Stichting Taalmaatjes", "12345678", &raalte));
+    let refused = second.post(ACTION, &fields).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.count("SELECT count(*) FROM signups").await, 0);
+
+    // The first visitor's own sign-up goes through with it.
+    let sent = first.post(ACTION, &fields).await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.count("SELECT count(*) FROM signups").await, 1);
+}
+
+#[tokio::test]
+async fn a_visitor_token_from_before_signing_in_is_not_accepted_after() {
+    let app = TestApp::spawn().await;
+    app.register("Anna", "OBS De Regenboog", "school").await;
+    let browser = app.visitor();
+    let before = csrf_token(&browser.get_html("/inloggen").await);
+    let email = crate::common::email_for("Anna");
+    let signed_in = browser
+        .post(
+            "/inloggen",
+            &[
+                ("csrf", before.as_str()),
+                ("email", email.as_str()),
+                ("password", crate::common::PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    // Signed in, a form needs the session's own token.
+    let with_old = browser
+        .post("/uitloggen", &[("csrf", before.as_str())])
+        .await;
+    assert_eq!(with_old.status(), StatusCode::FORBIDDEN);
+    let token = csrf_token(&browser.get_html("/mijn").await);
+    let out = browser
+        .post("/uitloggen", &[("csrf", token.as_str())])
+        .await;
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+}

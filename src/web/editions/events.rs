@@ -6,10 +6,11 @@ use crate::domain::signup::{SignupInput, ITEM_FIELDS, ITEM_ROWS};
 use crate::domain::validation::{self as v, FieldErrors};
 use crate::domain::{Category, EventStatus, OrganisationKind};
 use crate::store::events::{self, Event, NewEvent, Participant};
-use crate::store::items::{Filter, Item};
+use crate::store::items::Item;
 use crate::store::municipalities::{self, Municipality};
 use crate::web::auth::{CsrfForm, Ctx};
 use crate::web::error::AppError;
+use crate::web::market::cache::EditionView;
 use crate::web::page::{render, Layout};
 use crate::web::{policy, AppState};
 use askama::Template;
@@ -394,11 +395,16 @@ pub async fn show(
     mut ctx: Ctx,
     Path(key): Path<String>,
 ) -> Result<Response, AppError> {
-    let event = event_by_key(&app, &key).await?;
-    show_page(
+    // Everyone sees the same edition until it changes: from memory.
+    let view = app
+        .market
+        .edition(&app.db, &key)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    edition_page(
         &app,
         &mut ctx,
-        event,
+        view,
         SignupInput::default(),
         FieldErrors::new(),
     )
@@ -410,21 +416,29 @@ pub(crate) async fn show_page(
     app: &AppState,
     ctx: &mut Ctx,
     event: Event,
+    input: SignupInput,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
+    let view = app
+        .market
+        .edition(&app.db, &event.key)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    edition_page(app, ctx, view, input, errors).await
+}
+
+async fn edition_page(
+    app: &AppState,
+    ctx: &mut Ctx,
+    view: EditionView,
     mut input: SignupInput,
     errors: FieldErrors,
 ) -> Result<Response, AppError> {
-    let participants = events::participants(&app.db, event.id).await?;
-    let items = app
-        .market
-        .find(
-            &app.db,
-            &Filter {
-                event_id: Some(event.id),
-                ..Filter::default()
-            },
-        )
-        .await?
-        .items;
+    let EditionView {
+        event,
+        participants,
+        items,
+    } = view;
     let is_makelaar = ctx
         .user
         .as_ref()

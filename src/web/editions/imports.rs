@@ -401,6 +401,7 @@ pub async fn confirm(
     }
     match imported? {
         Ok(summary) => {
+            app.market.invalidate();
             // The new items' meaning vectors now, not in the background: the
             // werkplaats the makelaar opens next must score them as the
             // proposal they send will be scored.

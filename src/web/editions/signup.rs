@@ -133,6 +133,7 @@ pub async fn decide(
     if !done {
         return Err(AppError::NotFound);
     }
+    app.market.invalidate();
     ctx.flash(if input.besluit == "samenvoegen" {
         crate::t("editions-msg-de-aanmelding-is-samengevoegd-de")
     } else {

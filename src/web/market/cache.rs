@@ -21,11 +21,12 @@ use sqlx::postgres::PgListener;
 use sqlx::PgPool;
 use tokio::sync::{Mutex, Notify};
 
-use crate::store::events::{self, Event};
+use crate::store::events::{self, Event, Participant};
 use crate::store::items::{self, Filter, Item, OpenCount, Page};
 use crate::store::municipalities::{self, Municipality};
 use crate::web::error::AppError;
 use crate::web::market::suggestions::{self, Counterpart};
+use crate::web::page::Brand;
 
 /// The channel the triggers of migration 0050 notify on.
 pub const CHANNEL: &str = "market_changed";
@@ -43,6 +44,20 @@ pub struct Snapshot {
     next_event: std::sync::Mutex<Option<(time::Date, Option<Event>)>>,
     /// Item pages read since: the item and its stored counterparts.
     items: std::sync::Mutex<HashMap<i64, Option<ItemView>>>,
+    /// Edition pages read since, by key: what a visitor who is not signed
+    /// in sees of the edition.
+    editions: std::sync::Mutex<HashMap<String, Option<EditionView>>>,
+    /// Municipalities' branding read since (None: no such municipality).
+    brands: std::sync::Mutex<HashMap<i64, Option<Brand>>>,
+}
+
+/// What an edition's public page shows to everyone: the edition, who takes
+/// part and their open items.
+#[derive(Clone)]
+pub struct EditionView {
+    pub event: Event,
+    pub participants: Vec<Participant>,
+    pub items: Vec<Item>,
 }
 
 /// What an item's page shows to everyone: the item and, when it is open,
@@ -250,6 +265,74 @@ impl MarketCache {
     }
 }
 
+impl MarketCache {
+    /// An edition's public view by key (None: no such edition), from memory
+    /// when read since the last change: the events, event_participants,
+    /// items and organisations triggers of migration 0050 notify.
+    pub async fn edition(&self, db: &PgPool, key: &str) -> Result<Option<EditionView>, AppError> {
+        let snapshot = self.snapshot(db).await?;
+        if let Some(view) = lock(&snapshot.editions).get(key) {
+            return Ok(view.clone());
+        }
+        let view = match events::by_key(db, key).await? {
+            Some(event) => {
+                let participants = events::participants(db, event.id).await?;
+                let items = self
+                    .find(
+                        db,
+                        &Filter {
+                            event_id: Some(event.id),
+                            ..Filter::default()
+                        },
+                    )
+                    .await?
+                    .items;
+                Some(EditionView {
+                    event,
+                    participants,
+                    items,
+                })
+            }
+            None => None,
+        };
+        keep_bounded(&snapshot.editions, key.to_string(), view.clone());
+        Ok(view)
+    }
+
+    /// A municipality's branding, from memory when read since the last
+    /// change (every update of `municipalities` notifies).
+    pub async fn brand(
+        &self,
+        db: &PgPool,
+        municipality_id: i64,
+    ) -> Result<Option<Brand>, AppError> {
+        let snapshot = self.snapshot(db).await?;
+        if let Some(brand) = lock(&snapshot.brands).get(&municipality_id) {
+            return Ok(brand.clone());
+        }
+        let brand = crate::web::branding::load_brand(db, municipality_id).await?;
+        keep_bounded(&snapshot.brands, municipality_id, brand.clone());
+        Ok(brand)
+    }
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Keep one more entry, starting over beyond `PAGES_KEPT`.
+fn keep_bounded<K: std::hash::Hash + Eq, V>(
+    map: &std::sync::Mutex<HashMap<K, V>>,
+    key: K,
+    value: V,
+) {
+    let mut kept = lock(map);
+    if kept.len() >= PAGES_KEPT {
+        kept.clear();
+    }
+    kept.insert(key, value);
+}
+
 impl Snapshot {
     fn cached(&self, key: &PageKey) -> Option<Page> {
         self.pages
@@ -277,6 +360,8 @@ async fn load(db: &PgPool, generation: u64) -> sqlx::Result<Snapshot> {
         pages: Default::default(),
         next_event: Default::default(),
         items: Default::default(),
+        editions: Default::default(),
+        brands: Default::default(),
     })
 }
 
