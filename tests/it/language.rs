@@ -193,3 +193,100 @@ async fn someone_who_registers_in_english_gets_the_confirmation_in_english() {
         1
     );
 }
+
+#[tokio::test]
+async fn the_public_pages_read_wholly_in_english() {
+    let app = TestApp::spawn().await;
+    app.municipality("Hellendoorn").await;
+    let visitor = app.visitor();
+    visitor.get("/taal/en?terug=/").await;
+
+    for path in [
+        "/",
+        "/markt",
+        "/markt?q=laptops",
+        "/beursvloeren",
+        "/inloggen",
+        "/registreren",
+        "/wachtwoord-vergeten",
+        "/toegankelijkheid",
+        "/privacy",
+    ] {
+        let html = visitor.get_html(path).await;
+        assert!(html.contains(r#"<html lang="en">"#), "{path}");
+        // Words of the Dutch interface that no English page should show.
+        for dutch in [
+            "Inloggen</a>",
+            "Registreren</a>",
+            "Zoeken",
+            "Vraag en aanbod",
+            "Toegankelijkheid",
+            " het ",
+            " een ",
+            " niet ",
+            " je ",
+        ] {
+            assert!(!html.contains(dutch), "{path} still says {dutch:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_members_pages_and_messages_read_in_english_after_the_switch() {
+    let app = TestApp::spawn().await;
+    let anna = app
+        .register(
+            "Anna",
+            "Kinderboerderij De Bolster",
+            "vrijwilligersorganisatie",
+        )
+        .await;
+    let item = anna
+        .post_item(
+            "request",
+            "menskracht",
+            "Handen voor de hokken",
+            "Zes mensen op een zaterdag.",
+        )
+        .await;
+    anna.get("/taal/en?terug=/mijn").await;
+
+    for path in [
+        "/mijn".to_string(),
+        "/items/nieuw".to_string(),
+        format!("/items/{item}"),
+    ] {
+        let html = anna.get_html(&path).await;
+        assert!(html.contains(r#"<html lang="en">"#), "{path}");
+        for dutch in [
+            "Uitloggen",
+            "Meldingen",
+            "Plaatsen",
+            " het ",
+            " niet ",
+            " jullie ",
+        ] {
+            assert!(!html.contains(dutch), "{path} still says {dutch:?}");
+        }
+    }
+    // A message beside a field, in English, with what was typed kept.
+    let response = anna
+        .submit(
+            "/items/nieuw",
+            "/items",
+            &[
+                ("direction", "offer"),
+                ("category", "kennis"),
+                ("title", "ab"),
+                ("description", ""),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("Use at least 3 characters for a title."),
+        "{html}"
+    );
+    assert!(html.contains(r#"value="ab""#));
+}
