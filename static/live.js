@@ -63,6 +63,21 @@
     trim();
   }
 
+  // Time left beside the counter: the server wrote it; kept current here
+  // while trading goes on ("Nog …"), as the server words it.
+  var left = document.getElementById("live-time");
+  function minutes(m) { return m === 1 ? "1 minuut" : m + " minuten"; }
+  function tick() {
+    if (!left || left.textContent.indexOf("Nog") !== 0) return;
+    var end = Date.parse(left.getAttribute("data-ends"));
+    if (isNaN(end)) return;
+    var m = Math.ceil((end - Date.now()) / 60000);
+    if (m <= 0) { left.textContent = "Afgelopen"; return; }
+    var h = Math.floor(m / 60), r = m % 60;
+    left.textContent = "Nog " + (h === 0 ? minutes(r) : r === 0 ? h + " uur" : h + " uur en " + minutes(r));
+  }
+  if (left) window.setInterval(tick, 15000);
+
   var source = null;
   function connect() {
     source = new EventSource(url);

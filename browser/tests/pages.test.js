@@ -174,6 +174,19 @@ const PAGES = [
     },
   },
   { name: 'werkplaats', as: 'makelaar', open: (p) => p.goto(`/beursvloeren/${app.DEMO_EVENT}/werkplaats`) },
+  { name: 'standnummers', as: 'makelaar', open: (p) => p.goto(`/beursvloeren/${app.DEMO_EVENT}/standen`) },
+  { name: 'badges', as: 'makelaar', open: (p) => p.goto(`/beursvloeren/${app.DEMO_EVENT}/badges`) },
+  { name: 'badges als deelnemer', as: 'organisatie', expect: 403, open: (p) => p.goto(`/beursvloeren/${app.DEMO_EVENT}/badges`) },
+  { name: 'gids', as: 'anoniem', open: (p) => p.goto(`/beursvloeren/${app.DEMO_EVENT}/gids`) },
+  { name: 'gids met zoekresultaten', as: 'anoniem', open: (p) => p.goto(`/beursvloeren/${app.DEMO_EVENT}/gids?q=laptops`) },
+  {
+    name: 'vloerpagina', as: 'anoniem',
+    open: async (p) => {
+      await p.goto(`/beursvloeren/${app.DEMO_EVENT}/gids`);
+      return p.goto(await app.firstHref(p, /^\/vloer\/[0-9a-f]{32}$/));
+    },
+  },
+  { name: 'vloerpagina onbekend', as: 'anoniem', expect: 404, open: (p) => p.goto('/vloer/onbekend') },
   { name: 'notarismodus', as: 'makelaar', open: (p) => p.goto(`/beursvloeren/${app.DEMO_EVENT}/notaris`) },
   {
     name: 'notarismodus met fouten', as: 'makelaar', expect: 422,

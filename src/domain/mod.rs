@@ -3,6 +3,7 @@
 pub mod branding;
 pub mod calendar;
 pub mod dates;
+pub mod floor;
 pub mod forms;
 mod kinds;
 pub mod match_status;

@@ -34,6 +34,7 @@ catalogue_files!(
     "people",
     "mail",
     "forms",
+    "floor",
 );
 
 /// A language's catalogue files: (area, Fluent source).

@@ -11,6 +11,7 @@ mod features;
 mod fixtures;
 pub mod learn;
 mod margins;
+pub mod partners;
 mod score;
 mod semantic;
 mod thesaurus;
@@ -385,6 +386,25 @@ impl Market {
             Some(&i) => self.counterparts(i, limit, min, &mut Vec::new(), true),
             None => Vec::new(),
         }
+    }
+
+    /// Every candidate pair above `min`: what "Praat met deze vijf" chooses
+    /// from (`partners::best_partners`), below the minimum of a suggestion
+    /// only to fill the list.
+    pub fn floor_pairs(&self, min: f64) -> Vec<Suggestion> {
+        self.all_pairs(min)
+    }
+
+    /// The organisation of an item of this market.
+    pub fn party(&self, item: i64) -> Option<i64> {
+        self.party_of(item)
+    }
+
+    /// The title of an item of this market.
+    pub fn title(&self, item: i64) -> Option<&str> {
+        self.position
+            .get(&item)
+            .map(|&i| self.listings[i].title.as_str())
     }
 
     /// The minimum score of a suggestion.

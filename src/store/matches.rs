@@ -61,6 +61,10 @@ pub struct Match {
     pub offer_logo_version: Option<i64>,
     #[sqlx(default)]
     pub request_logo_version: Option<i64>,
+    /// Made by two phones on the floor: both sides confirmed the
+    /// matchformulier through their links before the notaris registers it.
+    #[sqlx(default)]
+    pub on_floor: bool,
 }
 
 impl Match {
@@ -149,7 +153,8 @@ const SELECT: &str = "SELECT mt.id, mt.status, mt.event_id, e.key AS event_key,
         (SELECT name FROM users WHERE id = mt.confirmed_by) AS notaris,
         mt.offer_signed_at, mt.offer_signed_by, mt.request_signed_at, mt.request_signed_by,
         CASE WHEN oo.logo IS NULL THEN NULL ELSE oo.logo_version END AS offer_logo_version,
-        CASE WHEN ro.logo IS NULL THEN NULL ELSE ro.logo_version END AS request_logo_version
+        CASE WHEN ro.logo IS NULL THEN NULL ELSE ro.logo_version END AS request_logo_version,
+        mt.on_floor
     FROM matches mt
     JOIN items oi ON oi.id = mt.offer_id
     JOIN organisations oo ON oo.id = oi.organisation_id
@@ -311,6 +316,96 @@ pub async fn register_confirmed(
     .await?;
     set_request_status(conn, new.request_id, "matched").await?;
     Ok(id)
+}
+
+/// A match one party filled in on its phone on the floor and confirmed at
+/// once (its side accepted and signed, by `signer`); the other side
+/// confirms it on its own phone (`confirm_on_floor`).
+pub async fn propose_on_floor(
+    conn: &mut PgConnection,
+    new: &NewMatch,
+    side: Actor,
+    by: &Step,
+    signer: &str,
+) -> Result<i64, MatchError> {
+    let offer_side = side == Actor::OfferParty;
+    let id: i64 = sqlx::query_scalar!(
+        "INSERT INTO matches (offer_id, request_id, event_id, proposed_by, on_floor,
+                              terms_what, terms_when, terms_hours, value_euros,
+                              offer_accepted_at, offer_signed_at, offer_signed_by,
+                              request_accepted_at, request_signed_at, request_signed_by)
+         VALUES ($1, $2, $3, 'party', true, $4, $5, $6, $7::float8,
+                 CASE WHEN $8 THEN now() END, CASE WHEN $8 THEN now() END, CASE WHEN $8 THEN $9 END,
+                 CASE WHEN NOT $8 THEN now() END, CASE WHEN NOT $8 THEN now() END,
+                 CASE WHEN NOT $8 THEN $9 END)
+         RETURNING id",
+        new.offer_id,
+        new.request_id,
+        new.event_id,
+        new.terms_what.as_deref(),
+        new.terms_when,
+        new.terms_hours,
+        new.value_euros,
+        offer_side,
+        signer
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(map_unique)?;
+    let note = format!("matchformulier op de beursvloer ingevuld en bevestigd door {signer}");
+    record(conn, id, by, None, MatchStatus::Suggested, Some(&note)).await?;
+    Ok(id)
+}
+
+/// The other side confirms a floor match on its phone: it accepts and signs
+/// in one step, and the match waits complete for the notaris. False when
+/// this side already confirmed or the match is no open floor match.
+pub async fn confirm_on_floor(
+    conn: &mut PgConnection,
+    match_id: i64,
+    side: Actor,
+    by: &Step,
+    signer: &str,
+) -> Result<bool, MatchError> {
+    let (accepted, signed_at, signed_by, other) = match side {
+        Actor::OfferParty => (
+            "offer_accepted_at",
+            "offer_signed_at",
+            "offer_signed_by",
+            "request_signed_at",
+        ),
+        Actor::RequestParty => (
+            "request_accepted_at",
+            "request_signed_at",
+            "request_signed_by",
+            "offer_signed_at",
+        ),
+        Actor::Makelaar => return Ok(false),
+    };
+    let done = sqlx::query(&format!(
+        "UPDATE matches SET status = 'accepted', {accepted} = now(), {signed_at} = now(),
+                {signed_by} = $2, updated_at = now()
+         WHERE id = $1 AND on_floor AND status = 'suggested'
+           AND {signed_at} IS NULL AND {other} IS NOT NULL"
+    ))
+    .bind(match_id)
+    .bind(signer)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    let note = format!("matchformulier op de beursvloer bevestigd door {signer}");
+    record(
+        conn,
+        match_id,
+        by,
+        Some(MatchStatus::Suggested),
+        MatchStatus::Accepted,
+        Some(&note),
+    )
+    .await?;
+    Ok(true)
 }
 
 /// Who takes a step and how: the history keeps all of it.

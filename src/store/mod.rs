@@ -8,6 +8,7 @@ pub mod demo;
 pub mod devices;
 pub mod events;
 pub mod exports;
+pub mod floor;
 pub mod imports;
 pub mod interests;
 pub mod items;

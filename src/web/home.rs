@@ -168,6 +168,19 @@ pub async fn stylesheet() -> Response {
         .into_response()
 }
 
+/// The floor pages' own small stylesheet (phones on the hall's Wi-Fi) and
+/// the badges' print sheets.
+pub async fn floor_stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../../static/floor.css"),
+    )
+        .into_response()
+}
+
 /// The matchformulier's print button.
 pub async fn print_script() -> Response {
     (

@@ -20,12 +20,29 @@ pub const COOKIE: &str = "lang";
 /// the browser's `Accept-Language`, else Dutch. Responses vary on both.
 pub async fn choose(req: Request, next: Next) -> Response {
     let lang = chosen(req.headers());
-    let mut response = i18n::scope(lang, next.run(req)).await;
+    let path = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".into());
+    let mut response = i18n::scope(lang, PATH.scope(path, next.run(req))).await;
     response.headers_mut().append(
         header::VARY,
         HeaderValue::from_static("Accept-Language, Cookie"),
     );
     response
+}
+
+tokio::task_local! {
+    /// The path of the request being served, for the switch on pages
+    /// without the common layout (the floor's phone pages).
+    static PATH: String;
+}
+
+/// The switch's link on this request's page: to the other language, back here.
+pub fn switch_here() -> String {
+    let path = PATH.try_with(|p| p.clone()).unwrap_or_else(|_| "/".into());
+    super::page::switch_href(i18n::current().other(), &path)
 }
 
 /// The language for a request's headers.

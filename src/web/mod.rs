@@ -14,7 +14,7 @@ pub mod people;
 mod policy;
 pub mod visitor_token;
 
-use editions::{events, imports, links, live, matches, notaris, signup, workspace};
+use editions::{badges, events, floor, imports, links, live, matches, notaris, signup, workspace};
 use figures::{api, dashboard};
 use market::{items, organisations, suggestions};
 use people::{accounts, admin, notifications, privacy};
@@ -136,6 +136,30 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
             "/beursvloeren/{key}/notaris",
             get(notaris::form).post(notaris::register),
         )
+        .route(
+            "/beursvloeren/{key}/notaris/{id}",
+            post(notaris::register_floor),
+        )
+        .route(
+            "/beursvloeren/{key}/standen",
+            get(badges::stands).post(badges::save_stands),
+        )
+        .route(
+            "/beursvloeren/{key}/standen/zones",
+            post(badges::assign_zones),
+        )
+        .route("/beursvloeren/{key}/badges", get(badges::badges))
+        .route("/beursvloeren/{key}/vloerlinks", post(badges::mail_links))
+        .route("/beursvloeren/{key}/gids", get(floor::gids))
+        .route("/vloer/{code}", get(floor::page))
+        .route("/static/floor.css", get(home::floor_stylesheet))
+        .route("/link/{token}/vloer", get(floor::own_page))
+        .route("/link/{token}/vloer/{code}", get(floor::seen_by))
+        .route(
+            "/link/{token}/vloer/{code}/match",
+            get(floor::new_match).post(floor::create_match),
+        )
+        .route("/link/{token}/matches/{id}/vloer", post(floor::confirm))
         .route("/matches/{id}", get(matches::show))
         .route("/matches/{id}/actie", post(matches::act))
         .route("/matches/{id}/afspraken", post(matches::terms))

@@ -99,6 +99,12 @@ pub fn link_side(link: &AccessLink, m: &Match) -> Result<Actor, AppError> {
     m.side_of(link.organisation_id).ok_or(AppError::NotFound)
 }
 
+/// A personal link acts on an edition's floor when it is for that edition,
+/// or for no edition in particular (its organisation must stand there too).
+pub fn link_on_floor(link: &AccessLink, event_id: i64) -> bool {
+    link.event_id.is_none_or(|e| e == event_id)
+}
+
 /// Makelaars run the events of their municipalities.
 pub fn manage_event(user: &SessionUser, municipality_id: i64) -> Result<(), AppError> {
     if is_makelaar_of(user, municipality_id) {

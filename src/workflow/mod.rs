@@ -5,6 +5,7 @@
 //! Handlers parse, call one of these, and render.
 
 pub mod answer;
+pub mod floor;
 pub mod interest;
 pub mod notaris;
 pub mod notify;

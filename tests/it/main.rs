@@ -12,6 +12,7 @@ mod branding;
 mod dashboard;
 mod demo;
 mod faults;
+mod floor;
 mod fuzz;
 mod hardening;
 mod imports;

@@ -162,6 +162,26 @@ impl MatchPage {
     fn can_sign(&self) -> bool {
         self.m.can_sign(self.side)
     }
+    /// A floor match the other side filled in, for this side to confirm.
+    fn floor_confirm(&self) -> bool {
+        crate::web::editions::floor::floor_can_confirm(&self.m, self.side)
+    }
+    /// Who confirmed the floor match first, and when.
+    fn floor_signed_by(&self) -> String {
+        let (by, at) = if self.side == Actor::OfferParty {
+            (&self.m.request_signed_by, &self.m.request_signed_at)
+        } else {
+            (&self.m.offer_signed_by, &self.m.offer_signed_at)
+        };
+        format!(
+            "{} ({}, {})",
+            by.as_deref().unwrap_or(""),
+            self.other_org(),
+            at.as_ref()
+                .map(crate::domain::dates::moment)
+                .unwrap_or_default()
+        )
+    }
     fn i_accepted(&self) -> bool {
         match self.side {
             Actor::OfferParty => self.m.offer_accepted_at.is_some(),
@@ -175,6 +195,8 @@ fn steps_for(m: &Match, side: Actor) -> Vec<LinkStep> {
     Action::ALL
         .into_iter()
         .filter(|a| crate::web::editions::matches::actor_for(m, &[side], *a).is_some())
+        // A floor match is agreed to by confirming its form, names and all.
+        .filter(|a| !(m.on_floor && matches!(a, Action::Accept { .. })))
         .map(|a| {
             let s = crate::web::editions::matches::step(a);
             LinkStep {

@@ -174,6 +174,10 @@ struct Screen {
     euros: String,
     /// Participating organisations with a logo: (id, name, version).
     sponsors: Vec<(i64, String, i64)>,
+    /// "Nog 45 minuten": how long trading goes on, from the edition's times.
+    time_left: Option<String>,
+    /// The end of trading (RFC 3339), for the script that keeps it current.
+    ends_at: String,
 }
 
 impl Screen {
@@ -215,6 +219,21 @@ async fn screen(
     };
     let overview = stats::overview(&app.db, scope).await?;
     let sponsors = crate::store::branding::edition_logos(&app.db, event.id).await?;
+    let times = crate::store::events::get(&app.db, event.id).await?;
+    let now = time::OffsetDateTime::now_utc();
+    let (time_left, ends_at) = match &times {
+        Some(e) => (
+            crate::domain::floor::time_left(e.date, e.starts_at, e.ends_at, now),
+            e.ends_at
+                .map(|end| crate::domain::floor::dutch_moment(e.date, end))
+                .and_then(|at| {
+                    at.format(&time::format_description::well_known::Rfc3339)
+                        .ok()
+                })
+                .unwrap_or_default(),
+        ),
+        None => (None, String::new()),
+    };
     let mut layout = ctx.layout().await?;
     layout.brand = crate::web::branding::brand(&app, event.municipality_id).await?;
     let mut response = render(&Screen {
@@ -222,6 +241,8 @@ async fn screen(
         hours: thousands(overview.total.hours),
         euros: format!("€ {}", thousands(overview.total.value_euros)),
         sponsors,
+        time_left,
+        ends_at,
         event,
         count: thousands(count),
         signed: thousands(signed),

@@ -1,10 +1,11 @@
 //! Notaris mode: on the live floor, the makelaar registers a match agreed
 //! between two organisations in seconds, creating them on the spot if new.
 
+use crate::domain::match_status::{Action, Actor, MatchStatus};
 use crate::domain::validation::{self as v, FieldErrors};
 use crate::domain::{Category, OrganisationKind};
 use crate::store::events::{self, Event, Participant};
-use crate::store::matches::{self};
+use crate::store::matches::{self, Match, MatchError, Outcome, Step};
 use crate::store::notaris;
 use crate::store::{submissions, tokens};
 use crate::web::auth::{CsrfForm, Ctx};
@@ -12,8 +13,10 @@ use crate::web::editions::events::managed_event;
 use crate::web::editions::matches::TermsInput;
 use crate::web::error::AppError;
 use crate::web::page::{form_status, render, Layout};
+use crate::web::parse_id;
 use crate::web::AppState;
 use crate::workflow;
+use crate::workflow::answer::{self, Acting};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -47,9 +50,17 @@ struct NotarisPage {
     registered: Option<i64>,
     /// A fresh one-time key for the next registration.
     submission_key: String,
+    /// Matchformulieren both parties confirmed on their phones, waiting
+    /// for the notaris, oldest first.
+    queue: Vec<Match>,
 }
 
 impl NotarisPage {
+    fn moment(&self, at: &Option<time::OffsetDateTime>) -> String {
+        at.as_ref()
+            .map(crate::domain::dates::moment)
+            .unwrap_or_default()
+    }
     fn kinds(&self) -> &'static [OrganisationKind] {
         OrganisationKind::ALL
     }
@@ -92,8 +103,15 @@ async fn notaris_page(
 ) -> Result<Response, AppError> {
     ctx.form_token().await?;
     let status = form_status(&errors);
+    let mut queue: Vec<Match> = matches::of_event(&app.db, event.id)
+        .await?
+        .into_iter()
+        .filter(|m| m.on_floor && m.status() == MatchStatus::Accepted && m.is_signed())
+        .collect();
+    queue.reverse();
     let page = render(&NotarisPage {
         layout: ctx.layout().await?,
+        queue,
         participants: events::participants(&app.db, event.id).await?,
         event,
         input,
@@ -240,5 +258,56 @@ pub async fn register(
         }
         Err(notaris::NotarisError::Db(err)) => Err(err.into()),
         Err(notaris::NotarisError::Match(err)) => Err(AppError::Internal(err.into())),
+    }
+}
+
+/// `POST /beursvloeren/{key}/notaris/{id}`: the notaris checked a
+/// matchformulier both parties confirmed on their phones and registers it
+/// with one button: the match is confirmed and the live screen counts it.
+pub async fn register_floor(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path((key, id)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let event = managed_event(&app, &ctx, &key).await?;
+    let user_id = ctx.user()?.id;
+    let m = matches::get(&app.db, parse_id(&id)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if m.event_id != Some(event.id) || !m.on_floor {
+        return Err(AppError::NotFound);
+    }
+    if !m.is_signed() {
+        ctx.flash("Dit matchformulier is nog niet door beide partijen bevestigd.")
+            .await?;
+        return Ok(Redirect::to(&format!("/beursvloeren/{key}/notaris")).into_response());
+    }
+    let by = Acting {
+        actor: Actor::Makelaar,
+        step: Step::account("makelaar", Some(user_id)),
+        link_id: None,
+    };
+    match answer::act(
+        &app.db,
+        &app.config.base_url,
+        m.id,
+        Action::Confirm,
+        &by,
+        None,
+    )
+    .await
+    {
+        Ok(Outcome::Done(_)) => Ok(Redirect::to(&format!(
+            "/beursvloeren/{key}/notaris?match_id={}",
+            m.id
+        ))
+        .into_response()),
+        Ok(Outcome::AlreadyDone(_)) | Err(MatchError::NotAllowed(_) | MatchError::Changed) => {
+            ctx.flash("Deze match was al geregistreerd of is intussen veranderd.")
+                .await?;
+            Ok(Redirect::to(&format!("/beursvloeren/{key}/notaris")).into_response())
+        }
+        Err(e) => Err(e.into()),
     }
 }

@@ -44,6 +44,10 @@ pub struct Snapshot {
     next_event: std::sync::Mutex<Option<(time::Date, Option<Event>)>>,
     /// Item pages read since: the item and its stored counterparts.
     items: std::sync::Mutex<HashMap<i64, Option<ItemView>>>,
+    /// "Praat met deze vijf" per edition, by organisation: the matcher's
+    /// pass over a whole floor, done once per change (every floor page and
+    /// badge reads it; stands, names, items and registrations all notify).
+    floors: std::sync::Mutex<HashMap<i64, Five>>,
     /// Edition pages read since, by key: what a visitor who is not signed
     /// in sees of the edition.
     editions: std::sync::Mutex<HashMap<String, Option<EditionView>>>,
@@ -59,6 +63,9 @@ pub struct EditionView {
     pub participants: Vec<Participant>,
     pub items: Vec<Item>,
 }
+
+/// The five partners of every organisation on one edition's floor.
+pub type Five = Arc<HashMap<i64, Vec<crate::web::editions::floor::Talk>>>;
 
 /// What an item's page shows to everyone: the item and, when it is open,
 /// its stored counterparts.
@@ -243,6 +250,38 @@ impl MarketCache {
 }
 
 impl MarketCache {
+    /// An edition's five-per-organisation, from memory when computed since
+    /// the last change; `compute` runs the matcher otherwise.
+    pub async fn floor_five<F, Fut>(
+        &self,
+        db: &PgPool,
+        event_id: i64,
+        compute: F,
+    ) -> Result<Five, AppError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<Five, AppError>>,
+    {
+        let snapshot = self.snapshot(db).await?;
+        if let Some(five) = snapshot
+            .floors
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&event_id)
+        {
+            return Ok(five.clone());
+        }
+        let five = compute().await?;
+        snapshot
+            .floors
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(event_id, five.clone());
+        Ok(five)
+    }
+}
+
+impl MarketCache {
     /// The next edition from `today` (home page), from memory when read
     /// since the last change on the same day.
     pub async fn next_event(&self, db: &PgPool, today: time::Date) -> sqlx::Result<Option<Event>> {
@@ -360,6 +399,7 @@ async fn load(db: &PgPool, generation: u64) -> sqlx::Result<Snapshot> {
         pages: Default::default(),
         next_event: Default::default(),
         items: Default::default(),
+        floors: Default::default(),
         editions: Default::default(),
         brands: Default::default(),
     })
