@@ -279,8 +279,7 @@ pub async fn register_floor(
         return Err(AppError::NotFound);
     }
     if !m.is_signed() {
-        ctx.flash("Dit matchformulier is nog niet door beide partijen bevestigd.")
-            .await?;
+        ctx.flash(crate::t("floor-flash-not-both-signed")).await?;
         return Ok(Redirect::to(&format!("/beursvloeren/{key}/notaris")).into_response());
     }
     let by = Acting {
@@ -304,7 +303,7 @@ pub async fn register_floor(
         ))
         .into_response()),
         Ok(Outcome::AlreadyDone(_)) | Err(MatchError::NotAllowed(_) | MatchError::Changed) => {
-            ctx.flash("Deze match was al geregistreerd of is intussen veranderd.")
+            ctx.flash(crate::t("floor-flash-already-registered"))
                 .await?;
             Ok(Redirect::to(&format!("/beursvloeren/{key}/notaris")).into_response())
         }
