@@ -11,6 +11,9 @@ DECLARE
     base_orgs int := greatest(p_items / 4, 6);
     n_orgs int := greatest(p_items / 4, 6) + p_editions * 2;
     slug text := lower(regexp_replace(p_name, '[^A-Za-z0-9]+', '-', 'g'));
+    -- this call's matches come after it, so the pairing below stays fast
+    -- however many municipalities were seeded before
+    before bigint := (SELECT coalesce(max(id), 0) FROM matches);
 BEGIN
     INSERT INTO municipalities (name, hourly_rate) VALUES (p_name, 37.50) RETURNING id INTO mun;
 
@@ -77,8 +80,8 @@ BEGIN
     UPDATE matches a SET return_match_id = b.id
     FROM (SELECT key FROM events WHERE municipality_id = mun UNION ALL SELECT slug || '-jaar') e
     CROSS JOIN generate_series(0, p_items / 2 - 1, 4) k
-    JOIN matches b ON b.terms_what = 'Afspraak ' || e.key || '#' || (k + 1)
-    WHERE a.terms_what = 'Afspraak ' || e.key || '#' || k;
+    JOIN matches b ON b.id > before AND b.terms_what = 'Afspraak ' || e.key || '#' || (k + 1)
+    WHERE a.id > before AND a.terms_what = 'Afspraak ' || e.key || '#' || k;
 
     RETURN mun;
 END $$;

@@ -258,6 +258,33 @@ const PAGES = [
   },
   { name: 'werkplaats verboden voor gemeente', as: 'gemeente', expect: 403, open: (p) => p.goto(`/beursvloeren/${app.DEMO_EVENT}/werkplaats`) },
 
+  { name: 'regios', as: 'anoniem', open: (p) => p.goto('/regio') },
+  { name: 'regio', as: 'anoniem', open: (p) => p.goto('/regio/salland') },
+  {
+    name: 'regio van een jaar', as: 'anoniem',
+    open: async (p) => {
+      await p.goto('/regio/salland');
+      await p.getByLabel('Jaar', { exact: true }).selectOption('2027');
+      return app.submit(p, app.main(p).getByRole('button', { name: 'Toon cijfers' }));
+    },
+  },
+  { name: 'organisatie met samenwerkingen', as: 'makelaar', open: (p, ids) => p.goto(`/organisaties/${ids.ownOrganisation}`) },
+  { name: 'beheer regios', as: 'admin', open: (p) => p.goto('/beheer/regios') },
+  {
+    name: 'beheer regio met fouten', as: 'admin', expect: 422,
+    open: async (p) => {
+      await p.goto('/beheer/regios');
+      await p.getByLabel('Doel per jaar (gemaakte matches)').fill('heel veel');
+      return app.submit(p, app.main(p).getByRole('button', { name: 'Regio toevoegen' }));
+    },
+  },
+  {
+    name: 'beheer regio bewerken', as: 'admin',
+    open: async (p) => {
+      await p.goto('/beheer/regios');
+      return app.submit(p, app.main(p).getByRole('link', { name: 'bewerken Salland' }));
+    },
+  },
   { name: 'beheer', as: 'admin', open: (p) => p.goto('/beheer') },
   {
     name: 'beheer met fouten', as: 'admin', expect: 422,

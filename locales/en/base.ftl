@@ -21,3 +21,4 @@ footer-privacy = Privacy
 form-error-prefix = Error:
 form-check-summary = Please check the form
 org-logo-alt = Logo of { $name }
+footer-regions = Figures per region

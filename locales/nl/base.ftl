@@ -21,3 +21,4 @@ footer-privacy = Privacy
 form-error-prefix = Fout:
 form-check-summary = Controleer het formulier
 org-logo-alt = Logo van { $name }
+footer-regions = Cijfers per regio

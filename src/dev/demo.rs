@@ -78,6 +78,8 @@ pub async fn load(db: &PgPool) -> anyhow::Result<String> {
     demo_branding(db, &municipality).await?;
     let matches = demo_matches(db, &event_key).await?;
     demo_stands(db, &event_key).await?;
+    demo_region(db, &municipality).await?;
+    demo_last_year(db, &event_key).await?;
     Ok(format!(
         "{summary}; {matches} demo-matches; demo-wachtwoord: {DEMO_PASSWORD}"
     ))
@@ -111,6 +113,98 @@ async fn demo_stands(db: &PgPool, event_key: &str) -> anyhow::Result<()> {
         .collect();
     let mut tx = db.begin().await?;
     store::floor::set_all(&mut tx, event.id, &zone_stands(&places)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The region the demo municipality belongs to, with its neighbours and a
+/// target, as an administrator would set it. Only when it does not exist.
+async fn demo_region(db: &PgPool, municipality: &str) -> anyhow::Result<()> {
+    if store::regions::by_slug(db, "salland").await?.is_some() {
+        return Ok(());
+    }
+    let mut ids = Vec::new();
+    for name in [municipality, "Deventer", "Olst-Wijhe"] {
+        ids.push(store::municipalities::ensure(&mut *db.acquire().await?, name).await?);
+    }
+    ids.sort_unstable();
+    let region = crate::domain::region::NewRegion {
+        name: "Salland".into(),
+        slug: "salland".into(),
+        municipality_ids: ids,
+        targets: vec![(2026, 200), (2027, 250)],
+    };
+    store::regions::save(db, None, &region).await?;
+    Ok(())
+}
+
+/// A closed edition a year before the demo's, where three pairs of the
+/// demo's made matches already worked together (carried out), so the
+/// dashboard, the region and the organisation pages show lasting
+/// partnerships. Only when that edition does not exist yet.
+async fn demo_last_year(db: &PgPool, event_key: &str) -> anyhow::Result<()> {
+    let mut tx = db.begin().await?;
+    let Some(last_year) = sqlx::query_scalar!(
+        "INSERT INTO events (key, name, municipality_id, date, status, place)
+         SELECT key || '-vorig-jaar', replace(name, extract(year FROM date)::text,
+                                              (extract(year FROM date) - 1)::text),
+                municipality_id, (date - interval '1 year')::date, 'closed', place
+         FROM events WHERE key = $1
+         ON CONFLICT (key) DO NOTHING RETURNING id",
+        event_key
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(());
+    };
+    let pairs = sqlx::query!(
+        r#"SELECT m.id, m.offer_id, m.request_id FROM matches m JOIN events e ON e.id = m.event_id
+           WHERE e.key = $1 AND m.status IN ('confirmed', 'carried_out') AND m.return_match_id IS NULL
+           ORDER BY m.id LIMIT 3"#,
+        event_key
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for (n, pair) in pairs.iter().enumerate() {
+        let mut copies = Vec::new();
+        for item in [pair.offer_id, pair.request_id] {
+            let id = sqlx::query_scalar!(
+                "INSERT INTO items (key, organisation_id, event_id, direction, category, title,
+                                    description, theme, hours, status)
+                 SELECT 'vorig-jaar-' || id, organisation_id, $2, direction, category, title,
+                        description, theme, hours, 'matched'
+                 FROM items WHERE id = $1 RETURNING id",
+                item,
+                last_year
+            )
+            .fetch_one(&mut *tx)
+            .await?;
+            copies.push(id);
+        }
+        sqlx::query!(
+            "INSERT INTO event_participants (event_id, organisation_id)
+             SELECT $1, organisation_id FROM items WHERE id = ANY($2) ON CONFLICT DO NOTHING",
+            last_year,
+            &copies
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!(
+            "INSERT INTO matches (offer_id, request_id, event_id, status, proposed_by,
+                                  offer_accepted_at, request_accepted_at, confirmed_at,
+                                  terms_what, terms_hours, offer_signed_at, request_signed_at)
+             SELECT $1, $2, $3, 'carried_out', 'makelaar', e.date, e.date, e.date,
+                    'Afgesproken op de beursvloer van vorig jaar', $4, e.date, e.date
+             FROM events e WHERE e.id = $3",
+            copies[0],
+            copies[1],
+            last_year,
+            4 + 2 * n as i32
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await?;
     Ok(())
 }

@@ -7,6 +7,7 @@ pub mod floor;
 pub mod forms;
 mod kinds;
 pub mod match_status;
+pub mod region;
 pub mod signup;
 pub mod validation;
 

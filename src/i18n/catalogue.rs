@@ -35,6 +35,7 @@ catalogue_files!(
     "mail",
     "forms",
     "floor",
+    "region",
 );
 
 /// A language's catalogue files: (area, Fluent source).

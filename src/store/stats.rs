@@ -163,7 +163,7 @@ pub async fn overview(db: &PgPool, scope: Scope) -> sqlx::Result<Overview> {
 
 /// Sort the grouped rows into their tables; every status, category and
 /// organisation kind gets a row, also when it is zero.
-fn shape(rows: Vec<Figures>) -> Overview {
+pub(crate) fn shape(rows: Vec<Figures>) -> Overview {
     let mut overview = Overview::default();
     for row in rows {
         match row.dimension.as_str() {

@@ -15,9 +15,9 @@ mod policy;
 pub mod visitor_token;
 
 use editions::{badges, events, floor, imports, links, live, matches, notaris, signup, workspace};
-use figures::{api, dashboard};
+use figures::{api, dashboard, region};
 use market::{items, organisations, suggestions};
-use people::{accounts, admin, notifications, privacy};
+use people::{accounts, admin, notifications, privacy, regions};
 
 use std::sync::Arc;
 
@@ -47,6 +47,8 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub live: live::Hub,
     pub market: market::cache::MarketCache,
+    /// The region pages' figures of the last minute.
+    pub regions: figures::region::RegionCache,
     /// Signs the form tokens of visitors who are not signed in.
     pub form_key: visitor_token::FormKey,
 }
@@ -91,6 +93,11 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
         .route("/beheer", get(admin::index))
         .route("/beheer/gemeenten", post(admin::create_municipality))
         .route("/beheer/uitnodigingen", post(admin::invite))
+        .route("/beheer/regios", get(regions::index).post(regions::create))
+        .route(
+            "/beheer/regios/{id}",
+            get(regions::edit).post(regions::update),
+        )
         .route(
             "/uitnodiging/{token}",
             get(admin::invitation).post(admin::accept),
@@ -212,6 +219,7 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
         .route("/readyz", get(home::readyz))
         .merge(branding::routes())
         .merge(dashboard::routes())
+        .merge(region::routes())
         .merge(live::routes())
         .merge(api::routes())
         .merge(privacy::routes())

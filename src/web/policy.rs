@@ -46,6 +46,17 @@ pub fn can_see_contact_details(
     })
 }
 
+/// Whom an organisation worked with lasting (its partners) follows from its
+/// matches, which are private: for its own members, the makelaars of its
+/// municipality and admins.
+pub fn can_see_partners(
+    user: Option<&SessionUser>,
+    organisation_id: i64,
+    municipality_id: i64,
+) -> bool {
+    can_see_contact_details(user, organisation_id, municipality_id)
+}
+
 /// On a match, the parties see each other's contact person once both
 /// agreed; the makelaar always does.
 pub fn sees_match_contacts(m: &Match, is_makelaar: bool) -> bool {
@@ -60,6 +71,16 @@ pub fn is_makelaar_of(user: &SessionUser, municipality_id: i64) -> bool {
 /// Figures of a municipality are for its gemeente viewers, its makelaars and admins.
 pub fn can_view_figures(user: &SessionUser, municipality_id: i64) -> bool {
     is_makelaar_of(user, municipality_id) || user.official_of.contains(&municipality_id)
+}
+
+/// Regions (which municipalities, which targets) are set by administrators.
+/// Their figures are public, as each municipality's open data is: no check.
+pub fn manage_regions(user: &SessionUser) -> Result<(), AppError> {
+    if user.is_admin {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 /// In which capacities a user may act on a match: as the giving party, the

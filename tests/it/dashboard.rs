@@ -43,7 +43,7 @@ async fn staff(app: &TestApp, person: &str, role: &str, municipality_id: i64) ->
 }
 
 /// The cells of the row labelled `label` in the table with id `tabel-{table}`.
-fn row(html: &str, table: &str, label: &str) -> Vec<String> {
+pub(crate) fn row(html: &str, table: &str, label: &str) -> Vec<String> {
     let start = html
         .find(&format!("id=\"tabel-{table}\""))
         .unwrap_or_else(|| panic!("table {table}"));
@@ -66,7 +66,7 @@ fn row(html: &str, table: &str, label: &str) -> Vec<String> {
 }
 
 /// "€ 1.234" or "1.234" as a number.
-fn number(cell: &str) -> i64 {
+pub(crate) fn number(cell: &str) -> i64 {
     let digits: String = cell.chars().filter(|c| c.is_ascii_digit()).collect();
     digits
         .parse()

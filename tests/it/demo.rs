@@ -39,6 +39,10 @@ async fn demo_data_fills_the_marketplace_once() {
         .await;
     assert_eq!(kinds, 6, "organisations of every kind");
     assert!(first[3] > 0, "some matches to look at");
+    let html = app.visitor().get_html("/regio").await;
+    assert!(html.contains("href=\"/regio/salland\""), "a region");
+    let region = app.visitor().get_html("/regio/salland").await;
+    assert!(region.contains("Raalte") && region.contains("Gemaakte matches"));
 
     beursvloer::dev::demo::load(&app.db).await.unwrap();
     assert_eq!(
@@ -119,4 +123,32 @@ async fn demo_search_finds_compound_heads_and_related_words() {
     // neither.
     let html = visitor.get_html("/markt?q=kantoorruimte").await;
     assert!(!html.contains("Afgeschreven laptops"));
+}
+
+/// The issue's check: on the demo data, a browser that asks for English and
+/// has made no choice gets the home page in English.
+#[tokio::test]
+async fn the_demo_home_page_answers_in_english_to_an_english_browser() {
+    let app = TestApp::spawn().await;
+    beursvloer::dev::demo::load(&app.db).await.unwrap();
+
+    let html = app
+        .visitor()
+        .client
+        .get(format!("{}/", app.address))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+
+    assert!(html.contains(r#"<html lang="en">"#));
+    assert!(!html.contains("Vraag en aanbod"));
+    assert!(html.contains("New requests"));
+    assert!(
+        html.contains("Next marketplace event"),
+        "the demo has an edition ahead"
+    );
 }

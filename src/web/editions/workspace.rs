@@ -31,6 +31,8 @@ pub struct QueueRow {
     pub back: Option<(Item, Item)>,
     /// Who asked for this pair ("Interesse tonen"), shown first.
     pub asked_by: Option<String>,
+    /// The two organisations made a match together before.
+    pub worked_before: bool,
 }
 
 /// One leg of an exchange cycle as shown.
@@ -174,6 +176,7 @@ async fn queue(app: &AppState, event: &Event) -> Result<Lists, AppError> {
             reasons: g.reasons.clone(),
             back: Some((o2, r2)),
             asked_by: None,
+            worked_before: false,
         });
     }
     for m in &proposal.matches {
@@ -191,6 +194,7 @@ async fn queue(app: &AppState, event: &Event) -> Result<Lists, AppError> {
             reasons: m.reasons.clone(),
             back: None,
             asked_by: None,
+            worked_before: false,
         });
     }
     // Pairs a party asked for come first, whether the matcher proposed them or not.
@@ -214,6 +218,7 @@ async fn queue(app: &AppState, event: &Event) -> Result<Lists, AppError> {
             reasons: s.reasons.clone(),
             back: None,
             asked_by: Some(by.clone()),
+            worked_before: false,
         });
     }
     rows.sort_by_key(|r| r.asked_by.is_none());
@@ -230,6 +235,15 @@ async fn queue(app: &AppState, event: &Event) -> Result<Lists, AppError> {
             row.percent = (score * 100.0).round() as u32;
             row.reasons = reasons.clone();
         }
+    }
+    let org_pairs: Vec<(i64, i64)> = rows
+        .iter()
+        .map(|r| (r.offer.organisation_id, r.request.organisation_id))
+        .collect();
+    let before = crate::store::partnerships::worked_before(&app.db, &org_pairs).await?;
+    for row in &mut rows {
+        row.worked_before =
+            before.contains(&(row.offer.organisation_id, row.request.organisation_id));
     }
     let cycles = cycles
         .iter()

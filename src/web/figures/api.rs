@@ -23,6 +23,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/gemeenten", get(municipalities))
         .route("/api/gemeenten/{gemeente}", get(municipality))
         .route("/api/beursvloeren/{event}", get(event))
+        .route("/api/regio", get(regions))
+        .route("/api/regio/{regio}", get(region))
         .layer(SetResponseHeaderLayer::overriding(
             header::ACCESS_CONTROL_ALLOW_ORIGIN,
             HeaderValue::from_static("*"),
@@ -265,11 +267,34 @@ pub struct MunicipalityRef {
     hourly_rate_euros: f64,
 }
 
+/// Lasting partnerships: two organisations that made matches in more than one
+/// edition, or more than one exchange (a two-way pair counted once) in a year.
+#[derive(Serialize, ToSchema)]
+pub struct Partnerships {
+    /// the year counted up to: the latest edition's (or the chosen year)
+    year: i32,
+    /// partnerships formed up to and in that year
+    partnerships: i64,
+    /// partnerships formed in that year
+    new: i64,
+}
+
+impl From<crate::store::partnerships::PartnershipCounts> for Partnerships {
+    fn from(p: crate::store::partnerships::PartnershipCounts) -> Partnerships {
+        Partnerships {
+            year: p.year,
+            partnerships: p.partnerships,
+            new: p.new,
+        }
+    }
+}
+
 /// A municipality's figures over all its editions and the whole year.
 #[derive(Serialize, ToSchema)]
 pub struct MunicipalityFigures {
     municipality: MunicipalityRef,
     figures: FigureSet,
+    partnerships: Partnerships,
     editions: Vec<EditionFigures>,
 }
 
@@ -333,6 +358,10 @@ async fn municipality(
         stats::participation(&app.db, scope),
         stats::editions(&app.db, id),
     )?;
+    let year = editions
+        .last()
+        .map_or_else(|| time::OffsetDateTime::now_utc().year(), |e| e.date.year());
+    let partnerships = crate::store::partnerships::counts(&app.db, &[id], year).await?;
     Ok(Json(MunicipalityFigures {
         municipality: MunicipalityRef {
             id: m.id,
@@ -340,6 +369,7 @@ async fn municipality(
             hourly_rate_euros: m.hourly_rate,
         },
         figures: FigureSet::of(&overview, &participation, None),
+        partnerships: partnerships.into(),
         editions: editions.iter().map(EditionFigures::from).collect(),
     }))
 }
@@ -388,6 +418,182 @@ async fn event(
     }))
 }
 
+/// The regions, each with a link to its figures.
+#[derive(Serialize, ToSchema)]
+pub struct RegionList {
+    regions: Vec<RegionLink>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RegionLink {
+    slug: String,
+    name: String,
+    municipalities: i64,
+    href: String,
+}
+
+/// A region's made matches in one year beside its target for that year.
+#[derive(Serialize, ToSchema)]
+pub struct RegionYear {
+    year: i32,
+    /// the made matches the region set itself for this year; null without a target
+    target: Option<i64>,
+    made: i64,
+    /// made matches as a share of the target (0–1); null without a target
+    progress: Option<f64>,
+    carried_out: i64,
+    two_way: i64,
+    value_euros: i64,
+    editions: i64,
+    participants: i64,
+    /// organisations at a beursvloer of the region for the first time this year
+    new_participants: i64,
+}
+
+/// One municipality of a region: the same figures its own open data publishes.
+#[derive(Serialize, ToSchema)]
+pub struct RegionMunicipality {
+    id: i64,
+    name: String,
+    href: String,
+    editions: i64,
+    totals: Totals,
+    /// matches per status
+    by_status: Vec<StatusCount>,
+    participants: i64,
+}
+
+/// A region's figures: in total (broken down as a municipality's), per year
+/// beside the target, and per municipality.
+#[derive(Serialize, ToSchema)]
+pub struct RegionFigures {
+    slug: String,
+    name: String,
+    /// the year these figures cover; null: all years
+    year: Option<i32>,
+    figures: FigureSet,
+    partnerships: Partnerships,
+    years: Vec<RegionYear>,
+    municipalities: Vec<RegionMunicipality>,
+}
+
+/// Alle regio's
+#[utoipa::path(get, path = "/api/regio", operation_id = "listRegions",
+    responses((status = 200, description = "De regio's met een link naar hun cijfers", body = RegionList)))]
+async fn regions(State(app): State<AppState>) -> Result<Json<RegionList>, AppError> {
+    let all = crate::store::regions::all(&app.db).await?;
+    Ok(Json(RegionList {
+        regions: all
+            .into_iter()
+            .map(|r| RegionLink {
+                href: format!("/api/regio/{}", r.slug),
+                slug: r.slug,
+                name: r.name,
+                municipalities: r.municipalities,
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+pub struct YearQuery {
+    /// alleen dit jaar (leeg: alle jaren)
+    jaar: String,
+}
+
+/// Cijfers van een regio: in totaal, per jaar naast het doel, en per gemeente
+#[utoipa::path(get, path = "/api/regio/{regio}", operation_id = "regionFigures",
+    params(("regio" = String, Path, description = "webadres (slug) van de regio"), YearQuery),
+    responses(
+        (status = 200, description = "De cijfers van de regio", body = RegionFigures),
+        (status = 404, description = "Niet gevonden (een HTML-foutpagina)", body = String, content_type = "text/html"),
+        (status = 503, description = "Database even niet bereikbaar (een HTML-foutpagina)", body = String, content_type = "text/html"),
+    ))]
+async fn region(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    axum::extract::Query(query): axum::extract::Query<YearQuery>,
+) -> Result<Json<RegionFigures>, AppError> {
+    let data = crate::web::figures::region::load(&app, &slug, &query.jaar).await?;
+    let turnout = |m: Option<i64>, y: Option<i32>| {
+        data.turnout
+            .iter()
+            .find(|t| t.municipality_id == m && t.year == y)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let total = turnout(None, data.year);
+    let new = data.year.map(|y| turnout(None, Some(y)).newcomers);
+    let years = data
+        .years
+        .iter()
+        .map(|y| {
+            let f = data.figures.by_year.get(y).cloned().unwrap_or_default();
+            let target = data
+                .targets
+                .iter()
+                .find(|(ty, _)| ty == y)
+                .map(|(_, n)| i64::from(*n));
+            let t = turnout(None, Some(*y));
+            RegionYear {
+                year: *y,
+                target,
+                made: f.made,
+                progress: target.and_then(|n| rate(f.made, n)),
+                carried_out: f.carried_out,
+                two_way: f.two_way,
+                value_euros: f.value_euros,
+                editions: t.editions,
+                participants: t.participants,
+                new_participants: t.newcomers,
+            }
+        })
+        .collect();
+    let municipalities = data
+        .members
+        .iter()
+        .map(|m| {
+            let f = data
+                .figures
+                .by_municipality
+                .get(&m.id)
+                .cloned()
+                .unwrap_or_default();
+            let t = turnout(Some(m.id), data.year);
+            RegionMunicipality {
+                id: m.id,
+                name: m.name.clone(),
+                href: format!("/api/gemeenten/{}", m.id),
+                editions: t.editions,
+                totals: Totals::from(&f),
+                by_status: MatchStatus::ALL
+                    .iter()
+                    .map(|s| StatusCount {
+                        status: s.code().to_string(),
+                        matches: data
+                            .figures
+                            .status_by_municipality
+                            .get(&(m.id, s.code().to_string()))
+                            .copied()
+                            .unwrap_or(0),
+                    })
+                    .collect(),
+                participants: t.participants,
+            }
+        })
+        .collect();
+    Ok(Json(RegionFigures {
+        slug: data.region.slug.clone(),
+        name: data.region.name.clone(),
+        year: data.year,
+        figures: FigureSet::of(&data.figures.overview, &total.participation(), new),
+        partnerships: data.partnerships.into(),
+        years,
+        municipalities,
+    }))
+}
+
 /// The API's OpenAPI document, derived from the handlers and the types they
 /// serve above.
 #[derive(OpenApi)]
@@ -395,13 +601,13 @@ async fn event(
     info(
         title = "Beursvloer open data",
         version = "1",
-        description = "Geaggregeerde cijfers van de Maatschappelijke Beursvloer per gemeente en per editie: matches per status, categorie, thema en soort organisatie, uitvoering, wederdienst, deelnemers en geschatte maatschappelijke waarde (afgesproken uren × uurtarief van de gemeente + opgegeven waarde van materialen, voor bevestigde en uitgevoerde matches). Een match is gemaakt als de makelaar hem bevestigde. Geen persoonsgegevens.",
+        description = "Geaggregeerde cijfers van de Maatschappelijke Beursvloer per gemeente, per editie en per regio (met het doel per jaar): matches per status, categorie, thema en soort organisatie, uitvoering, wederdienst, deelnemers en geschatte maatschappelijke waarde (afgesproken uren × uurtarief van de gemeente + opgegeven waarde van materialen, voor bevestigde en uitgevoerde matches). Een match is gemaakt als de makelaar hem bevestigde. Geen persoonsgegevens.",
         license(
             name = "CC0 1.0",
             url = "https://creativecommons.org/publicdomain/zero/1.0/"
         ),
     ),
-    paths(municipalities, municipality, event)
+    paths(municipalities, municipality, event, regions, region)
 )]
 pub struct ApiDoc;
 
@@ -432,6 +638,8 @@ mod tests {
             "/api/gemeenten",
             "/api/gemeenten/{gemeente}",
             "/api/beursvloeren/{event}",
+            "/api/regio",
+            "/api/regio/{regio}",
         ] {
             assert!(
                 doc["paths"][path]["get"]["operationId"].is_string(),

@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use crate::exchange::csv_text_cell;
 use crate::store::accounts::SessionUser;
+use crate::store::partnerships;
 use crate::store::stats::{self, Edition, MunicipalityInfo, Scope};
 use crate::web::auth::Ctx;
 use crate::web::error::AppError;
@@ -79,9 +80,16 @@ async fn load(
         municipality_id: id,
         event_id: edition.as_ref().map(|e| e.id),
     };
-    let (overview, participation) = tokio::try_join!(
+    // Partnerships up to the chosen edition's year, or the latest edition's.
+    let year = edition
+        .as_ref()
+        .or(editions.last())
+        .map_or_else(|| time::OffsetDateTime::now_utc().year(), |e| e.date.year());
+    let ids = [id];
+    let (overview, participation, partnerships) = tokio::try_join!(
         stats::overview(&app.db, scope),
-        stats::participation(&app.db, scope)
+        stats::participation(&app.db, scope),
+        partnerships::counts(&app.db, &ids, year),
     )?;
     Ok(Data {
         municipality,
@@ -89,6 +97,7 @@ async fn load(
         edition,
         overview,
         participation,
+        partnerships,
     })
 }
 
@@ -142,6 +151,10 @@ impl DashboardPage {
                 serde_urlencoded::to_string([("editie", &self.selected)]).unwrap_or_default()
             )
         }
+    }
+
+    fn csv_base(&self) -> String {
+        format!("/cijfers/{}/csv", self.municipality.id)
     }
 
     fn nice_date(&self, date: &time::Date) -> String {
@@ -261,6 +274,17 @@ async fn csv(
         .into_iter()
         .find(|t| t.slug == table)
         .ok_or(AppError::NotFound)?;
+    let mut name = format!("cijfers-{}-{}", slug(&data.municipality.name), table.slug);
+    if let Some(e) = &data.edition {
+        name.push('-');
+        name.push_str(&slug(&e.key));
+    }
+    csv_response(&table, &name)
+}
+
+/// A table as a CSV download: ';'-separated with a byte-order mark, so a
+/// spreadsheet in a Dutch locale opens it in columns; whole numbers only.
+pub(crate) fn csv_response(table: &Table, name: &str) -> Result<Response, AppError> {
     let mut writer = csv::WriterBuilder::new()
         .delimiter(b';')
         .from_writer(Vec::new());
@@ -280,11 +304,6 @@ async fn csv(
         .map_err(|e| AppError::Internal(anyhow::anyhow!("csv: {e}")))?;
     let mut bytes = "\u{feff}".as_bytes().to_vec();
     bytes.extend(body);
-    let mut name = format!("cijfers-{}-{}", slug(&data.municipality.name), table.slug);
-    if let Some(e) = &data.edition {
-        name.push('-');
-        name.push_str(&slug(&e.key));
-    }
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -300,7 +319,7 @@ async fn csv(
 }
 
 /// A file-name-safe version of a name: lower case letters, digits and dashes.
-fn slug(s: &str) -> String {
+pub(crate) fn slug(s: &str) -> String {
     let mut out = String::new();
     for c in s.to_lowercase().chars() {
         if c.is_ascii_alphanumeric() {

@@ -4,6 +4,7 @@
 use crate::domain::match_status::MatchStatus;
 use crate::domain::{Category, OrganisationKind};
 use crate::exchange::csv_text_cell;
+use crate::store::partnerships::PartnershipCounts;
 use crate::store::stats::{Edition, Figures, MunicipalityInfo, Overview, Participation};
 use crate::web::figures::charts::{Bar, Chart};
 
@@ -71,6 +72,7 @@ pub struct Data {
     pub edition: Option<Edition>,
     pub overview: Overview,
     pub participation: Participation,
+    pub partnerships: PartnershipCounts,
 }
 
 impl Data {
@@ -115,6 +117,11 @@ impl Data {
             tile(
                 crate::t("figures-tile-participants"),
                 thousands(self.participation.organisations),
+                false,
+            ),
+            tile(
+                "duurzame samenwerkingen",
+                thousands(self.partnerships.partnerships),
                 false,
             ),
         ]
@@ -171,6 +178,7 @@ impl Data {
                 vec![Cell::Count(e.new_participants)],
             ));
         }
+        key_rows.extend(partnership_rows(&self.partnerships));
         key_rows.extend([
             row(
                 crate::t("figures-msg-afgesproken-uren"),
@@ -192,39 +200,6 @@ impl Data {
             ),
         ]);
 
-        let status_rows: Vec<Row> = o
-            .by_status
-            .iter()
-            .map(|f| row(status_label(&f.key), vec![Cell::Count(f.matches)]))
-            .collect();
-        let category_rows: Vec<Row> = o
-            .by_category
-            .iter()
-            .map(|f| breakdown_row(category_label(&f.key), f))
-            .collect();
-        let theme_rows: Vec<Row> = o
-            .by_theme
-            .iter()
-            .map(|f| {
-                let label = if f.key.is_empty() {
-                    crate::t("figures-msg-geen-thema")
-                } else {
-                    &f.key
-                };
-                breakdown_row(label, f)
-            })
-            .collect();
-        let kind_rows: Vec<Row> = o
-            .by_offer_kind
-            .iter()
-            .zip(&o.by_request_kind)
-            .map(|(give, ask)| {
-                row(
-                    kind_label(&give.key),
-                    vec![Cell::Count(give.made), Cell::Count(ask.made)],
-                )
-            })
-            .collect();
         let edition_rows: Vec<Row> = self
             .editions
             .iter()
@@ -244,53 +219,6 @@ impl Data {
             })
             .collect();
 
-        let bars = |rows: &[Row], columns: &[usize]| -> Vec<Bar> {
-            rows.iter()
-                .map(|r| {
-                    let values = columns
-                        .iter()
-                        .map(|c| match r.cells.get(*c) {
-                            Some(Cell::Count(n) | Cell::Euros(n)) => *n,
-                            _ => 0,
-                        })
-                        .collect();
-                    Bar::new(r.label.clone(), values)
-                })
-                .collect()
-        };
-        let status_chart = Chart {
-            id: "grafiek-status",
-            title: crate::t("figures-msg-matches-per-status"),
-            series: &[crate::t("figures-msg-aantal")],
-            bars: &bars(&status_rows, &[0]),
-        }
-        .horizontal();
-        let category_chart = Chart {
-            id: "grafiek-categorie",
-            title: crate::t("figures-msg-gemaakte-matches-per-categorie"),
-            series: &[crate::t("figures-msg-gemaakt")],
-            bars: &bars(&category_rows, &[0]),
-        }
-        .horizontal();
-        let theme_chart = (!theme_rows.is_empty()).then(|| {
-            Chart {
-                id: "grafiek-thema",
-                title: crate::t("figures-msg-gemaakte-matches-per-thema"),
-                series: &[crate::t("figures-msg-gemaakt")],
-                bars: &bars(&theme_rows, &[0]),
-            }
-            .horizontal()
-        });
-        let kind_chart = Chart {
-            id: "grafiek-soort",
-            title: crate::t("figures-msg-gemaakte-matches-per-soort-organisatie"),
-            series: &[
-                crate::t("figures-msg-als-aanbieder"),
-                crate::t("figures-msg-als-vrager"),
-            ],
-            bars: &bars(&kind_rows, &[0, 1]),
-        }
-        .horizontal();
         let edition_chart = (!edition_rows.is_empty()).then(|| {
             Chart {
                 id: "grafiek-edities",
@@ -305,103 +233,208 @@ impl Data {
             .columns()
         });
 
-        let breakdown_columns = vec![
-            crate::t("figures-msg-gemaakt"),
-            crate::t("figures-msg-uitgevoerd"),
-            crate::t("figures-msg-met-wederdienst"),
-            crate::t("figures-msg-geschatte-waarde"),
-        ];
-        vec![
-            Table {
-                slug: "kerncijfers",
-                heading: crate::t("figures-msg-kerncijfers"),
-                caption: crate::tr("figures-caption-key")
-                    .arg("scope", scope.as_str())
-                    .to_string(),
-                columns: vec![
-                    crate::t("figures-msg-cijfer"),
-                    crate::t("figures-msg-waarde"),
-                ],
-                rows: key_rows,
-                chart: None,
-            },
-            Table {
-                slug: "status",
-                heading: crate::t("figures-msg-matches-per-status"),
-                caption: crate::tr("figures-caption-status")
-                    .arg("scope", scope.as_str())
-                    .to_string(),
-                columns: vec![
-                    crate::t("figures-msg-status"),
-                    crate::t("figures-msg-aantal-matches"),
-                ],
-                rows: status_rows,
-                chart: Some(status_chart),
-            },
-            Table {
-                slug: "categorie",
-                heading: crate::t("figures-msg-per-categorie"),
-                caption: crate::tr("figures-caption-category")
-                    .arg("scope", scope.as_str())
-                    .to_string(),
-                columns: [
-                    vec![crate::t("figures-msg-categorie")],
-                    breakdown_columns.clone(),
-                ]
-                .concat(),
-                rows: category_rows,
-                chart: Some(category_chart),
-            },
-            Table {
-                slug: "thema",
-                heading: crate::t("figures-msg-per-thema"),
-                caption: crate::tr("figures-caption-theme")
-                    .arg("scope", scope.as_str())
-                    .to_string(),
-                columns: [vec![crate::t("figures-msg-thema")], breakdown_columns].concat(),
-                rows: theme_rows,
-                chart: theme_chart,
-            },
-            Table {
-                slug: "soort",
-                heading: crate::t("figures-msg-per-soort-organisatie"),
-                caption: crate::tr("figures-caption-kind")
-                    .arg("scope", scope.as_str())
-                    .to_string(),
-                columns: vec![
-                    crate::t("figures-msg-soort-organisatie"),
-                    crate::t("figures-msg-als-aanbieder"),
-                    crate::t("figures-msg-als-vrager"),
-                ],
-                rows: kind_rows,
-                chart: Some(kind_chart),
-            },
-            Table {
-                slug: "edities",
-                heading: crate::t("figures-msg-edities-vergeleken"),
-                caption: crate::tr("figures-caption-editions")
-                    .arg("municipality", &self.municipality.name)
-                    .to_string(),
-                columns: vec![
-                    crate::t("figures-msg-editie"),
-                    crate::t("figures-msg-datum"),
-                    crate::t("figures-msg-gemaakt"),
-                    crate::t("figures-msg-uitgevoerd"),
-                    crate::t("figures-msg-uitgevoerd-2"),
-                    crate::t("figures-msg-met-wederdienst-2"),
-                    crate::t("figures-msg-deelnemers"),
-                    crate::t("figures-msg-bedrijven"),
-                    crate::t("figures-msg-nieuwe-deelnemers"),
-                    crate::t("figures-msg-geschatte-waarde"),
-                ],
-                rows: edition_rows,
-                chart: edition_chart,
-            },
-        ]
+        let mut tables = vec![Table {
+            slug: "kerncijfers",
+            heading: crate::t("figures-msg-kerncijfers"),
+            caption: format!("Kerncijfers, {scope}"),
+            columns: vec![
+                crate::t("figures-msg-cijfer"),
+                crate::t("figures-msg-waarde"),
+            ],
+            rows: key_rows,
+            chart: None,
+        }];
+        tables.extend(breakdown_tables(o, &scope));
+        tables.push(Table {
+            slug: "edities",
+            heading: crate::t("figures-msg-edities-vergeleken"),
+            caption: crate::tr("figures-caption-editions")
+                .arg("municipality", &self.municipality.name)
+                .to_string(),
+            columns: vec![
+                crate::t("figures-msg-editie"),
+                crate::t("figures-msg-datum"),
+                crate::t("figures-msg-gemaakt"),
+                crate::t("figures-msg-uitgevoerd"),
+                crate::t("figures-msg-uitgevoerd-2"),
+                crate::t("figures-msg-met-wederdienst"),
+                crate::t("figures-msg-deelnemers"),
+                crate::t("figures-msg-bedrijven"),
+                crate::t("figures-msg-nieuwe-deelnemers"),
+                crate::t("figures-msg-geschatte-waarde"),
+            ],
+            rows: edition_rows,
+            chart: edition_chart,
+        });
+        tables
     }
 }
 
-fn row(label: &str, cells: Vec<Cell>) -> Row {
+/// The tables every figures page shares, over one set of matches: per
+/// status, category, theme and organisation kind, each with its chart.
+pub(crate) fn breakdown_tables(o: &Overview, scope: &str) -> Vec<Table> {
+    let status_rows: Vec<Row> = o
+        .by_status
+        .iter()
+        .map(|f| row(status_label(&f.key), vec![Cell::Count(f.matches)]))
+        .collect();
+    let category_rows: Vec<Row> = o
+        .by_category
+        .iter()
+        .map(|f| breakdown_row(category_label(&f.key), f))
+        .collect();
+    let theme_rows: Vec<Row> = o
+        .by_theme
+        .iter()
+        .map(|f| {
+            let label = if f.key.is_empty() {
+                crate::t("figures-msg-geen-thema")
+            } else {
+                &f.key
+            };
+            breakdown_row(label, f)
+        })
+        .collect();
+    let kind_rows: Vec<Row> = o
+        .by_offer_kind
+        .iter()
+        .zip(&o.by_request_kind)
+        .map(|(give, ask)| {
+            row(
+                kind_label(&give.key),
+                vec![Cell::Count(give.made), Cell::Count(ask.made)],
+            )
+        })
+        .collect();
+    let status_chart = Chart {
+        id: "grafiek-status",
+        title: crate::t("figures-msg-matches-per-status"),
+        series: &[crate::t("figures-msg-aantal")],
+        bars: &bars(&status_rows, &[0]),
+    }
+    .horizontal();
+    let category_chart = Chart {
+        id: "grafiek-categorie",
+        title: crate::t("figures-msg-gemaakte-matches-per-categorie"),
+        series: &[crate::t("figures-msg-gemaakt")],
+        bars: &bars(&category_rows, &[0]),
+    }
+    .horizontal();
+    let theme_chart = (!theme_rows.is_empty()).then(|| {
+        Chart {
+            id: "grafiek-thema",
+            title: crate::t("figures-msg-gemaakte-matches-per-thema"),
+            series: &[crate::t("figures-msg-gemaakt")],
+            bars: &bars(&theme_rows, &[0]),
+        }
+        .horizontal()
+    });
+    let kind_chart = Chart {
+        id: "grafiek-soort",
+        title: crate::t("figures-msg-gemaakte-matches-per-soort-organisatie"),
+        series: &[
+            crate::t("figures-msg-als-aanbieder"),
+            crate::t("figures-msg-als-vrager"),
+        ],
+        bars: &bars(&kind_rows, &[0, 1]),
+    }
+    .horizontal();
+    let breakdown_columns = vec![
+        crate::t("figures-msg-gemaakt"),
+        crate::t("figures-msg-uitgevoerd"),
+        crate::t("figures-msg-met-wederdienst-2"),
+        crate::t("figures-msg-geschatte-waarde"),
+    ];
+    vec![
+        Table {
+            slug: "status",
+            heading: crate::t("figures-msg-matches-per-status"),
+            caption: crate::tr("figures-caption-status")
+                .arg("scope", scope)
+                .to_string(),
+            columns: vec![
+                crate::t("figures-msg-status"),
+                crate::t("figures-msg-aantal-matches"),
+            ],
+            rows: status_rows,
+            chart: Some(status_chart),
+        },
+        Table {
+            slug: "categorie",
+            heading: crate::t("figures-msg-per-categorie"),
+            caption: crate::tr("figures-caption-category")
+                .arg("scope", scope)
+                .to_string(),
+            columns: [
+                vec![crate::t("figures-msg-categorie")],
+                breakdown_columns.clone(),
+            ]
+            .concat(),
+            rows: category_rows,
+            chart: Some(category_chart),
+        },
+        Table {
+            slug: "thema",
+            heading: crate::t("figures-msg-per-thema"),
+            caption: crate::tr("figures-caption-theme")
+                .arg("scope", scope)
+                .to_string(),
+            columns: [vec![crate::t("figures-msg-thema")], breakdown_columns].concat(),
+            rows: theme_rows,
+            chart: theme_chart,
+        },
+        Table {
+            slug: "soort",
+            heading: crate::t("figures-msg-per-soort-organisatie"),
+            caption: crate::tr("figures-caption-kind")
+                .arg("scope", scope)
+                .to_string(),
+            columns: vec![
+                crate::t("figures-msg-soort-organisatie"),
+                crate::t("figures-msg-als-aanbieder"),
+                crate::t("figures-msg-als-vrager"),
+            ],
+            rows: kind_rows,
+            chart: Some(kind_chart),
+        },
+    ]
+}
+
+/// One bar per row, from the figures in `columns`.
+pub(crate) fn bars(rows: &[Row], columns: &[usize]) -> Vec<Bar> {
+    rows.iter()
+        .map(|r| {
+            let values = columns
+                .iter()
+                .map(|c| match r.cells.get(*c) {
+                    Some(Cell::Count(n) | Cell::Euros(n)) => *n,
+                    _ => 0,
+                })
+                .collect();
+            Bar::new(r.label.clone(), values)
+        })
+        .collect()
+}
+
+/// The key figures' rows on lasting partnerships, up to and in their year.
+pub(crate) fn partnership_rows(p: &PartnershipCounts) -> [Row; 2] {
+    [
+        row(
+            &crate::tr("figures-partnerships-until")
+                .arg("year", p.year.to_string())
+                .to_string(),
+            vec![Cell::Count(p.partnerships)],
+        ),
+        row(
+            &crate::tr("figures-partnerships-new-in")
+                .arg("year", p.year.to_string())
+                .to_string(),
+            vec![Cell::Count(p.new)],
+        ),
+    ]
+}
+
+pub(crate) fn row(label: &str, cells: Vec<Cell>) -> Row {
     Row {
         label: label.to_string(),
         cells,

@@ -14,6 +14,7 @@ use crate::store::items::{self, Item};
 use crate::store::links::{self, LinkSummary};
 use crate::store::municipalities::{self, Municipality};
 use crate::store::organisations::{self, Organisation};
+use crate::store::partnerships::{self, Partner};
 use crate::web::auth::{CsrfForm, Ctx};
 use crate::web::error::AppError;
 use crate::web::market::items::Empty;
@@ -32,6 +33,8 @@ struct ShowPage {
     invitation_link: Option<String>,
     /// For the makelaar: the organisation's personal links.
     links: Option<LinkSummary>,
+    /// For its members and the makelaar: the lasting partners.
+    partners: Option<Vec<Partner>>,
     invite_errors: FieldErrors,
 }
 
@@ -69,6 +72,12 @@ async fn show_page(
     } else {
         None
     };
+    let partners = if policy::can_see_partners(ctx.user.as_ref(), id, organisation.municipality_id)
+    {
+        Some(partnerships::of_organisation(&app.db, id).await?)
+    } else {
+        None
+    };
     if is_member || is_makelaar {
         ctx.form_token().await?;
     }
@@ -84,6 +93,7 @@ async fn show_page(
             organisation.municipality_id,
         ),
         links,
+        partners,
         layout: ctx.layout().await?,
         organisation,
         items,

@@ -5,3 +5,4 @@ pub mod accounts;
 pub mod admin;
 pub mod notifications;
 pub mod privacy;
+pub mod regions;
