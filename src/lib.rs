@@ -9,6 +9,7 @@ pub mod dev;
 pub mod domain;
 pub mod encoder;
 pub mod exchange;
+pub mod i18n;
 pub mod mail;
 pub mod matching;
 pub mod passwords;
@@ -18,6 +19,9 @@ pub mod telemetry;
 pub mod text;
 pub mod web;
 pub mod workflow;
+
+/// The message functions, short for templates: `{{ crate::t("key") }}`.
+pub use i18n::{t, tr};
 
 use std::net::SocketAddr;
 use std::sync::Arc;

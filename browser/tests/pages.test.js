@@ -347,6 +347,20 @@ const PAGES = [
   },
   { name: 'uitnodiging als ingelogde', as: 'organisatie', open: (p, ids) => p.goto(ids.invitation) },
   { name: 'uitnodiging onbekend', as: 'anoniem', expect: 404, open: (p) => p.goto('/uitnodiging/onbekend') },
+  // The same pages in English (the switch in the header sets a cookie; the
+  // session 'anoniem-en' keeps it): lang="en" and the same checks.
+  { name: 'startpagina in het Engels', as: 'anoniem-en', open: (p) => p.goto('/taal/en?terug=/'), extra: english },
+  { name: 'markt in het Engels', as: 'anoniem-en', open: (p) => p.goto('/markt?q=laptop'), extra: english },
+  { name: 'item in het Engels', as: 'anoniem-en', open: (p, ids) => p.goto(`/items/${ids.otherItem}`), extra: english },
+  { name: 'beursvloeren in het Engels', as: 'anoniem-en', open: (p) => p.goto('/beursvloeren'), extra: english },
+  {
+    name: 'registreren met fouten in het Engels', as: 'anoniem-en', expect: 422, extra: english,
+    open: async (p) => {
+      await p.goto('/registreren');
+      return app.submit(p, app.main(p).getByRole('button', { name: 'Create account' }));
+    },
+  },
+  { name: 'niet gevonden in het Engels', as: 'anoniem-en', expect: 404, open: (p) => p.goto('/bestaat-niet'), extra: english },
 ];
 
 let browser;
@@ -355,10 +369,16 @@ const ids = {};
 let saved = 0;
 
 /** One signed-in page per role, reused by the rows for that role. */
+/** A page in English says so, and offers the way back to Dutch. */
+async function english(page) {
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.equal(await page.getByRole('link', { name: 'Nederlands' }).getAttribute('hreflang'), 'nl');
+}
+
 async function pageAs(role) {
   if (!sessions[role]) {
     const story = await openStory(browser, `paginas als ${role}`, { axe: false });
-    if (role !== 'anoniem') await app.login(story.page, role);
+    if (!role.startsWith('anoniem')) await app.login(story.page, role);
     sessions[role] = story;
   }
   return sessions[role];

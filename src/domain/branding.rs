@@ -28,22 +28,21 @@ pub struct Logo {
 /// anew as PNG, which leaves EXIF, text chunks and colour profiles behind.
 pub fn normalise_logo(bytes: &[u8]) -> Result<Logo, String> {
     if bytes.is_empty() {
-        return Err("Kies een afbeelding (PNG of JPEG).".into());
+        return Err(crate::t("logo-choose").into());
     }
     if bytes.len() > MAX_LOGO_BYTES {
-        return Err(format!(
-            "Het logo is te groot ({}). Kies een bestand van hoogstens 2 MB.",
-            megabytes(bytes.len())
-        ));
+        return Err(crate::tr("logo-too-large")
+            .arg("size", megabytes(bytes.len()))
+            .to_string());
     }
     let format = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         ImageFormat::Png
     } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
         ImageFormat::Jpeg
     } else if looks_like_svg(bytes) {
-        return Err("Een SVG-bestand kan niet: kies een PNG of JPEG.".into());
+        return Err(crate::t("logo-no-svg").into());
     } else {
-        return Err("Dit is geen PNG- of JPEG-afbeelding.".into());
+        return Err(crate::t("logo-not-an-image").into());
     };
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     let mut limits = Limits::default();
@@ -53,7 +52,7 @@ pub fn normalise_logo(bytes: &[u8]) -> Result<Logo, String> {
     reader.limits(limits);
     let decoded = reader
         .decode()
-        .map_err(|_| "De afbeelding is beschadigd of kan niet gelezen worden.".to_string())?;
+        .map_err(|_| crate::t("logo-damaged").to_string())?;
     let fitted = if decoded.width() > MAX_WIDTH || decoded.height() > MAX_HEIGHT {
         decoded.resize(MAX_WIDTH, MAX_HEIGHT, image::imageops::FilterType::Lanczos3)
     } else {
@@ -63,7 +62,7 @@ pub fn normalise_logo(bytes: &[u8]) -> Result<Logo, String> {
     let (width, height) = rgba.dimensions();
     let mut png = Vec::new();
     rgba.write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
-        .map_err(|_| "De afbeelding kon niet worden opgeslagen.".to_string())?;
+        .map_err(|_| crate::t("logo-not-stored").to_string())?;
     Ok(Logo { png, width, height })
 }
 
@@ -126,14 +125,13 @@ pub const WHITE: Colour = Colour([255, 255, 255]);
 /// A primary colour the administrator may set: white text on it and it as
 /// text on white must both reach 4.5:1. The message says what was measured.
 pub fn check_primary_colour(raw: &str) -> Result<Colour, String> {
-    let colour = Colour::parse(raw)
-        .ok_or_else(|| "Geef de kleur als #rrggbb, bijvoorbeeld #0b5cad.".to_string())?;
+    let colour = Colour::parse(raw).ok_or_else(|| crate::t("colour-format").to_string())?;
     let ratio = colour.contrast(&WHITE);
     if ratio < MIN_CONTRAST {
-        return Err(format!(
-            "Deze kleur heeft te weinig contrast met wit ({}:1); er is minstens 4,5:1 nodig. Kies een donkerdere kleur.",
-            format!("{ratio:.1}").replace('.', ",")
-        ));
+        return Err(crate::tr("colour-contrast")
+            .arg("ratio", crate::i18n::decimal(ratio, 1))
+            .arg("minimum", crate::i18n::decimal(MIN_CONTRAST, 1))
+            .to_string());
     }
     Ok(colour)
 }

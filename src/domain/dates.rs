@@ -1,30 +1,22 @@
-//! Dates and times the Dutch way: "woensdag 8 april 2027", "14:30".
+//! Dates and times in the language being served: "woensdag 8 april 2027"
+//! or "Wednesday 8 April 2027" (the calendar words are in the catalogue
+//! `vocabulary.ftl`), "14:30"; moments in Dutch time.
 
 use time::{Date, OffsetDateTime, Time, UtcOffset};
 
 const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
+    "month-1", "month-2", "month-3", "month-4", "month-5", "month-6", "month-7", "month-8",
+    "month-9", "month-10", "month-11", "month-12",
 ];
 
 const WEEKDAYS: [&str; 7] = [
-    "maandag",
-    "dinsdag",
-    "woensdag",
-    "donderdag",
-    "vrijdag",
-    "zaterdag",
-    "zondag",
+    "weekday-1",
+    "weekday-2",
+    "weekday-3",
+    "weekday-4",
+    "weekday-5",
+    "weekday-6",
+    "weekday-7",
 ];
 
 /// "8 april 2027".
@@ -32,7 +24,7 @@ pub fn short(d: &Date) -> String {
     format!(
         "{} {} {}",
         d.day(),
-        MONTHS[usize::from(u8::from(d.month())) - 1],
+        crate::t(MONTHS[usize::from(u8::from(d.month())) - 1]),
         d.year()
     )
 }
@@ -41,7 +33,7 @@ pub fn short(d: &Date) -> String {
 pub fn long(d: &Date) -> String {
     format!(
         "{} {}",
-        WEEKDAYS[usize::from(d.weekday().number_days_from_monday())],
+        crate::t(WEEKDAYS[usize::from(d.weekday().number_days_from_monday())]),
         short(d)
     )
 }
@@ -71,7 +63,10 @@ pub fn dutch_offset(at: OffsetDateTime) -> UtcOffset {
 /// A moment in Dutch time: "8 april 2027 om 14:30".
 pub fn moment(at: &OffsetDateTime) -> String {
     let local = at.to_offset(dutch_offset(*at));
-    format!("{} om {}", short(&local.date()), clock(&local.time()))
+    crate::tr("date-moment")
+        .arg("date", short(&local.date()))
+        .arg("time", clock(&local.time()))
+        .to_string()
 }
 
 /// The Dutch day of a moment: "8 april 2027".
@@ -101,6 +96,20 @@ mod tests {
         assert_eq!(long(&date!(2026 - 12 - 06)), "zondag 6 december 2026");
         assert_eq!(short(&date!(2027 - 01 - 31)), "31 januari 2027");
         assert_eq!(clock(&time!(9:05)), "09:05");
+    }
+
+    #[test]
+    fn dates_read_the_english_way_in_english() {
+        use crate::i18n::{in_lang, Lang};
+        assert_eq!(
+            in_lang(Lang::En, || short(&date!(2026 - 12 - 07))),
+            "7 December 2026"
+        );
+        assert_eq!(short(&date!(2026 - 12 - 07)), "7 december 2026");
+        assert_eq!(
+            in_lang(Lang::En, || moment(&datetime!(2027-04-08 12:30 UTC))),
+            "8 April 2027 at 14:30"
+        );
     }
 
     #[test]

@@ -15,14 +15,14 @@ pub fn parse_stand(raw: &str) -> Result<Option<String>, &'static str> {
         return Ok(None);
     }
     if s.chars().count() > STAND_MAX {
-        return Err("Een standnummer is hoogstens 12 tekens, zoals B12.");
+        return Err(crate::t("floor-msg-een-standnummer-is-hoogstens-12"));
     }
     let first_ok = s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
     let rest_ok = s
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '.' || c == '-');
     if !first_ok || !rest_ok {
-        return Err("Gebruik letters, cijfers, spaties, punten of streepjes, zoals B12.");
+        return Err(crate::t("floor-msg-gebruik-letters-cijfers-spaties-punten"));
     }
     Ok(Some(s))
 }
@@ -118,35 +118,45 @@ pub fn time_left(
 ) -> Option<String> {
     let end = dutch_moment(date, ends?);
     if now >= end {
-        return Some("Afgelopen".into());
+        return Some(crate::t("floor-time-over").into());
     }
     if let Some(start) = starts.map(|s| dutch_moment(date, s)) {
         if now < start {
             let wait = start - now;
             if wait > time::Duration::days(1) {
-                return Some(format!("Begint op {}", super::dates::long(&date)));
+                return Some(
+                    crate::tr("floor-time-starts-on")
+                        .arg("date", super::dates::long(&date))
+                        .to_string(),
+                );
             }
-            return Some(format!("Begint over {}", span(wait)));
+            return Some(
+                crate::tr("floor-time-starts-in")
+                    .arg("span", span(wait))
+                    .to_string(),
+            );
         }
     }
-    Some(format!("Nog {}", span(end - now)))
+    Some(
+        crate::tr("floor-time-left")
+            .arg("span", span(end - now))
+            .to_string(),
+    )
 }
 
 /// "1 uur en 5 minuten", "20 minuten", "1 minuut": rounded up to the minute.
 fn span(d: time::Duration) -> String {
     let minutes = (d.whole_seconds() + 59) / 60;
     let (h, m) = (minutes / 60, minutes % 60);
-    let min = |m: i64| {
-        if m == 1 {
-            "1 minuut".to_string()
-        } else {
-            format!("{m} minuten")
-        }
-    };
+    let min = |m: i64| crate::tr("floor-span-minutes").arg("m", m).to_string();
+    let hours = |h: i64| crate::tr("floor-span-hours").arg("h", h).to_string();
     match (h, m) {
         (0, m) => min(m),
-        (h, 0) => format!("{h} uur"),
-        (h, m) => format!("{h} uur en {}", min(m)),
+        (h, 0) => hours(h),
+        (h, m) => crate::tr("floor-span-and")
+            .arg("hours", hours(h))
+            .arg("minutes", min(m))
+            .to_string(),
     }
 }
 

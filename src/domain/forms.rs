@@ -41,23 +41,53 @@ impl ItemInput {
         let direction = v::choice(
             &mut e,
             "direction",
-            "Kies vraag of aanbod.",
+            crate::t("choose-vraag-of-aanbod"),
             &self.direction,
         );
-        let category = v::choice(&mut e, "category", "Kies een categorie.", &self.category);
-        let title = v::text(&mut e, "title", "een titel", &self.title, 3, 120);
+        let category = v::choice(
+            &mut e,
+            "category",
+            crate::t("choose-een-categorie"),
+            &self.category,
+        );
+        let title = v::text(
+            &mut e,
+            "title",
+            crate::t("field-een-titel"),
+            &self.title,
+            3,
+            120,
+        );
         let description = v::text(
             &mut e,
             "description",
-            "De beschrijving",
+            crate::t("field-de-beschrijving"),
             &self.description,
             0,
             4000,
         );
-        let theme = v::optional_text(&mut e, "theme", "Het thema", &self.theme, 40)
-            .map(|t| t.to_lowercase());
-        let hours = v::optional_number(&mut e, "hours", "Het aantal uren", &self.hours, 10_000);
-        let quantity = v::optional_text(&mut e, "quantity", "De hoeveelheid", &self.quantity, 120);
+        let theme = v::optional_text(
+            &mut e,
+            "theme",
+            crate::t("field-het-thema"),
+            &self.theme,
+            40,
+        )
+        .map(|t| t.to_lowercase());
+        let hours = v::optional_number(
+            &mut e,
+            "hours",
+            crate::t("field-het-aantal-uren"),
+            &self.hours,
+            10_000,
+        );
+        let quantity = v::optional_text(
+            &mut e,
+            "quantity",
+            crate::t("field-de-hoeveelheid"),
+            &self.quantity,
+            120,
+        );
         match (direction, category) {
             (Some(direction), Some(category)) if e.is_empty() => Ok(NewItem {
                 direction,
@@ -107,16 +137,21 @@ impl OrganisationInput {
         let name = v::text(
             &mut e,
             "org_name",
-            "de naam van de organisatie",
+            crate::t("field-de-naam-van-de-organisatie"),
             &self.org_name,
             2,
             120,
         );
-        let kind = v::choice(&mut e, "kind", "Kies het soort organisatie.", &self.kind);
+        let kind = v::choice(
+            &mut e,
+            "kind",
+            crate::t("choose-het-soort-organisatie"),
+            &self.kind,
+        );
         let municipality = v::text(
             &mut e,
             "municipality",
-            "de gemeente",
+            crate::t("field-de-gemeente"),
             &self.municipality,
             2,
             80,
@@ -125,12 +160,18 @@ impl OrganisationInput {
         let description = v::text(
             &mut e,
             "description",
-            "De beschrijving",
+            crate::t("field-de-beschrijving"),
             &self.description,
             0,
             2000,
         );
-        let website = v::optional_text(&mut e, "website", "De website", &self.website, 200);
+        let website = v::optional_text(
+            &mut e,
+            "website",
+            crate::t("field-de-website"),
+            &self.website,
+            200,
+        );
         let website = website.map(|w| {
             if w.starts_with("http://") || w.starts_with("https://") {
                 w
@@ -144,12 +185,12 @@ impl OrganisationInput {
                     .split_once("://")
                     .is_some_and(|(_, host)| host.contains('.'))
         }) {
-            e.add("website", "Vul een websiteadres in zoals www.voorbeeld.nl.");
+            e.add("website", crate::t("validation-website"));
         }
         let contact_name = v::optional_text(
             &mut e,
             "contact_name",
-            "De contactpersoon",
+            crate::t("field-de-contactpersoon"),
             &self.contact_name,
             120,
         );
@@ -161,7 +202,7 @@ impl OrganisationInput {
         let contact_phone = v::optional_text(
             &mut e,
             "contact_phone",
-            "Het telefoonnummer",
+            crate::t("field-het-telefoonnummer"),
             &self.contact_phone,
             40,
         );
@@ -201,7 +242,14 @@ pub struct NewAccount {
 impl AccountInput {
     pub fn validate(&self) -> Result<NewAccount, FieldErrors> {
         let mut e = FieldErrors::new();
-        let name = v::text(&mut e, "name", "je naam", &self.name, 1, 120);
+        let name = v::text(
+            &mut e,
+            "name",
+            crate::t("field-je-naam"),
+            &self.name,
+            1,
+            120,
+        );
         let email = v::email(&mut e, "email", &self.email);
         password(&mut e, "password", &self.password);
         e.into_result(NewAccount {
@@ -217,10 +265,12 @@ pub fn password(e: &mut FieldErrors, field: &'static str, value: &str) {
     if value.chars().count() < MIN_PASSWORD_CHARS {
         e.add(
             field,
-            format!("Kies een wachtwoord van minstens {MIN_PASSWORD_CHARS} tekens."),
+            crate::tr("validation-password-short")
+                .arg("min", MIN_PASSWORD_CHARS)
+                .to_string(),
         );
     } else if value.len() > MAX_PASSWORD_BYTES {
-        e.add(field, "Dit wachtwoord is te lang.");
+        e.add(field, crate::t("validation-password-long"));
     }
 }
 

@@ -1,6 +1,7 @@
 //! The closed vocabularies of the marketplace: what an item is, which way it goes,
 //! what kind of organisation posts it. Each has a stable code (database, exchange
-//! format, URLs) and a Dutch label (pages).
+//! format, URLs) and a label (pages) from the catalogue `locales/*/vocabulary.ftl`,
+//! in the language being served.
 
 use std::fmt;
 use std::str::FromStr;
@@ -11,7 +12,7 @@ use std::str::FromStr;
 pub struct UnknownValue(pub String);
 
 macro_rules! vocabulary {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $code:literal, $label:literal;)+ }) => {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $code:literal, $key:literal;)+ }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
@@ -25,9 +26,14 @@ macro_rules! vocabulary {
                 match self { $($name::$variant => $code),+ }
             }
 
-            /// The Dutch label shown on pages.
+            /// The catalogue key of its label.
+            pub fn label_key(self) -> &'static str {
+                match self { $($name::$variant => $key),+ }
+            }
+
+            /// The label shown on pages, in the language being served.
             pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
+                crate::t(self.label_key())
             }
         }
 
@@ -61,42 +67,42 @@ macro_rules! vocabulary {
 vocabulary! {
     /// Which way an item goes: something given (aanbod) or asked for (vraag).
     Direction {
-        Offer => "offer", "Aanbod";
-        Request => "request", "Vraag";
+        Offer => "offer", "direction-offer";
+        Request => "request", "direction-request";
     }
 }
 
 vocabulary! {
     /// What is traded; never money.
     Category {
-        Menskracht => "menskracht", "Menskracht";
-        Kennis => "kennis", "Kennis";
-        Materiaal => "materiaal", "Materiaal";
-        Netwerk => "netwerk", "Netwerk";
-        Faciliteiten => "faciliteiten", "Faciliteiten";
-        Creativiteit => "creativiteit", "Creativiteit";
+        Menskracht => "menskracht", "category-menskracht";
+        Kennis => "kennis", "category-kennis";
+        Materiaal => "materiaal", "category-materiaal";
+        Netwerk => "netwerk", "category-netwerk";
+        Faciliteiten => "faciliteiten", "category-faciliteiten";
+        Creativiteit => "creativiteit", "category-creativiteit";
     }
 }
 
 vocabulary! {
     /// The kind of organisation that takes part.
     OrganisationKind {
-        Bedrijf => "bedrijf", "Bedrijf";
-        MaatschappelijkeOrganisatie => "maatschappelijke_organisatie", "Maatschappelijke organisatie";
-        Vrijwilligersorganisatie => "vrijwilligersorganisatie", "Vrijwilligersorganisatie";
-        School => "school", "School";
-        Serviceclub => "serviceclub", "Serviceclub";
-        Overheid => "overheid", "Overheid";
+        Bedrijf => "bedrijf", "organisation-kind-bedrijf";
+        MaatschappelijkeOrganisatie => "maatschappelijke_organisatie", "organisation-kind-maatschappelijke-organisatie";
+        Vrijwilligersorganisatie => "vrijwilligersorganisatie", "organisation-kind-vrijwilligersorganisatie";
+        School => "school", "organisation-kind-school";
+        Serviceclub => "serviceclub", "organisation-kind-serviceclub";
+        Overheid => "overheid", "organisation-kind-overheid";
     }
 }
 
 vocabulary! {
     /// Where an item is in its life.
     ItemStatus {
-        Open => "open", "Open";
-        Matched => "matched", "Gematcht";
-        Withdrawn => "withdrawn", "Ingetrokken";
-        Expired => "expired", "Verlopen";
+        Open => "open", "item-status-open";
+        Matched => "matched", "item-status-matched";
+        Withdrawn => "withdrawn", "item-status-withdrawn";
+        Expired => "expired", "item-status-expired";
     }
 }
 
@@ -104,10 +110,10 @@ vocabulary! {
     /// Where an edition is in its year: planned, open for sign-up, on the
     /// floor today, or closed.
     EventStatus {
-        Planned => "planned", "Gepland";
-        Open => "open", "Aanmelden open";
-        Live => "live", "Live";
-        Closed => "closed", "Afgesloten";
+        Planned => "planned", "event-status-planned";
+        Open => "open", "event-status-open";
+        Live => "live", "event-status-live";
+        Closed => "closed", "event-status-closed";
     }
 }
 
@@ -138,6 +144,28 @@ mod tests {
         for d in Direction::ALL {
             assert_eq!(d.code().parse::<Direction>(), Ok(*d));
         }
+    }
+
+    #[test]
+    fn every_label_is_in_both_catalogues() {
+        use crate::i18n::{Catalogue, Lang};
+        let keys = Category::ALL
+            .iter()
+            .map(|v| v.label_key())
+            .chain(OrganisationKind::ALL.iter().map(|v| v.label_key()))
+            .chain(Direction::ALL.iter().map(|v| v.label_key()))
+            .chain(ItemStatus::ALL.iter().map(|v| v.label_key()))
+            .chain(EventStatus::ALL.iter().map(|v| v.label_key()));
+        for key in keys {
+            for lang in Lang::ALL {
+                assert!(Catalogue::of(lang).has(key), "{key} missing in {lang}");
+            }
+        }
+        assert_eq!(Category::Menskracht.label(), "Menskracht");
+        assert_eq!(
+            crate::i18n::in_lang(Lang::En, || Direction::Request.label()),
+            "Request"
+        );
     }
 
     #[test]

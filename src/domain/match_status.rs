@@ -46,13 +46,13 @@ impl MatchStatus {
 
     pub fn label(self) -> &'static str {
         match self {
-            MatchStatus::Suggested => "Voorgesteld",
-            MatchStatus::Accepted => "Geaccepteerd door beide partijen",
-            MatchStatus::Confirmed => "Bevestigd door de makelaar",
-            MatchStatus::CarriedOut => "Uitgevoerd",
-            MatchStatus::NotCarriedOut => "Niet uitgevoerd",
-            MatchStatus::Declined => "Afgewezen",
-            MatchStatus::Cancelled => "Geannuleerd",
+            MatchStatus::Suggested => crate::t("match-status-suggested"),
+            MatchStatus::Accepted => crate::t("match-status-accepted"),
+            MatchStatus::Confirmed => crate::t("match-status-confirmed"),
+            MatchStatus::CarriedOut => crate::t("match-status-carried-out"),
+            MatchStatus::NotCarriedOut => crate::t("match-status-not-carried-out"),
+            MatchStatus::Declined => crate::t("match-status-declined"),
+            MatchStatus::Cancelled => crate::t("match-status-cancelled"),
         }
     }
 
@@ -150,11 +150,11 @@ impl Channel {
     /// How the history says it: "akkoord (telefonisch)".
     pub fn label(self) -> &'static str {
         match self {
-            Channel::Account => "via het account",
-            Channel::Link => "via de persoonlijke link",
-            Channel::Phone => "telefonisch",
-            Channel::Email => "per e-mail",
-            Channel::InPerson => "persoonlijk",
+            Channel::Account => crate::t("channel-account"),
+            Channel::Link => crate::t("channel-link"),
+            Channel::Phone => crate::t("channel-telefoon"),
+            Channel::Email => crate::t("channel-email"),
+            Channel::InPerson => crate::t("channel-persoonlijk"),
         }
     }
 }

@@ -48,7 +48,14 @@ impl RegionInput {
     /// Check every field; `known` are the ids of existing municipalities.
     pub fn validate(&self, known: &[i64]) -> Result<NewRegion, FieldErrors> {
         let mut e = FieldErrors::new();
-        let name = v::text(&mut e, "name", "de naam van de regio", &self.name, 2, 80);
+        let name = v::text(
+            &mut e,
+            "name",
+            crate::t("region-field-name"),
+            &self.name,
+            2,
+            80,
+        );
         let slug = self.slug.trim().to_lowercase();
         let slug = if slug.is_empty() {
             slugify(&name)
@@ -58,7 +65,7 @@ impl RegionInput {
         if !is_slug(&slug) {
             e.add(
                 "slug",
-                "Gebruik voor het webadres alleen kleine letters, cijfers en streepjes (hoogstens 60), zoals ‘salland’ of ‘regio-twente’.",
+                crate::t("figures-msg-gebruik-voor-het-webadres-alleen"),
             );
         }
         let mut ids = Vec::new();
@@ -66,7 +73,10 @@ impl RegionInput {
             match raw.parse::<i64>() {
                 Ok(id) if known.contains(&id) => ids.push(id),
                 _ => {
-                    e.add("gemeenten", "Kies alleen gemeenten uit de lijst.");
+                    e.add(
+                        "gemeenten",
+                        crate::t("figures-msg-kies-alleen-gemeenten-uit-de"),
+                    );
                     break;
                 }
             }
@@ -74,7 +84,10 @@ impl RegionInput {
         ids.sort_unstable();
         ids.dedup();
         if ids.is_empty() && e.get("gemeenten").is_none() {
-            e.add("gemeenten", "Kies minstens één gemeente.");
+            e.add(
+                "gemeenten",
+                crate::t("figures-msg-kies-minstens-een-gemeente"),
+            );
         }
         let targets = match parse_targets(&self.targets) {
             Ok(t) => t,
@@ -102,10 +115,9 @@ pub fn parse_targets(text: &str) -> Result<Vec<(i32, i32)>, String> {
             continue;
         }
         let wrong = || {
-            format!(
-                "Regel {}: schrijf een jaar en een aantal matches, zoals ‘2027: 1000’.",
-                n + 1
-            )
+            crate::tr("region-target-line-wrong")
+                .arg("line", n + 1)
+                .to_string()
         };
         let mut parts = line
             .split(|c: char| c == ':' || c == '=' || c.is_whitespace())
@@ -116,16 +128,14 @@ pub fn parse_targets(text: &str) -> Result<Vec<(i32, i32)>, String> {
         let year: i32 = year.parse().map_err(|_| wrong())?;
         let count: i32 = count.replace('.', "").parse().map_err(|_| wrong())?;
         if !(2000..=2100).contains(&year) {
-            return Err(format!(
-                "Regel {}: het jaar moet tussen 2000 en 2100 liggen.",
-                n + 1
-            ));
+            return Err(crate::tr("region-target-year")
+                .arg("line", n + 1)
+                .to_string());
         }
         if !(1..=1_000_000).contains(&count) {
-            return Err(format!(
-                "Regel {}: het doel moet een aantal matches van 1 tot 1.000.000 zijn.",
-                n + 1
-            ));
+            return Err(crate::tr("region-target-count")
+                .arg("line", n + 1)
+                .to_string());
         }
         if targets.iter().any(|(y, _)| *y == year) {
             return Err(format!("Regel {}: {year} staat er al.", n + 1));

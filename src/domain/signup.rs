@@ -102,10 +102,7 @@ impl SignupInput {
             .ok()
             .and_then(|id| municipalities.iter().find(|(m, _)| *m == id));
         if municipality.is_none() {
-            e.add(
-                "municipality_id",
-                "Kies de gemeente van jullie organisatie.",
-            );
+            e.add("municipality_id", crate::t("signup-choose-municipality"));
         }
         let org = OrganisationInput {
             org_name: self.org_name.clone(),
@@ -122,16 +119,10 @@ impl SignupInput {
         }
         .validate();
         if self.contact_name.trim().is_empty() {
-            e.add(
-                "contact_name",
-                "Vul de naam van de contactpersoon in, zodat de makelaar weet wie te bellen.",
-            );
+            e.add("contact_name", crate::t("signup-contact-name"));
         }
         if self.contact_email.trim().is_empty() {
-            e.add(
-                "contact_email",
-                "Vul het e-mailadres van de contactpersoon in: daar komen de voorstellen.",
-            );
+            e.add("contact_email", crate::t("signup-contact-email"));
         }
         let kvk: String = self.kvk.chars().filter(|c| !c.is_whitespace()).collect();
         let kvk = if kvk.is_empty() {
@@ -139,7 +130,7 @@ impl SignupInput {
         } else if kvk.len() == 8 && kvk.chars().all(|c| c.is_ascii_digit()) {
             Some(kvk)
         } else {
-            e.add("kvk", "Een KvK-nummer heeft 8 cijfers.");
+            e.add("kvk", crate::t("signup-kvk"));
             None
         };
         let mut items = Vec::new();

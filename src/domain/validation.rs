@@ -1,7 +1,10 @@
-//! Field-level validation: Dutch messages keyed by form field, so a page can
-//! show each message beside its field.
+//! Field-level validation: messages (from the catalogue `forms.ftl`, in the
+//! language being served) keyed by form field, so a page can show each
+//! message beside its field.
 
 use std::collections::BTreeMap;
+
+use crate::tr;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct FieldErrors(BTreeMap<&'static str, String>);
@@ -50,13 +53,33 @@ pub fn text(
     let len = value.chars().count();
     // Postgres cannot store a NUL in text; no one types it.
     if value.contains('\0') {
-        errors.add(field, format!("{label} bevat een ongeldig teken."));
+        errors.add(
+            field,
+            tr("validation-invalid-char")
+                .arg("label", label)
+                .to_string(),
+        );
     } else if len == 0 && min > 0 {
-        errors.add(field, format!("Vul {label} in."));
+        errors.add(
+            field,
+            tr("validation-required").arg("label", label).to_string(),
+        );
     } else if len < min {
-        errors.add(field, format!("{label} moet minstens {min} tekens hebben."));
+        errors.add(
+            field,
+            tr("validation-too-short")
+                .arg("label", label)
+                .arg("min", min)
+                .to_string(),
+        );
     } else if len > max {
-        errors.add(field, format!("{label} mag hoogstens {max} tekens hebben."));
+        errors.add(
+            field,
+            tr("validation-too-long")
+                .arg("label", label)
+                .arg("max", max)
+                .to_string(),
+        );
     }
     value
 }
@@ -106,7 +129,10 @@ pub fn optional_number(
         _ => {
             errors.add(
                 field,
-                format!("{label} moet een heel getal tussen 0 en {max} zijn."),
+                tr("validation-whole-number")
+                    .arg("label", label)
+                    .arg("max", max)
+                    .to_string(),
             );
             None
         }
@@ -141,10 +167,7 @@ pub fn postcode(errors: &mut FieldErrors, field: &'static str, value: &str) -> O
             format!("{digits} {letters}")
         })
     } else {
-        errors.add(
-            field,
-            "Vul een postcode in als 7447 of 7447 AB (vier cijfers, eventueel twee letters).",
-        );
+        errors.add(field, crate::t("validation-postcode"));
         None
     }
 }
@@ -158,10 +181,7 @@ pub fn email(errors: &mut FieldErrors, field: &'static str, value: &str) -> Stri
             .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
         && !value.chars().any(char::is_whitespace);
     if !plausible {
-        errors.add(
-            field,
-            "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.",
-        );
+        errors.add(field, crate::t("validation-email"));
     }
     value
 }

@@ -19,7 +19,7 @@ pub enum FileError {
 impl FileError {
     pub fn message(self) -> &'static str {
         match self {
-            FileError::Empty => "Dit bestand is leeg. Kies het bestand met je lijst.",
+            FileError::Empty => crate::t("editions-msg-dit-bestand-is-leeg-kies"),
             FileError::WrongType => {
                 "Dit is geen CSV- of XLSX-bestand. Sla je lijst in je spreadsheetprogramma \
                  op als .xlsx of .csv en kies dat bestand."
@@ -28,10 +28,8 @@ impl FileError {
                 "Dit bestand heet .xlsx maar is geen Excel-werkmap die we kunnen lezen. \
                  Sla het opnieuw op als Excel-werkmap (.xlsx) of als CSV."
             }
-            FileError::TooLarge => "Dit bestand is te groot: hoogstens 5 MB.",
-            FileError::TooManyRows => {
-                "Dit werkblad is te groot: hoogstens 5000 regels en 60 kolommen."
-            }
+            FileError::TooLarge => crate::t("editions-msg-dit-bestand-is-te-groot"),
+            FileError::TooManyRows => crate::t("editions-msg-dit-werkblad-is-te-groot"),
         }
     }
 }

@@ -88,23 +88,20 @@ pub fn best_partners(
     out
 }
 
-/// What to talk about, in one plain Dutch line, from the organisation's
-/// side ("jullie"); `title` names an item.
+/// What to talk about, in one plain line in the language being served,
+/// from the organisation's side ("jullie"); `title` names an item.
 pub fn talk_about(p: &Partner, title: &dyn Fn(i64) -> String) -> String {
     match (&p.give, &p.get) {
-        (Some(g), Some(r)) => format!(
-            "Ruil: jullie helpen hen met ‘{}’, zij jullie met ‘{}’.",
-            title(g.request),
-            title(r.request)
-        ),
-        (Some(g), None) => format!(
-            "Zij vragen ‘{}’: dat past bij wat jullie bieden.",
-            title(g.request)
-        ),
-        (None, Some(r)) => format!(
-            "Zij bieden ‘{}’: dat past bij jullie vraag.",
-            title(r.offer)
-        ),
+        (Some(g), Some(r)) => crate::tr("floor-talk-exchange")
+            .arg("theirs", title(g.request))
+            .arg("ours", title(r.request))
+            .to_string(),
+        (Some(g), None) => crate::tr("floor-talk-they-ask")
+            .arg("request", title(g.request))
+            .to_string(),
+        (None, Some(r)) => crate::tr("floor-talk-they-offer")
+            .arg("offer", title(r.offer))
+            .to_string(),
         (None, None) => String::new(),
     }
 }

@@ -45,6 +45,37 @@ pub async fn session_user(
     .await
 }
 
+/// Remember the language a user chose, for the mail they get.
+pub async fn set_language(db: &PgPool, id: i64, lang: crate::i18n::Lang) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE users SET language = $2 WHERE id = $1",
+        id,
+        lang.code()
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The language mail to an address goes out in: its account's choice, else
+/// the choice of the contact person with that address, else Dutch.
+pub async fn language_of(conn: &mut PgConnection, email: &str) -> sqlx::Result<crate::i18n::Lang> {
+    let code: Option<String> = sqlx::query_scalar!(
+        r#"SELECT coalesce(
+             (SELECT language FROM users WHERE lower(email) = lower($1) AND language IS NOT NULL LIMIT 1),
+             (SELECT contact_language FROM organisations
+              WHERE lower(contact_email) = lower($1) AND contact_language IS NOT NULL
+              ORDER BY id DESC LIMIT 1)) AS "language""#,
+        email.trim()
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(code
+        .as_deref()
+        .and_then(crate::i18n::Lang::from_code)
+        .unwrap_or_default())
+}
+
 pub struct Credentials {
     pub id: i64,
     pub password_hash: String,
@@ -211,16 +242,16 @@ pub async fn register(
     )
     .execute(&mut *tx)
     .await?;
-    let body = format!(
-        "Welkom bij Beursvloer!\n\n\
-         Bevestig je e-mailadres via deze link (een week geldig); daarna ben je ingelogd:\n\
-         {base_url}/registreren/bevestigen?token={token}\n\n\
-         Heb je je niet geregistreerd? Dan hoef je niets te doen."
-    );
+    let body = crate::tr("mail-confirm-address-body")
+        .arg(
+            "link",
+            format!("{base_url}/registreren/bevestigen?token={token}"),
+        )
+        .to_string();
     outbox::enqueue(
         &mut tx,
         email.trim(),
-        "Bevestig je e-mailadres voor Beursvloer",
+        crate::t("mail-confirm-address-subject"),
         &body,
     )
     .await?;
@@ -249,17 +280,13 @@ pub async fn tell_owner_of_taken_address(
 ) -> sqlx::Result<()> {
     let base_url = registration.base_url;
     let mut tx = db.begin().await?;
-    let body = format!(
-        "Iemand probeerde zojuist een account op Beursvloer te maken met dit e-mailadres,\n\
-         maar er is al een account met dit adres.\n\n\
-         Was jij dat? Log dan in via {base_url}/inloggen, of vraag een nieuw wachtwoord\n\
-         aan via {base_url}/wachtwoord-vergeten als je het niet meer weet.\n\n\
-         Was jij het niet? Dan hoef je niets te doen; er is niets veranderd."
-    );
+    let body = crate::tr("mail-taken-address-body")
+        .arg("base_url", base_url)
+        .to_string();
     outbox::enqueue(
         &mut tx,
         registration.email.trim(),
-        "Je hebt al een account bij Beursvloer",
+        crate::t("mail-taken-address-subject"),
         &body,
     )
     .await?;
@@ -303,10 +330,12 @@ pub async fn insert_user(
     password_hash: &str,
 ) -> Result<i64, RegisterError> {
     sqlx::query_scalar!(
-        "INSERT INTO users (name, email, password_hash) VALUES ($1, $2, $3) RETURNING id",
+        "INSERT INTO users (name, email, password_hash, language) VALUES ($1, $2, $3, $4) RETURNING id",
         name,
         email,
-        password_hash
+        password_hash,
+        // The language they registered in is the one their mail speaks.
+        crate::i18n::current().code()
     )
     .fetch_one(conn)
     .await
@@ -387,26 +416,17 @@ pub async fn request_password_reset(db: &PgPool, email: &str, base_url: &str) ->
     .execute(&mut *tx)
     .await?;
     let body = match user_id {
-        Some(_) => format!(
-            "Je hebt gevraagd om een nieuw wachtwoord voor Beursvloer.\n\n\
-             Kies een nieuw wachtwoord via deze link (een uur geldig, één keer te gebruiken):\n\
-             {base_url}/wachtwoord-herstellen?token={token}\n\n\
-             Heb je dit niet gevraagd? Dan hoef je niets te doen."
-        ),
-        None => format!(
-            "Iemand vroeg om een nieuw wachtwoord voor Beursvloer voor dit e-mailadres,\n\
-             maar er is geen account met dit adres.\n\n\
-             Wil je meedoen? Maak een account via {base_url}/registreren\n\n\
-             Heb je dit niet gevraagd? Dan hoef je niets te doen."
-        ),
+        Some(_) => crate::tr("mail-reset-body")
+            .arg(
+                "link",
+                format!("{base_url}/wachtwoord-herstellen?token={token}"),
+            )
+            .to_string(),
+        None => crate::tr("mail-reset-no-account-body")
+            .arg("base_url", base_url)
+            .to_string(),
     };
-    outbox::enqueue(
-        &mut tx,
-        email.trim(),
-        "Nieuw wachtwoord voor Beursvloer",
-        &body,
-    )
-    .await?;
+    outbox::enqueue(&mut tx, email.trim(), crate::t("mail-reset-subject"), &body).await?;
     tx.commit().await
 }
 
@@ -425,14 +445,14 @@ pub async fn request_municipality(
     )
     .fetch_all(&mut *tx)
     .await?;
-    let body = format!(
-        "Iemand die zich wil registreren ({asked_by}) vindt de gemeente \"{municipality}\"\n\
-         niet in de lijst.\n\n\
-         Doet deze gemeente mee? Voeg haar dan toe via {base_url}/beheer en laat het\n\
-         {asked_by} weten. Anders hoef je niets te doen."
-    );
+    let body = crate::tr("mail-add-municipality-body")
+        .arg("asked_by", asked_by)
+        .arg("municipality", municipality)
+        .arg("base_url", base_url);
     for admin in admins {
-        outbox::enqueue(&mut tx, &admin, "Verzoek: gemeente toevoegen", &body).await?;
+        let lang = language_of(&mut tx, &admin).await?;
+        let subject = crate::i18n::in_lang(lang, || crate::t("mail-add-municipality-subject"));
+        outbox::enqueue(&mut tx, &admin, subject, &body.in_lang(lang)).await?;
     }
     tx.commit().await
 }

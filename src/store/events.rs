@@ -39,11 +39,11 @@ impl Event {
     /// Why sign-up is closed, in a sentence for the page.
     pub fn signup_closed_reason(&self, today: Date) -> &'static str {
         if !self.status.takes_signups() {
-            "Aanmelden is gesloten: deze beursvloer is bezig of voorbij."
+            crate::t("editions-msg-aanmelden-is-gesloten-deze-beursvloer")
         } else if self.signup_deadline.is_some_and(|d| today > d) {
-            "De aanmeldtermijn is verlopen. Neem contact op met de makelaar als je toch mee wilt doen."
+            crate::t("editions-msg-de-aanmeldtermijn-is-verlopen-neem")
         } else {
-            "Deze beursvloer zit vol. Neem contact op met de makelaar voor de wachtlijst."
+            crate::t("editions-msg-deze-beursvloer-zit-vol-neem")
         }
     }
 }

@@ -38,8 +38,8 @@ pub async fn insert_organisation(
 ) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar!(
         "INSERT INTO organisations (name, kind, municipality_id, postcode, description, website,
-                                    contact_name, contact_email, contact_phone, kvk)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                                    contact_name, contact_email, contact_phone, kvk, contact_language)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT DO NOTHING RETURNING id",
         &org.name,
         org.kind.code(),
@@ -50,7 +50,9 @@ pub async fn insert_organisation(
         org.contact_name.as_deref(),
         org.contact_email.as_deref(),
         org.contact_phone.as_deref(),
-        kvk
+        kvk,
+        // The contact signs up in the language their mail will speak.
+        crate::i18n::current().code()
     )
     .fetch_optional(conn)
     .await

@@ -200,18 +200,19 @@ async fn checked_logo(
     e: &mut FieldErrors,
 ) -> Result<Option<Logo>, AppError> {
     if form.too_large {
-        e.add(
-            "logo",
-            "Het logo is te groot. Kies een bestand van hoogstens 2 MB.",
-        );
+        e.add("logo", crate::t("people-msg-het-logo-is-te-groot"));
         return Ok(None);
     }
     let Some(bytes) = form.logo.take() else {
         return Ok(None);
     };
-    let result = tokio::task::spawn_blocking(move || branding::normalise_logo(&bytes))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+    // The blocking thread speaks the request's language for its messages.
+    let lang = crate::i18n::current();
+    let result = tokio::task::spawn_blocking(move || {
+        crate::i18n::in_lang(lang, || branding::normalise_logo(&bytes))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))?;
     match result {
         Ok(logo) => Ok(Some(logo)),
         Err(message) => {
@@ -316,7 +317,8 @@ async fn save_municipality(
         return Err(AppError::NotFound);
     }
     app.market.invalidate();
-    ctx.flash("De huisstijl is opgeslagen.").await?;
+    ctx.flash(crate::t("people-msg-de-huisstijl-is-opgeslagen"))
+        .await?;
     Ok(Redirect::to(&format!("/beheer/gemeenten/{id}/huisstijl")).into_response())
 }
 
@@ -385,16 +387,16 @@ async fn save_organisation(
     let mut e = FieldErrors::new();
     let logo = checked_logo(&mut form, &mut e).await?;
     if logo.is_none() && !form.remove_logo && e.is_empty() {
-        e.add("logo", "Kies een afbeelding (PNG of JPEG).");
+        e.add("logo", crate::t("people-msg-kies-een-afbeelding-png-of"));
     }
     if !e.is_empty() {
         return organisation_page(&app, &mut ctx, id, e).await;
     }
     store::branding::set_organisation_logo(&app.db, id, logo.as_ref()).await?;
     ctx.flash(if logo.is_some() {
-        "Het logo is opgeslagen."
+        crate::t("people-msg-het-logo-is-opgeslagen")
     } else {
-        "Het logo is verwijderd."
+        crate::t("people-msg-het-logo-is-verwijderd")
     })
     .await?;
     Ok(Redirect::to(&format!("/organisaties/{id}")).into_response())

@@ -88,18 +88,22 @@ pub struct ErrorPage {
 
 impl ErrorPage {
     pub fn for_status(status: StatusCode) -> ErrorPage {
-        let (title, message) = match status.as_u16() {
-            400 => ("Ongeldig verzoek", "Dit verzoek kunnen we niet verwerken. Controleer de gegevens en probeer het opnieuw."),
-            403 => ("Geen toegang", "Je hebt geen toegang tot deze pagina of actie."),
-            404 => ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Misschien is het adres verkeerd overgenomen."),
-            405 => ("Niet toegestaan", "Deze actie kan niet op deze manier worden uitgevoerd."),
-            410 => ("Deze link werkt niet (meer)", "Een persoonlijke link werkt tot een jaar na de beursvloer, en niet meer als de makelaar hem heeft ingetrokken. Vraag de makelaar om een nieuwe link; elk nieuw bericht brengt er ook een."),
-            413 => ("Te veel gegevens", "Wat je verstuurde is te groot. Maak de tekst korter en probeer het opnieuw."),
-            415 => ("Verkeerd formaat", "Dit formulier verwacht gewone formuliergegevens."),
-            419 => ("Formulier verlopen", "Het formulier is verlopen of kwam niet van deze site. Laad de pagina opnieuw en probeer het nog eens."),
-            429 => ("Te veel pogingen", "Je hebt dit te vaak geprobeerd. Wacht even en probeer het later opnieuw."),
-            503 => ("Even niet beschikbaar", "Beursvloer is tijdelijk niet bereikbaar. Probeer het over een halve minuut opnieuw; er is niets verloren gegaan."),
-            _ => ("Er ging iets mis", "Er ging aan onze kant iets mis. Probeer het later opnieuw."),
+        let code = match status.as_u16() {
+            c @ (400 | 403 | 404 | 405 | 410 | 413 | 415 | 419 | 429 | 503) => c,
+            _ => 500,
+        };
+        let (title, message) = match code {
+            400 => (crate::t("error-400-title"), crate::t("error-400")),
+            403 => (crate::t("error-403-title"), crate::t("error-403")),
+            404 => (crate::t("error-404-title"), crate::t("error-404")),
+            405 => (crate::t("error-405-title"), crate::t("error-405")),
+            410 => (crate::t("error-410-title"), crate::t("error-410")),
+            413 => (crate::t("error-413-title"), crate::t("error-413")),
+            415 => (crate::t("error-415-title"), crate::t("error-415")),
+            419 => (crate::t("error-419-title"), crate::t("error-419")),
+            429 => (crate::t("error-429-title"), crate::t("error-429")),
+            503 => (crate::t("error-503-title"), crate::t("error-503")),
+            _ => (crate::t("error-500-title"), crate::t("error-500")),
         };
         ErrorPage {
             status: status.as_u16(),

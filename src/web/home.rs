@@ -90,9 +90,9 @@ pub async fn mine(State(app): State<AppState>, mut ctx: Ctx) -> Result<Response,
                     _ => m.request_accepted_at.is_none(),
                 };
                 if m.status() == MatchStatus::Suggested && unanswered {
-                    Some("Voorstel van de makelaar: geef jullie antwoord")
+                    Some(crate::t("people-msg-voorstel-van-de-makelaar-geef"))
                 } else if m.can_sign(side) {
-                    Some("Bevestigd door de makelaar: bevestig het matchformulier")
+                    Some(crate::t("people-msg-bevestigd-door-de-makelaar-bevestig"))
                 } else {
                     None
                 }

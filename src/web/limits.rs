@@ -57,28 +57,19 @@ pub async fn allow_password_reset(
 
 pub fn reset_errors() -> FieldErrors {
     let mut errors = FieldErrors::new();
-    errors.add(
-        "email",
-        "Er is het afgelopen uur al vaak een nieuw wachtwoord gevraagd. Kijk in je mail (ook bij spam) of probeer het over een uur opnieuw.",
-    );
+    errors.add("email", crate::t("people-msg-er-is-het-afgelopen-uur"));
     errors
 }
 
 pub fn item_errors() -> FieldErrors {
     let mut errors = FieldErrors::new();
-    errors.add(
-        "title",
-        "Je hebt het afgelopen uur al veel geplaatst. Wacht even en probeer het later opnieuw; wat je invulde staat er nog.",
-    );
+    errors.add("title", crate::t("people-msg-je-hebt-het-afgelopen-uur"));
     errors
 }
 
 pub fn register_errors() -> FieldErrors {
     let mut errors = FieldErrors::new();
-    errors.add(
-        "email",
-        "Er zijn het afgelopen uur te veel registraties geprobeerd. Wacht even en probeer het later opnieuw.",
-    );
+    errors.add("email", crate::t("people-msg-er-zijn-het-afgelopen-uur"));
     errors
 }
 

@@ -6,9 +6,10 @@ pub mod editions;
 pub mod error;
 pub mod figures;
 mod home;
+pub mod language;
 mod limits;
 pub mod market;
-mod page;
+pub mod page;
 pub mod people;
 mod policy;
 pub mod visitor_token;
@@ -210,6 +211,7 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
             "/wachtwoord-herstellen",
             get(accounts::reset_form).post(accounts::reset),
         )
+        .route("/taal/{code}", get(language::switch))
         .route("/toegankelijkheid", get(home::accessibility))
         .route("/static/style.css", get(home::stylesheet))
         .route("/static/print.js", get(home::print_script))
@@ -234,6 +236,7 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
         ))
         .layer(middleware::from_fn(auth::reject_nul))
         .layer(middleware::from_fn(error_pages))
+        .layer(middleware::from_fn(language::choose))
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
     // Every request gets an id (or keeps the proxy's X-Request-Id): in its log
     // span and in the response, to find a user's report in the logs.

@@ -8,9 +8,12 @@ use axum::response::{Html, IntoResponse, Response};
 use super::auth::Ctx;
 use super::error::AppError;
 use crate::domain::validation::FieldErrors;
+use crate::i18n::Lang;
 use crate::store::accounts::SessionUser;
 
 pub struct Layout {
+    /// The language the page speaks (`<html lang>`), and the switch to the other.
+    pub lang: Lang,
     pub user: Option<SessionUser>,
     pub csrf: String,
     pub path: String,
@@ -52,6 +55,11 @@ pub struct Undo {
 const FLASH_KEY: &str = "melding";
 
 impl Layout {
+    /// The header's link to the page in the other language.
+    pub fn switch_href(&self) -> String {
+        switch_href(self.lang.other(), &self.path)
+    }
+
     pub fn is_current(&self, path: &str) -> bool {
         self.path == path || self.path.starts_with(&format!("{path}?"))
     }
@@ -65,6 +73,7 @@ impl Ctx {
             self.form_token().await?;
         }
         Ok(Layout {
+            lang: crate::i18n::current(),
             user: self.user.clone(),
             csrf: self.csrf.clone(),
             path: self.path.clone(),
@@ -91,6 +100,15 @@ impl Ctx {
         self.session.insert(FLASH_KEY, flash).await?;
         Ok(())
     }
+}
+
+/// `/taal/en?terug=/this/page`: the language switch for a page.
+pub fn switch_href(to: Lang, path: &str) -> String {
+    format!(
+        "/taal/{}?terug={}",
+        to.code(),
+        super::error::urlencode(path)
+    )
 }
 
 /// A form page comes back with 422 when it shows errors, 200 otherwise.

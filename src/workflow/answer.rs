@@ -36,9 +36,9 @@ pub async fn act(
             .await?
             .ok_or(MatchError::Changed)?;
         let who = match by.actor {
-            Actor::OfferParty => m.offer_org.clone(),
-            Actor::RequestParty => m.request_org.clone(),
-            Actor::Makelaar => "De makelaar".to_string(),
+            Actor::OfferParty => notify::By::Organisation(m.offer_org.clone()),
+            Actor::RequestParty => notify::By::Organisation(m.request_org.clone()),
+            Actor::Makelaar => notify::By::Makelaar,
         };
         let news = News::step(&who, to, reason);
         for side in [Actor::OfferParty, Actor::RequestParty] {
@@ -54,7 +54,7 @@ pub async fn act(
                 &mut tx,
                 base_url,
                 &m,
-                "beide partijen akkoord, klaar om te bevestigen",
+                crate::t("notification-ready-to-confirm"),
             )
             .await?;
         }

@@ -104,15 +104,13 @@ pub async fn propose(
     let m = matches::get(&mut *tx, id)
         .await?
         .ok_or(MatchError::Changed)?;
-    let news = News {
-        headline: format!("{} vulde een matchformulier in", by_name(&m, side)),
-        body: format!(
-            "Op de beursvloer vulde {} het matchformulier in: ‘{}’. Bevestig het op je telefoon; dan ligt het klaar bij de notaris.",
-            by_name(&m, side),
-            deal.what
-        ),
-        action: "Bekijk en bevestig het matchformulier",
-    };
+    let news = News::new(
+        crate::tr("mail-floor-filled-headline").arg("by", by_name(&m, side)),
+        crate::tr("mail-floor-filled-body")
+            .arg("by", by_name(&m, side))
+            .arg("what", deal.what.as_str()),
+        crate::tr("mail-confirm-form-action"),
+    );
     let other = if side == Actor::OfferParty {
         m.request_org_id
     } else {
@@ -178,27 +176,22 @@ pub async fn mail_floor_links(
         let token =
             links::create(&mut tx, c.organisation_id, Some(event_id), &c.contact_email).await?;
         let greeting = c.contact_name.as_deref().unwrap_or(&c.name);
-        let stand = c
-            .stand
-            .as_deref()
-            .map(|s| format!(" op stand {s}"))
-            .unwrap_or_default();
-        let body = format!(
-            "Beste {greeting},\n\n\
-             Op {event_name} staat {org}{stand}. Open deze link vóór de beursvloer op de telefoon die je meeneemt:\n\n\
-             {base}/link/{token}/vloer\n\n\
-             Je ziet daar met welke vijf organisaties je het best kunt praten. Scan daarna op de vloer met de camera van je telefoon de badge van een andere organisatie: dan kun je samen een match maken en bevestigen, en registreert de notaris hem.\n\n\
-             Deze link is persoonlijk: deel hem niet.\n\n\
-             De makelaar van {event_name}\n",
-            org = c.name
-        );
-        crate::store::outbox::enqueue(
-            &mut tx,
-            &c.contact_email,
-            &format!("Je vloerpagina voor {event_name}"),
-            &body,
-        )
-        .await?;
+        // The contact's language: the one they signed up in, else Dutch.
+        let lang = crate::store::accounts::language_of(&mut tx, &c.contact_email).await?;
+        let has_stand = if c.stand.is_some() { "yes" } else { "no" };
+        let stand = c.stand.clone().unwrap_or_default();
+        let body = crate::tr("mail-floor-link-body")
+            .arg("name", greeting)
+            .arg("event", event_name)
+            .arg("organisation", c.name.as_str())
+            .arg("stand", stand)
+            .arg("has_stand", has_stand)
+            .arg("link", format!("{base}/link/{token}/vloer"))
+            .in_lang(lang);
+        let subject = crate::tr("mail-floor-link-subject")
+            .arg("event", event_name)
+            .in_lang(lang);
+        crate::store::outbox::enqueue(&mut tx, &c.contact_email, &subject, &body).await?;
     }
     tx.commit().await?;
     Ok(contacts.len())

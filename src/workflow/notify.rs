@@ -7,73 +7,41 @@ use askama::Template;
 use sqlx::PgConnection;
 
 use crate::domain::match_status::MatchStatus;
+use crate::i18n::{self, tr, Arg, Msg};
+use crate::store::accounts;
 use crate::store::matches::Match;
 use crate::store::{links, notifications, outbox};
 
-/// What a message says about a match.
+/// What a message says about a match, as catalogue messages: each
+/// recipient reads it in their own language.
 #[derive(Debug, Clone)]
 pub struct News {
     /// One line, also the in-app notification: "ICT-Huis gaat akkoord".
-    pub headline: String,
+    pub headline: Msg,
     /// A sentence or two for the mail.
-    pub body: String,
+    pub body: Msg,
     /// The button in the mail.
-    pub action: &'static str,
+    pub action: Msg,
+}
+
+/// Who took a step: an organisation's name, or the makelaar.
+#[derive(Debug, Clone)]
+pub enum By {
+    Organisation(String),
+    Makelaar,
+}
+
+impl By {
+    fn arg(&self) -> Arg {
+        match self {
+            By::Organisation(name) => Arg::Text(name.clone()),
+            By::Makelaar => crate::i18n::message("mail-the-broker"),
+        }
+    }
 }
 
 impl News {
-    /// The makelaar proposes a match to both parties.
-    pub fn proposed(m: &Match) -> News {
-        News {
-            headline: "De makelaar stelt een match voor".into(),
-            body: format!(
-                "{} kan {} helpen met ‘{}’ (gevraagd: ‘{}’). Wil je meedoen? Geef je antwoord; pas als beide partijen akkoord zijn, bevestigt de makelaar de match.",
-                m.offer_org, m.request_org, m.offer_title, m.request_title
-            ),
-            action: "Bekijk het voorstel en geef je antwoord",
-        }
-    }
-
-    /// A step by `by` (an organisation's name, or "De makelaar") led to `to`.
-    pub fn step(by: &str, to: MatchStatus, reason: Option<&str>) -> News {
-        let reason = reason.map(|r| format!(" Reden: {r}")).unwrap_or_default();
-        let (headline, body, action) = match to {
-            MatchStatus::Suggested => (
-                format!("{by} gaat akkoord"),
-                "Jullie antwoord is nog nodig. Pas als beide partijen akkoord zijn, bevestigt de makelaar de match.".to_string(),
-                "Bekijk de match en geef je antwoord",
-            ),
-            MatchStatus::Accepted => (
-                "Beide partijen zijn akkoord".to_string(),
-                "De makelaar bevestigt de match nu. Jullie zien elkaars contactpersoon op de match.".to_string(),
-                "Bekijk de match",
-            ),
-            MatchStatus::Confirmed => (
-                "De makelaar heeft de match bevestigd".to_string(),
-                "Bevestig nu het matchformulier; dan telt de match als getekend. Neem binnen twee à drie weken contact op met de andere partij om de afspraak concreet te maken.".to_string(),
-                "Bekijk en bevestig het matchformulier",
-            ),
-            MatchStatus::CarriedOut => (
-                format!("{by} meldt de match als uitgevoerd"),
-                "Mooi! De match telt nu als uitgevoerd.".to_string(),
-                "Bekijk de match",
-            ),
-            MatchStatus::NotCarriedOut => (
-                format!("{by} meldt dat de match niet is uitgevoerd"),
-                format!("De match telt als niet uitgevoerd.{reason}"),
-                "Bekijk de match",
-            ),
-            MatchStatus::Declined => (
-                format!("{by} wijst de match af"),
-                format!("Deze match gaat niet door.{reason}"),
-                "Bekijk de match",
-            ),
-            MatchStatus::Cancelled => (
-                format!("{by} heeft de match geannuleerd"),
-                format!("Deze match gaat niet door.{reason}"),
-                "Bekijk de match",
-            ),
-        };
+    pub fn new(headline: Msg, body: Msg, action: Msg) -> News {
         News {
             headline,
             body,
@@ -81,27 +49,90 @@ impl News {
         }
     }
 
+    /// The makelaar proposes a match to both parties.
+    pub fn proposed(m: &Match) -> News {
+        News::new(
+            tr("mail-proposed-headline"),
+            tr("mail-proposed-body")
+                .arg("offer_org", &m.offer_org)
+                .arg("request_org", &m.request_org)
+                .arg("offer_title", &m.offer_title)
+                .arg("request_title", &m.request_title),
+            tr("mail-proposed-action"),
+        )
+    }
+
+    /// A step by `by` led to `to`.
+    pub fn step(by: &By, to: MatchStatus, reason: Option<&str>) -> News {
+        let by = by.arg();
+        let with_reason = |plain: &'static str, reasoned: &'static str| match reason {
+            Some(r) => tr(reasoned).arg("reason", r),
+            None => tr(plain),
+        };
+        let (headline, body, action) = match to {
+            MatchStatus::Suggested => (
+                tr("mail-agrees-headline"),
+                tr("mail-agrees-body"),
+                tr("mail-answer-action"),
+            ),
+            MatchStatus::Accepted => (
+                tr("mail-accepted-headline"),
+                tr("mail-accepted-body"),
+                tr("mail-view-action"),
+            ),
+            MatchStatus::Confirmed => (
+                tr("mail-confirmed-headline"),
+                tr("mail-confirmed-body"),
+                tr("mail-confirm-form-action"),
+            ),
+            MatchStatus::CarriedOut => (
+                tr("mail-carried-out-headline"),
+                tr("mail-carried-out-body"),
+                tr("mail-view-action"),
+            ),
+            MatchStatus::NotCarriedOut => (
+                tr("mail-not-carried-out-headline"),
+                with_reason(
+                    "mail-not-carried-out-body",
+                    "mail-not-carried-out-body-reason",
+                ),
+                tr("mail-view-action"),
+            ),
+            MatchStatus::Declined => (
+                tr("mail-declined-headline"),
+                with_reason("mail-off-body", "mail-off-body-reason"),
+                tr("mail-view-action"),
+            ),
+            MatchStatus::Cancelled => (
+                tr("mail-cancelled-headline"),
+                with_reason("mail-off-body", "mail-off-body-reason"),
+                tr("mail-view-action"),
+            ),
+        };
+        News::new(headline.arg("by", by), body, action)
+    }
+
     /// One side confirmed the matchformulier.
     pub fn signed(m: &Match, by: &str) -> News {
         let body = if m.is_signed() {
-            "Beide partijen hebben het matchformulier bevestigd: de match telt als getekend."
+            tr("mail-signed-both-body")
         } else {
-            "Heeft jullie kant het formulier nog niet bevestigd? Doe dat dan ook."
+            tr("mail-signed-one-body")
         };
-        News {
-            headline: format!("{by} heeft het matchformulier bevestigd"),
-            body: body.into(),
-            action: "Bekijk het matchformulier",
-        }
+        News::new(
+            tr("mail-signed-headline").arg("by", by),
+            body,
+            tr("mail-view-form-action"),
+        )
     }
 
     /// The agreed date has passed.
     pub fn reminder() -> News {
-        News {
-            headline: "De afgesproken datum van jullie match is voorbij".into(),
-            body: "Is het gelukt? Laat het weten, dan telt de match als uitgevoerd.".into(),
-            action: "Meld of de match is uitgevoerd",
-        }
+        News::new(
+            tr("mail-reminder-headline"),
+            tr("mail-reminder-body"),
+            tr("mail-reminder-action"),
+        )
     }
 }
 
@@ -131,50 +162,58 @@ struct MailHtml<'a> {
     sender: &'a str,
 }
 
-/// Queue one mail in text and HTML.
+/// Queue one mail in text and HTML, in the recipient's language.
 #[allow(clippy::too_many_arguments)]
 async fn mail(
     conn: &mut PgConnection,
     to: &str,
     greeting: &str,
-    subject: &str,
     news: &News,
+    m: &Match,
     link: &str,
     personal: bool,
     organisation: &str,
-    sender: &str,
 ) -> anyhow::Result<()> {
-    let text = MailText {
-        greeting,
-        headline: &news.headline,
-        body: &news.body,
-        action: news.action,
-        link,
-        personal,
-        organisation,
-        sender,
-    }
-    .render()?;
-    let html = MailHtml {
-        greeting,
-        headline: &news.headline,
-        body: &news.body,
-        action: news.action,
-        link,
-        personal,
-        organisation,
-        sender,
-    }
-    .render()?;
-    outbox::enqueue_with_html(conn, to, subject, &text, Some(&html)).await?;
+    let lang = accounts::language_of(conn, to).await?;
+    let (subject, text, html) = i18n::in_lang(lang, || -> anyhow::Result<_> {
+        let headline = news.headline.to_string();
+        let body = news.body.to_string();
+        let action = news.action.to_string();
+        let sender = sender(m);
+        let subject = format!("{headline} – {}", m.title());
+        let text = MailText {
+            greeting,
+            headline: &headline,
+            body: &body,
+            action: &action,
+            link,
+            personal,
+            organisation,
+            sender: &sender,
+        }
+        .render()?;
+        let html = MailHtml {
+            greeting,
+            headline: &headline,
+            body: &body,
+            action: &action,
+            link,
+            personal,
+            organisation,
+            sender: &sender,
+        }
+        .render()?;
+        Ok((subject, text, html))
+    })?;
+    outbox::enqueue_with_html(conn, to, &subject, &text, Some(&html)).await?;
     Ok(())
 }
 
 /// Who signs the mail.
 fn sender(m: &Match) -> String {
     match &m.event_name {
-        Some(name) => format!("De makelaar van {name}"),
-        None => "De makelaar van Beursvloer".into(),
+        Some(name) => tr("mail-sender-event").arg("event", name).to_string(),
+        None => crate::t("mail-sender").to_string(),
     }
 }
 
@@ -191,8 +230,6 @@ pub async fn organisation(
     let title = m.title();
     let message = format!("{title}: {}", news.headline);
     let link = format!("{base_url}/matches/{}", m.id);
-    let subject = format!("{} – {title}", news.headline);
-    let sender = sender(m);
     let members =
         notifications::members(conn, organisation_id, &message, &link, Some(m.id)).await?;
     let (name, contact_name, contact_email): (String, Option<String>, Option<String>) =
@@ -201,10 +238,7 @@ pub async fn organisation(
             .fetch_one(&mut *conn)
             .await?;
     for address in &members {
-        mail(
-            conn, address, &name, &subject, news, &link, false, &name, &sender,
-        )
-        .await?;
+        mail(conn, address, &name, news, m, &link, false, &name).await?;
     }
     if let Some(address) = contact_email.filter(|a| {
         !a.trim().is_empty() && !members.iter().any(|m| m.eq_ignore_ascii_case(a.trim()))
@@ -216,12 +250,11 @@ pub async fn organisation(
             conn,
             &address,
             &greeting,
-            &subject,
             news,
+            m,
             &personal_link,
             true,
             &name,
-            &sender,
         )
         .await?;
     }

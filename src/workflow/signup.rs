@@ -76,23 +76,28 @@ pub async fn sign_up(
         &form,
     )
     .await?;
-    let message = format!("Nieuwe aanmelding voor {}: {}", event.name, org.name);
+    let message = crate::tr("notification-new-signup")
+        .arg("event", &event.name)
+        .arg("organisation", &org.name)
+        .to_string();
     let page = format!("{base_url}/organisaties/{organisation_id}");
     notifications::makelaars(&mut tx, event.municipality_id, &message, &page, None).await?;
     if let Some(address) = &org.contact_email {
         let token = links::create(&mut tx, organisation_id, Some(event.id), address).await?;
-        let text = format!(
-            "Beste {},\n\nBedankt voor jullie aanmelding voor {}. {} doet mee met {} vraag en aanbod.\n\nVia deze persoonlijke link zie je de voorstellen van de makelaar en geef je antwoord, zonder account:\n{base_url}/link/{token}\n\nStuur de link niet door.\n\nMet vriendelijke groet,\nDe makelaar van {}",
-            org.contact_name.as_deref().unwrap_or(&org.name),
-            event.name,
-            org.name,
-            new.items.len(),
-            event.name,
-        );
+        // The contact signed up in the language of this request.
+        let text = crate::tr("mail-signup-body")
+            .arg("name", org.contact_name.as_deref().unwrap_or(&org.name))
+            .arg("event", &event.name)
+            .arg("organisation", &org.name)
+            .arg("count", new.items.len())
+            .arg("link", format!("{base_url}/link/{token}"))
+            .to_string();
         outbox::enqueue(
             &mut tx,
             address,
-            &format!("Aanmelding ontvangen: {}", event.name),
+            &crate::tr("mail-signup-subject")
+                .arg("event", &event.name)
+                .to_string(),
             &text,
         )
         .await?;

@@ -39,11 +39,11 @@ pub async fn change(
             let mut tx = db.begin().await?;
             matches::propose_change(&mut tx, m.id, terms, by, side).await?;
             let who = party_name(m, side);
-            let news = News {
-                headline: format!("{who} stelt nieuwe afspraken voor"),
-                body: "De match is al bevestigd, dus nieuwe afspraken gelden pas als beide partijen akkoord zijn. Bekijk het voorstel en geef je akkoord.".into(),
-                action: "Bekijk de nieuwe afspraken",
-            };
+            let news = News::new(
+                crate::tr("mail-terms-proposed-headline").arg("by", who),
+                crate::tr("mail-terms-proposed-body"),
+                crate::tr("mail-terms-proposed-action"),
+            );
             for other in [Actor::OfferParty, Actor::RequestParty] {
                 if other != side {
                     if let Some(org) = m.organisation_of(other) {
@@ -69,11 +69,11 @@ pub async fn agree(
     let mut tx = db.begin().await?;
     let applied = matches::agree_change(&mut tx, m.id, side, by).await?;
     if applied == Some(true) {
-        let news = News {
-            headline: "De nieuwe afspraken gelden".into(),
-            body: "Beide partijen zijn akkoord met de nieuwe afspraken; ze staan nu op het matchformulier.".into(),
-            action: "Bekijk de match",
-        };
+        let news = News::new(
+            crate::tr("mail-terms-agreed-headline"),
+            crate::tr("mail-terms-agreed-body"),
+            crate::tr("mail-view-action"),
+        );
         if let Some(other) = side.other_party().and_then(|o| m.organisation_of(o)) {
             notify::organisation(&mut tx, base_url, m, other, &news).await?;
         }
@@ -86,6 +86,6 @@ fn party_name(m: &Match, side: Actor) -> String {
     match side {
         Actor::OfferParty => m.offer_org.clone(),
         Actor::RequestParty => m.request_org.clone(),
-        Actor::Makelaar => "De makelaar".into(),
+        Actor::Makelaar => crate::t("mail-the-broker").into(),
     }
 }

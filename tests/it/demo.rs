@@ -124,3 +124,31 @@ async fn demo_search_finds_compound_heads_and_related_words() {
     let html = visitor.get_html("/markt?q=kantoorruimte").await;
     assert!(!html.contains("Afgeschreven laptops"));
 }
+
+/// The issue's check: on the demo data, a browser that asks for English and
+/// has made no choice gets the home page in English.
+#[tokio::test]
+async fn the_demo_home_page_answers_in_english_to_an_english_browser() {
+    let app = TestApp::spawn().await;
+    beursvloer::dev::demo::load(&app.db).await.unwrap();
+
+    let html = app
+        .visitor()
+        .client
+        .get(format!("{}/", app.address))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+
+    assert!(html.contains(r#"<html lang="en">"#));
+    assert!(!html.contains("Vraag en aanbod"));
+    assert!(html.contains("New requests"));
+    assert!(
+        html.contains("Next marketplace event"),
+        "the demo has an edition ahead"
+    );
+}

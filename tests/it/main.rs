@@ -18,6 +18,7 @@ mod hardening;
 mod imports;
 mod instances;
 mod items;
+mod language;
 mod live;
 mod mail;
 mod matching;

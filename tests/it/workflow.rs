@@ -998,3 +998,46 @@ async fn a_party_shows_interest_in_a_suggestion_and_the_makelaar_sees_it_first()
     );
     assert_eq!(f.app.count("SELECT count(*) FROM interests").await, 1);
 }
+
+#[tokio::test]
+async fn each_party_gets_the_proposal_in_the_language_it_chose() {
+    let f = floor().await;
+    // Anna of the school reads the site in English; Bram keeps Dutch.
+    let switched = f.school.get("/taal/en?terug=/mijn").await;
+    assert_eq!(location(&switched), "/mijn");
+
+    // The makelaar, in Dutch, proposes the pair.
+    f.propose_all().await;
+
+    let subject_to = |person: &str| {
+        let db = f.app.db.clone();
+        let address = crate::common::email_for(person);
+        async move {
+            let (subject, body): (String, String) = sqlx::query_as(
+                "SELECT subject, body FROM outbox WHERE to_address = $1 ORDER BY id DESC LIMIT 1",
+            )
+            .bind(address)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+            (subject, body)
+        }
+    };
+    let (subject, body) = subject_to("Anna").await;
+    assert!(
+        subject.starts_with("The broker proposes a match"),
+        "{subject}"
+    );
+    assert!(body.starts_with("Dear OBS De Regenboog,"), "{body}");
+    assert!(
+        body.contains("ByteWerk ICT can help OBS De Regenboog"),
+        "{body}"
+    );
+    assert!(body.contains("Kind regards,"), "{body}");
+    let (subject, body) = subject_to("Bram").await;
+    assert!(
+        subject.starts_with("De makelaar stelt een match voor"),
+        "{subject}"
+    );
+    assert!(body.contains("Met vriendelijke groet,"), "{body}");
+}

@@ -121,10 +121,14 @@ pub async fn save_stands(
                 if let Some(first) = seen.insert(stand.clone(), id) {
                     errors.insert(
                         id,
-                        format!("Stand {stand} is al gegeven aan een andere organisatie."),
+                        crate::tr("floor-stand-taken")
+                            .arg("stand", stand.as_str())
+                            .to_string(),
                     );
                     errors.entry(first).or_insert_with(|| {
-                        format!("Stand {stand} is ook aan een andere organisatie gegeven.")
+                        crate::tr("floor-stand-also-given")
+                            .arg("stand", stand.as_str())
+                            .to_string()
                     });
                 }
                 stands.push((id, stand));
@@ -145,8 +149,10 @@ pub async fn save_stands(
             app.market.invalidate();
         }
         Err(StandError::Taken) => {
-            ctx.flash("Twee organisaties kregen tegelijk dezelfde stand. Probeer het opnieuw.")
-                .await?;
+            ctx.flash(crate::t(
+                "floor-msg-twee-organisaties-kregen-tegelijk-dezelfde",
+            ))
+            .await?;
             return Ok(Redirect::to(&format!("/beursvloeren/{key}/standen")).into_response());
         }
         Err(StandError::NotRegistered) => return Err(AppError::NotFound),

@@ -84,30 +84,37 @@ impl EventInput {
     /// The details every edition has, checked; the key and municipality are
     /// the caller's.
     fn details(&self, e: &mut FieldErrors) -> Option<NewEvent> {
-        let name = v::text(e, "name", "de naam", &self.name, 2, 160);
+        let name = v::text(e, "name", crate::t("field-de-naam"), &self.name, 2, 160);
         let date = parse_date(e, "date", &self.date, true);
-        let place = v::optional_text(e, "place", "De plaats", &self.place, 160);
+        let place = v::optional_text(e, "place", crate::t("field-de-plaats"), &self.place, 160);
         let starts_at = parse_time(e, "starts_at", &self.starts_at);
         let ends_at = parse_time(e, "ends_at", &self.ends_at);
         if let (Some(start), Some(end)) = (starts_at, ends_at) {
             if end <= start {
-                e.add("ends_at", "De eindtijd ligt na de begintijd.");
+                e.add("ends_at", crate::t("editions-msg-de-eindtijd-ligt-na-de"));
             }
         }
-        let programme = v::text(e, "programme", "Het programma", &self.programme, 0, 4000);
+        let programme = v::text(
+            e,
+            "programme",
+            crate::t("field-het-programma"),
+            &self.programme,
+            0,
+            4000,
+        );
         let signup_deadline = parse_date(e, "signup_deadline", &self.signup_deadline, false);
         if let (Some(deadline), Some(day)) = (signup_deadline, date) {
             if deadline > day {
                 e.add(
                     "signup_deadline",
-                    "De aanmelddeadline ligt op of voor de dag van de beursvloer.",
+                    crate::t("editions-msg-de-aanmelddeadline-ligt-op-of"),
                 );
             }
         }
         let max_participants = v::optional_number(
             e,
             "max_participants",
-            "Het maximum aantal deelnemers",
+            crate::t("field-het-maximum-aantal-deelnemers"),
             &self.max_participants,
             10_000,
         )
@@ -143,7 +150,7 @@ fn parse_date(
     ) {
         Ok(d) => Some(d),
         Err(_) => {
-            e.add(field, "Vul een datum in als 2027-04-08.");
+            e.add(field, crate::t("editions-msg-vul-een-datum-in-als"));
             None
         }
     }
@@ -164,7 +171,7 @@ fn parse_time(e: &mut FieldErrors, field: &'static str, raw: &str) -> Option<tim
     match parsed {
         Ok(t) => Some(t),
         Err(_) => {
-            e.add(field, "Vul een tijd in als 14:30.");
+            e.add(field, crate::t("editions-msg-vul-een-tijd-in-als"));
             None
         }
     }
@@ -233,16 +240,13 @@ pub async fn create(
         slug(&input.key)
     };
     if key.is_empty() {
-        e.add(
-            "key",
-            "Kies een korte naam voor in het webadres, zoals raalte-2027.",
-        );
+        e.add("key", crate::t("editions-msg-kies-een-korte-naam-voor"));
     }
     let municipality_id = input.municipality_id.parse::<i64>().ok();
     if !municipality_id.is_some_and(|id| municipalities.iter().any(|m| m.id == id)) {
         e.add(
             "municipality_id",
-            "Kies een gemeente waarvoor je makelaar bent.",
+            crate::t("editions-msg-kies-een-gemeente-waarvoor-je"),
         );
     }
     if let (true, Some(municipality_id), Some(details)) = (e.is_empty(), municipality_id, details) {
@@ -253,10 +257,15 @@ pub async fn create(
         };
         if events::create(&app.db, &new).await?.is_some() {
             app.market.invalidate();
-            ctx.flash(format!("{} is aangemaakt.", new.name)).await?;
+            ctx.flash(
+                crate::tr("flash-event-created")
+                    .arg("name", &new.name)
+                    .to_string(),
+            )
+            .await?;
             return Ok(Redirect::to(&format!("/beursvloeren/{key}")).into_response());
         }
-        e.add("key", "Dit webadres is al in gebruik; kies een ander.");
+        e.add("key", crate::t("editions-msg-dit-webadres-is-al-in"));
     }
     ctx.form_token().await?;
     let page = render(&FormPage {
@@ -299,7 +308,7 @@ pub async fn update(
     if let (true, Some(details)) = (e.is_empty(), details) {
         events::update(&app.db, event.id, &details).await?;
         app.market.invalidate();
-        ctx.flash("De gegevens van de beursvloer zijn opgeslagen.")
+        ctx.flash(crate::t("editions-msg-de-gegevens-van-de-beursvloer"))
             .await?;
         return Ok(Redirect::to(&format!("/beursvloeren/{key}")).into_response());
     }
@@ -523,8 +532,12 @@ pub async fn set_status(
         .map_err(|_| AppError::BadRequest("onbekende status".into()))?;
     events::set_status(&app.db, event.id, status).await?;
     app.market.invalidate();
-    ctx.flash(format!("De status is nu: {}.", status.label()))
-        .await?;
+    ctx.flash(
+        crate::tr("flash-event-status")
+            .arg("status", status.label())
+            .to_string(),
+    )
+    .await?;
     Ok(Redirect::to(&format!("/beursvloeren/{key}")).into_response())
 }
 
@@ -552,10 +565,11 @@ pub async fn register(
     }
     events::register(&app.db, event.id, organisation_id).await?;
     app.market.invalidate();
-    ctx.flash(format!(
-        "Jullie doen mee aan {}. Jullie open vraag en aanbod gaan mee.",
-        event.name
-    ))
+    ctx.flash(
+        crate::tr("flash-event-registered")
+            .arg("event", &event.name)
+            .to_string(),
+    )
     .await?;
     Ok(Redirect::to(&format!("/beursvloeren/{key}")).into_response())
 }

@@ -179,18 +179,16 @@ fn talk(p: &Partner, orgs: &[FloorOrg], title: &dyn Fn(i64) -> String) -> Option
         two_way: p.two_way(),
         line: partners::talk_about(p, title),
         give: p.give.as_ref().map(|g| {
-            format!(
-                "Jullie ‘{}’ voor hun vraag ‘{}’",
-                title(g.offer),
-                title(g.request)
-            )
+            crate::tr("floor-give-line")
+                .arg("offer", title(g.offer))
+                .arg("request", title(g.request))
+                .to_string()
         }),
         get: p.get.as_ref().map(|r| {
-            format!(
-                "Hun ‘{}’ voor jullie vraag ‘{}’",
-                title(r.offer),
-                title(r.request)
-            )
+            crate::tr("floor-get-line")
+                .arg("offer", title(r.offer))
+                .arg("request", title(r.request))
+                .to_string()
         }),
     })
 }
@@ -571,14 +569,24 @@ pub async fn create_match(
         "we_give" => Some(true),
         "they_give" => Some(false),
         _ => {
-            e.add("direction", "Kies wie er geeft.");
+            e.add("direction", crate::t("floor-msg-kies-wie-er-geeft"));
             None
         }
     };
-    let category: Option<Category> =
-        v::choice(&mut e, "category", "Kies een categorie.", &input.category);
+    let category: Option<Category> = v::choice(
+        &mut e,
+        "category",
+        crate::t("floor-msg-kies-een-categorie"),
+        &input.category,
+    );
     let what = v::text(&mut e, "what", "wat er gegeven wordt", &input.what, 3, 120);
-    let quantity = v::optional_text(&mut e, "quantity", "Het aantal", &input.quantity, 120);
+    let quantity = v::optional_text(
+        &mut e,
+        "quantity",
+        crate::t("floor-msg-het-aantal"),
+        &input.quantity,
+        120,
+    );
     let name = v::text(&mut e, "name", "je naam", &input.name, 2, 120);
     let terms = input.terms.validate().map_err(|te| {
         for (f, m) in te.iter() {
@@ -621,10 +629,11 @@ pub async fn create_match(
     {
         Proposed::New(id) => {
             app.market.invalidate();
-            ctx.flash(format!(
-                "Je hebt het matchformulier bevestigd. Nu bevestigt {} het op de eigen telefoon; daarna registreert de notaris het.",
-                p.other.name
-            ))
+            ctx.flash(
+                crate::tr("floor-flash-confirmed-first")
+                    .arg("other", &p.other.name)
+                    .to_string(),
+            )
             .await?;
             Ok(Redirect::to(&format!("{prefix}{id}")).into_response())
         }
@@ -656,23 +665,22 @@ pub async fn confirm(
     let side = policy::link_side(&link, &m)?;
     let here = format!("/link/{token}/matches/{}", m.id);
     if !floor_can_confirm(&m, side) {
-        ctx.flash("Dit matchformulier kan jij nu niet (meer) bevestigen.")
+        ctx.flash(crate::t("floor-msg-dit-matchformulier-kan-jij-nu"))
             .await?;
         return Ok(Redirect::to(&here).into_response());
     }
     let name = input.name.trim();
     if name.chars().count() < 2 || name.chars().count() > 120 {
-        ctx.flash("Vul je naam in (2 tot 120 tekens) om het matchformulier te bevestigen.")
-            .await?;
+        ctx.flash(crate::t("floor-msg-vul-je-naam-in-2")).await?;
         return Ok(Redirect::to(&here).into_response());
     }
     match workflow::confirm(&app.db, &app.config.base_url, m.id, side, link.id, name).await {
         Ok(true) => {
-            ctx.flash("Bevestigd! Het matchformulier ligt nu compleet bij de notaris.")
+            ctx.flash(crate::t("floor-msg-bevestigd-het-matchformulier-ligt-nu"))
                 .await?
         }
         Ok(false) | Err(MatchError::Changed) => {
-            ctx.flash("Dit matchformulier kan jij nu niet (meer) bevestigen.")
+            ctx.flash(crate::t("floor-msg-dit-matchformulier-kan-jij-nu"))
                 .await?
         }
         Err(e) => return Err(e.into()),

@@ -213,10 +213,12 @@ pub async fn upload(
     };
     let name = file.name.clone();
     // Unpacking a workbook is CPU work: off the async threads.
-    let text =
-        tokio::task::spawn_blocking(move || spreadsheet::to_csv_text(&file.name, &file.bytes))
-            .await
-            .map_err(|e| AppError::Internal(e.into()))?;
+    let lang = crate::i18n::current();
+    let text = tokio::task::spawn_blocking(move || {
+        crate::i18n::in_lang(lang, || spreadsheet::to_csv_text(&file.name, &file.bytes))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))?;
     let text = match text {
         Ok(text) => text,
         Err(error) => {
@@ -249,10 +251,9 @@ struct PreviewPage {
 
 impl PreviewPage {
     fn errors_heading(&self) -> String {
-        match self.errors.len() {
-            1 => "1 fout in het bestand".into(),
-            n => format!("{n} fouten in het bestand"),
-        }
+        crate::tr("imports-errors-heading")
+            .arg("count", self.errors.len())
+            .to_string()
     }
 }
 
@@ -419,12 +420,10 @@ pub async fn confirm(
 fn imported_message(summary: &Summary) -> String {
     let organisations = summary.organisations_new + summary.organisations_updated;
     let items = summary.items_new + summary.items_updated;
-    let noun = if organisations == 1 {
-        "organisatie"
-    } else {
-        "organisaties"
-    };
-    format!("{organisations} {noun} en {items} vraag en aanbod geïmporteerd")
+    crate::tr("imports-imported")
+        .arg("organisations", organisations)
+        .arg("items", items)
+        .to_string()
 }
 
 #[cfg(test)]
@@ -438,7 +437,7 @@ mod tests {
             location: "regel 7 (x)".into(),
             line: Some(7),
             field: "category".into(),
-            message: "Kies een categorie.".into(),
+            message: crate::t("editions-msg-kies-een-categorie").into(),
         };
         assert_eq!(
             describe(&error, &headings),

@@ -302,9 +302,12 @@ pub async fn act(
     .await
     {
         Ok(Outcome::Done(to)) => ctx.flash(done_message(to)).await?,
-        Ok(Outcome::AlreadyDone(_)) => ctx.flash("Dat was al gebeurd.").await?,
+        Ok(Outcome::AlreadyDone(_)) => {
+            ctx.flash(crate::t("editions-msg-dat-was-al-gebeurd"))
+                .await?
+        }
         Err(MatchError::NotAllowed(_) | MatchError::Changed) => {
-            ctx.flash("De match is intussen veranderd. Bekijk de nieuwe stand.")
+            ctx.flash(crate::t("editions-msg-de-match-is-intussen-veranderd"))
                 .await?
         }
         Err(e) => return Err(e.into()),
@@ -359,7 +362,14 @@ pub async fn sign(
     let link = valid_link(&app, &token).await?;
     let (m, side) = linked_match(&app, &link, &id).await?;
     let mut errors = FieldErrors::new();
-    let name = v::text(&mut errors, "name", "je naam", &input.name, 2, 120);
+    let name = v::text(
+        &mut errors,
+        "name",
+        crate::t("field-je-naam"),
+        &input.name,
+        2,
+        120,
+    );
     if !errors.is_empty() {
         return match_page(
             &app,
@@ -375,10 +385,12 @@ pub async fn sign(
     }
     let by = through(&link, side, &name);
     if answer::sign_form(&app.db, &app.config.base_url, m.id, &by, &name).await? {
-        ctx.flash("Je hebt het matchformulier bevestigd. Dank je wel!")
-            .await?;
+        ctx.flash(crate::t(
+            "editions-msg-je-hebt-het-matchformulier-bevestigd-2",
+        ))
+        .await?;
     } else {
-        ctx.flash("Dit matchformulier kan nu niet (meer) worden bevestigd.")
+        ctx.flash(crate::t("editions-msg-dit-matchformulier-kan-nu-niet"))
             .await?;
     }
     Ok(Redirect::to(&format!("/link/{token}/matches/{}/formulier", m.id)).into_response())

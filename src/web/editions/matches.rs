@@ -29,9 +29,15 @@ pub fn step(action: Action) -> Step {
     let (code, label) = match action {
         Action::Accept { .. } => ("accepteren", "Accepteren"),
         Action::Decline => ("afwijzen", "Afwijzen"),
-        Action::Confirm => ("bevestigen", "Bevestigen als makelaar"),
-        Action::MarkCarriedOut => ("uitgevoerd", "Markeren als uitgevoerd"),
-        Action::MarkNotCarriedOut => ("niet-uitgevoerd", "Niet uitgevoerd"),
+        Action::Confirm => (
+            "bevestigen",
+            crate::t("editions-msg-bevestigen-als-makelaar"),
+        ),
+        Action::MarkCarriedOut => (
+            "uitgevoerd",
+            crate::t("editions-msg-markeren-als-uitgevoerd"),
+        ),
+        Action::MarkNotCarriedOut => ("niet-uitgevoerd", crate::t("editions-msg-niet-uitgevoerd")),
         Action::Cancel => ("annuleren", "Annuleren"),
     };
     Step {
@@ -260,19 +266,13 @@ pub struct ActionInput {
 /// What the page says after a step.
 pub fn done_message(to: MatchStatus) -> &'static str {
     match to {
-        MatchStatus::Suggested => {
-            "Je akkoord is doorgegeven. Zodra de andere partij ook akkoord is, bevestigt de makelaar de match."
-        }
-        MatchStatus::Accepted => {
-            "Beide partijen zijn akkoord. De makelaar bevestigt de match; jullie zien nu elkaars contactpersoon."
-        }
-        MatchStatus::Confirmed => {
-            "De match is bevestigd. Beide partijen krijgen bericht en kunnen het matchformulier bevestigen."
-        }
-        MatchStatus::CarriedOut => "De match staat op uitgevoerd. Dank je wel!",
-        MatchStatus::NotCarriedOut => "De match staat op niet uitgevoerd.",
-        MatchStatus::Declined => "Je hebt de match afgewezen. De andere partij krijgt bericht.",
-        MatchStatus::Cancelled => "De match is geannuleerd. De andere partij krijgt bericht.",
+        MatchStatus::Suggested => crate::t("editions-msg-je-akkoord-is-doorgegeven-zodra"),
+        MatchStatus::Accepted => crate::t("editions-msg-beide-partijen-zijn-akkoord-de"),
+        MatchStatus::Confirmed => crate::t("editions-msg-de-match-is-bevestigd-beide"),
+        MatchStatus::CarriedOut => crate::t("editions-msg-de-match-staat-op-uitgevoerd"),
+        MatchStatus::NotCarriedOut => crate::t("editions-msg-de-match-staat-op-niet"),
+        MatchStatus::Declined => crate::t("editions-msg-je-hebt-de-match-afgewezen"),
+        MatchStatus::Cancelled => crate::t("editions-msg-de-match-is-geannuleerd-de"),
     }
 }
 
@@ -284,18 +284,21 @@ pub fn check_step(
     sure: &str,
 ) -> Result<Option<String>, FieldErrors> {
     let mut errors = FieldErrors::new();
-    let reason = v::optional_text(&mut errors, "reason", "De reden", input_reason, 1000);
+    let reason = v::optional_text(
+        &mut errors,
+        "reason",
+        crate::t("field-de-reden"),
+        input_reason,
+        1000,
+    );
     if action.needs_reason() && reason.is_none() {
         errors.add(
             "reason",
-            "Geef kort aan waarom, zodat de andere partij en de makelaar het begrijpen.",
+            crate::t("editions-msg-geef-kort-aan-waarom-zodat"),
         );
     }
     if action == Action::MarkCarriedOut && sure != "ja" {
-        errors.add(
-            "zeker",
-            "Vink aan dat de afspraak echt is uitgevoerd; dit kun je daarna niet meer terugdraaien.",
-        );
+        errors.add("zeker", crate::t("editions-msg-vink-aan-dat-de-afspraak"));
     }
     errors.into_result(reason)
 }
@@ -345,13 +348,15 @@ pub async fn act(
     .await
     {
         Ok(Outcome::Done(to)) => ctx.flash(done_message(to)).await?,
-        Ok(Outcome::AlreadyDone(_)) => ctx.flash("Dat was al gebeurd.").await?,
+        Ok(Outcome::AlreadyDone(_)) => {
+            ctx.flash(crate::t("editions-msg-dat-was-al-gebeurd"))
+                .await?
+        }
         Err(MatchError::NotAllowed(_)) | Err(MatchError::Changed) => {
             let m = matches::get(&app.db, m.id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let notice =
-                Some("De match is intussen door iemand anders veranderd. Bekijk de nieuwe stand.");
+            let notice = Some(crate::t("editions-msg-de-match-is-intussen-door"));
             let feedback = Feedback {
                 notice,
                 ..Feedback::default()
@@ -394,7 +399,7 @@ pub async fn on_behalf(
         "aanbieder" => Some(Actor::OfferParty),
         "vrager" => Some(Actor::RequestParty),
         _ => {
-            errors.add("side", "Kies voor welke partij je het antwoord vastlegt.");
+            errors.add("side", crate::t("editions-msg-kies-voor-welke-partij-je"));
             None
         }
     };
@@ -404,7 +409,10 @@ pub async fn on_behalf(
         }),
         "afgewezen" => Some(Action::Decline),
         _ => {
-            errors.add("answer", "Kies het antwoord: akkoord of afgewezen.");
+            errors.add(
+                "answer",
+                crate::t("editions-msg-kies-het-antwoord-akkoord-of"),
+            );
             None
         }
     };
@@ -414,12 +422,27 @@ pub async fn on_behalf(
         .ok()
         .filter(|c| Channel::ON_BEHALF.contains(c));
     if channel.is_none() {
-        errors.add("channel", "Kies hoe de partij antwoordde.");
+        errors.add(
+            "channel",
+            crate::t("editions-msg-kies-hoe-de-partij-antwoordde"),
+        );
     }
-    let person = v::optional_text(&mut errors, "person", "De naam", &input.person, 120);
-    let reason = v::optional_text(&mut errors, "reason", "De reden", &input.reason, 1000);
+    let person = v::optional_text(
+        &mut errors,
+        "person",
+        crate::t("field-de-naam"),
+        &input.person,
+        120,
+    );
+    let reason = v::optional_text(
+        &mut errors,
+        "reason",
+        crate::t("field-de-reden"),
+        &input.reason,
+        1000,
+    );
     if action == Some(Action::Decline) && reason.is_none() {
-        errors.add("reason", "Geef de reden die de partij noemde.");
+        errors.add("reason", crate::t("editions-msg-geef-de-reden-die-de"));
     }
     let (Some(side), Some(action), Some(channel), true) =
         (side, action, channel, errors.is_empty())
@@ -457,10 +480,12 @@ pub async fn on_behalf(
             } else {
                 &m.request_org
             };
-            ctx.flash(format!(
-                "Het antwoord van {org} is vastgelegd ({}).",
-                channel.label()
-            ))
+            ctx.flash(
+                crate::tr("flash-answer-recorded")
+                    .arg("organisation", org)
+                    .arg("channel", channel.label())
+                    .to_string(),
+            )
             .await?;
             Ok(Redirect::to(&format!("/matches/{}", m.id)).into_response())
         }
@@ -469,7 +494,7 @@ pub async fn on_behalf(
                 .await?
                 .ok_or(AppError::NotFound)?;
             let feedback = Feedback {
-                notice: Some("De match is intussen veranderd. Bekijk de nieuwe stand."),
+                notice: Some(crate::t("editions-msg-de-match-is-intussen-veranderd")),
                 ..Feedback::default()
             };
             show_page(&app, &mut ctx, m, actors, feedback).await
@@ -501,7 +526,14 @@ pub async fn sign(
         return Err(AppError::Forbidden);
     };
     let mut errors = FieldErrors::new();
-    let name = v::text(&mut errors, "name", "je naam", &input.name, 2, 120);
+    let name = v::text(
+        &mut errors,
+        "name",
+        crate::t("field-je-naam"),
+        &input.name,
+        2,
+        120,
+    );
     if !errors.is_empty() {
         let feedback = Feedback {
             errors,
@@ -516,7 +548,10 @@ pub async fn sign(
         link_id: None,
     };
     if answer::sign_form(&app.db, &app.config.base_url, m.id, &by, &name).await? {
-        ctx.flash("Je hebt het matchformulier bevestigd.").await?;
+        ctx.flash(crate::t(
+            "editions-msg-je-hebt-het-matchformulier-bevestigd",
+        ))
+        .await?;
     }
     Ok(Redirect::to(&format!("/matches/{}/formulier", m.id)).into_response())
 }
@@ -548,8 +583,13 @@ impl TermsInput {
     /// The agreed terms, validated.
     pub fn validate(&self) -> Result<NewMatch, FieldErrors> {
         let mut e = FieldErrors::new();
-        let terms_what =
-            v::optional_text(&mut e, "terms_what", "De afspraak", &self.terms_what, 1000);
+        let terms_what = v::optional_text(
+            &mut e,
+            "terms_what",
+            crate::t("field-de-afspraak"),
+            &self.terms_what,
+            1000,
+        );
         let terms_when = match self.terms_when.trim() {
             "" => None,
             d => match time::Date::parse(
@@ -558,7 +598,7 @@ impl TermsInput {
             ) {
                 Ok(date) => Some(date),
                 Err(_) => {
-                    e.add("terms_when", "Vul een datum in als 2027-04-08.");
+                    e.add("terms_when", crate::t("editions-msg-vul-een-datum-in-als"));
                     None
                 }
             },
@@ -566,7 +606,7 @@ impl TermsInput {
         let terms_hours = v::optional_number(
             &mut e,
             "terms_hours",
-            "Het aantal uren",
+            crate::t("field-het-aantal-uren"),
             &self.terms_hours,
             MAX_HOURS,
         );
@@ -582,16 +622,13 @@ impl TermsInput {
                     Some((v * 100.0).round() / 100.0)
                 }
                 Ok(v) if v.is_finite() && v > MAX_EUROS => {
-                    e.add(
-                        "value_euros",
-                        "Meer dan € 50.000 voor één match is niet aannemelijk. Controleer het bedrag, of splits de match.",
-                    );
+                    e.add("value_euros", crate::t("editions-msg-meer-dan-50-000-voor"));
                     None
                 }
                 _ => {
                     e.add(
                         "value_euros",
-                        "Vul een bedrag in euro's in, zoals 250 of 99,50.",
+                        crate::t("editions-msg-vul-een-bedrag-in-euro"),
                     );
                     None
                 }
@@ -624,9 +661,12 @@ pub async fn terms(
                 .unwrap_or(Actor::Makelaar);
             let by = By::account(side.code(), Some(user_id));
             match terms::change(&app.db, &app.config.base_url, &m, side, &by, &terms).await? {
-                terms::Outcome::Saved => ctx.flash("De afspraken zijn opgeslagen.").await?,
+                terms::Outcome::Saved => {
+                    ctx.flash(crate::t("editions-msg-de-afspraken-zijn-opgeslagen"))
+                        .await?
+                }
                 terms::Outcome::Proposed => {
-                    ctx.flash("De match is al bevestigd: je voorstel voor nieuwe afspraken gaat naar de andere partij. Ze gelden zodra beide partijen akkoord zijn.")
+                    ctx.flash(crate::t("editions-msg-de-match-is-al-bevestigd"))
                         .await?
                 }
                 terms::Outcome::Closed => return Err(AppError::Forbidden),
@@ -659,11 +699,11 @@ pub async fn agree_terms(
     let by = By::account(side.code(), Some(user_id));
     match terms::agree(&app.db, &app.config.base_url, &m, side, &by).await? {
         Some(true) => {
-            ctx.flash("Beide partijen zijn akkoord: de nieuwe afspraken gelden.")
+            ctx.flash(crate::t("editions-msg-beide-partijen-zijn-akkoord-de-2"))
                 .await?
         }
         Some(false) => {
-            ctx.flash("Je akkoord is vastgelegd; de andere partij moet nog akkoord geven.")
+            ctx.flash(crate::t("editions-msg-je-akkoord-is-vastgelegd-de"))
                 .await?
         }
         None => return Err(AppError::NotFound),

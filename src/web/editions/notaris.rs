@@ -137,29 +137,60 @@ pub async fn register(
         }
     }
     let mut e = FieldErrors::new();
-    let giver = v::text(&mut e, "giver", "wie geeft", &input.giver, 2, 120);
-    let receiver = v::text(&mut e, "receiver", "wie ontvangt", &input.receiver, 2, 120);
+    let giver = v::text(
+        &mut e,
+        "giver",
+        crate::t("field-wie-geeft"),
+        &input.giver,
+        2,
+        120,
+    );
+    let receiver = v::text(
+        &mut e,
+        "receiver",
+        crate::t("field-wie-ontvangt"),
+        &input.receiver,
+        2,
+        120,
+    );
     if !giver.is_empty() && giver.to_lowercase() == receiver.to_lowercase() {
         e.add(
             "receiver",
-            "Een match is tussen twee verschillende organisaties.",
+            crate::t("editions-msg-een-match-is-tussen-twee"),
         );
     }
-    let category: Option<Category> =
-        v::choice(&mut e, "category", "Kies een categorie.", &input.category);
-    let what = v::text(&mut e, "what", "wat er gegeven wordt", &input.what, 3, 120);
+    let category: Option<Category> = v::choice(
+        &mut e,
+        "category",
+        crate::t("choose-een-categorie"),
+        &input.category,
+    );
+    let what = v::text(
+        &mut e,
+        "what",
+        crate::t("field-wat-er-gegeven-wordt"),
+        &input.what,
+        3,
+        120,
+    );
     let kind = |s: &str| s.parse::<OrganisationKind>().ok();
     let terms = input.terms.validate().map_err(|te| {
         for (f, m) in te.iter() {
             e.add(f, m.clone());
         }
     });
-    let back_what = v::optional_text(&mut e, "back_what", "De wederdienst", &input.back_what, 120);
+    let back_what = v::optional_text(
+        &mut e,
+        "back_what",
+        crate::t("field-de-wederdienst"),
+        &input.back_what,
+        120,
+    );
     let back_category: Option<Category> = if back_what.is_some() {
         v::choice(
             &mut e,
             "back_category",
-            "Kies de categorie van de wederdienst.",
+            crate::t("choose-de-categorie-van-de-wederdienst"),
             &input.back_category,
         )
     } else {
@@ -168,7 +199,7 @@ pub async fn register(
     if back_what.as_deref().is_some_and(|w| w.chars().count() < 3) {
         e.add(
             "back_what",
-            "Beschrijf de wederdienst in minstens 3 tekens.",
+            crate::t("editions-msg-beschrijf-de-wederdienst-in-minstens"),
         );
     }
     let (Some(category), Ok(terms), true) = (category, terms, e.is_empty()) else {
@@ -219,7 +250,9 @@ pub async fn register(
             };
             e.add(
                 field,
-                format!("‘{name}’ is nieuw op Beursvloer: kies het soort organisatie."),
+                crate::tr("notaris-new-organisation-kind")
+                    .arg("name", name.as_str())
+                    .to_string(),
             );
             notaris_page(&app, &mut ctx, event, input, e, None).await
         }
@@ -246,8 +279,7 @@ pub async fn register_floor(
         return Err(AppError::NotFound);
     }
     if !m.is_signed() {
-        ctx.flash("Dit matchformulier is nog niet door beide partijen bevestigd.")
-            .await?;
+        ctx.flash(crate::t("floor-flash-not-both-signed")).await?;
         return Ok(Redirect::to(&format!("/beursvloeren/{key}/notaris")).into_response());
     }
     let by = Acting {
@@ -271,7 +303,7 @@ pub async fn register_floor(
         ))
         .into_response()),
         Ok(Outcome::AlreadyDone(_)) | Err(MatchError::NotAllowed(_) | MatchError::Changed) => {
-            ctx.flash("Deze match was al geregistreerd of is intussen veranderd.")
+            ctx.flash(crate::t("floor-flash-already-registered"))
                 .await?;
             Ok(Redirect::to(&format!("/beursvloeren/{key}/notaris")).into_response())
         }

@@ -50,16 +50,26 @@ pub async fn submit(
     };
     let outcome = signup::sign_up(&app.db, &app.config.base_url, &event, &input, &new).await?;
     let message = match outcome {
-        Outcome::Enrolled { .. } => format!(
-            "Bedankt! {} is aangemeld voor {}. Er komt een bevestiging naar {}, met een persoonlijke link voor de voorstellen van de makelaar.",
-            new.organisation.name,
-            event.name,
-            new.organisation.contact_email.as_deref().unwrap_or("jullie contactpersoon"),
-        ),
-        Outcome::LooksLike { .. } => format!(
-            "Bedankt! We kennen al een organisatie met deze naam in de gemeente. De makelaar kijkt de aanmelding na en neemt contact op met {}.",
-            new.organisation.contact_name.as_deref().unwrap_or("de contactpersoon"),
-        ),
+        Outcome::Enrolled { .. } => crate::tr("flash-signup-enrolled")
+            .arg("organisation", &new.organisation.name)
+            .arg("event", &event.name)
+            .arg(
+                "address",
+                new.organisation
+                    .contact_email
+                    .as_deref()
+                    .unwrap_or(crate::t("signup-your-contact")),
+            )
+            .to_string(),
+        Outcome::LooksLike { .. } => crate::tr("flash-signup-looks-like")
+            .arg(
+                "contact",
+                new.organisation
+                    .contact_name
+                    .as_deref()
+                    .unwrap_or(crate::t("signup-the-contact")),
+            )
+            .to_string(),
     };
     ctx.flash(message).await?;
     Ok(Redirect::to(&format!("/beursvloeren/{key}")).into_response())
@@ -125,9 +135,9 @@ pub async fn decide(
     }
     app.market.invalidate();
     ctx.flash(if input.besluit == "samenvoegen" {
-        "De aanmelding is samengevoegd: de organisatie doet mee, met het nieuwe vraag en aanbod."
+        crate::t("editions-msg-de-aanmelding-is-samengevoegd-de")
     } else {
-        "De aanmelding is geweigerd."
+        crate::t("editions-msg-de-aanmelding-is-geweigerd")
     })
     .await?;
     Ok(Redirect::to(&format!("/beursvloeren/{key}/aanmeldingen")).into_response())

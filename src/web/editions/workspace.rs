@@ -295,13 +295,11 @@ pub async fn workspace(
     } = queue(&app, &event).await?;
     let matches = matches::of_event(&app.db, event.id).await?;
     let model = match crate::store::models::in_use(&app.db).await? {
-        Some(m) => format!(
-            "Het acceptatiemodel is op {} bijgesteld op de besluiten van: {}.",
-            crate::domain::dates::long(&m.fitted_at.date()),
-            m.trained_on
-        ),
-        None => "Het acceptatiemodel is het ingebouwde (nog niet bijgesteld met beursvloer learn)."
+        Some(m) => crate::tr("workspace-model-fitted")
+            .arg("date", crate::domain::dates::long(&m.fitted_at.date()))
+            .arg("trained_on", &m.trained_on)
             .to_string(),
+        None => crate::t("editions-msg-het-acceptatiemodel-is-het-ingebouwde").to_string(),
     };
     ctx.form_token().await?;
     render(&Workspace {
@@ -396,20 +394,17 @@ pub async fn decide(
     // page was shown, or half of a pair was proposed meanwhile): nothing is
     // done with them, and the makelaar is told.
     let asked = fields.iter().filter(|(k, _)| k == "voorstel").count();
-    let unsent = |done: usize| {
-        match asked.saturating_sub(done) {
+    let unsent = |done: usize| match asked.saturating_sub(done) {
         0 => String::new(),
-        n => format!(
-            " {n} gekozen voorstel(len) veranderden intussen en zijn niet verstuurd: bekijk ze hieronder opnieuw."
-        ),
-    }
+        n => format!(" {}", crate::tr("flash-proposals-unsent").arg("count", n)),
     };
     match decision {
         Some("voorstellen") => {
             let done =
                 propose::propose(&app.db, &app.config.base_url, event.id, &picked, user_id).await?;
             ctx.flash(format!(
-                "{done} voorstel(len) naar de partijen gestuurd. Hun contactpersonen krijgen een mail met een persoonlijke link.{}",
+                "{}{}",
+                crate::tr("flash-proposals-sent").arg("count", done),
                 unsent(done)
             ))
             .await?;
@@ -418,14 +413,18 @@ pub async fn decide(
             let done = propose::set_aside(&app.db, event.id, &picked, user_id).await?;
             let undo = Undo {
                 action: format!("/beursvloeren/{key}/terugzetten"),
-                label: "Ongedaan maken".into(),
+                label: crate::t("editions-msg-ongedaan-maken").into(),
                 fields: chosen
                     .iter()
                     .map(|(value, _)| ("voorstel".to_string(), value.clone()))
                     .collect(),
             };
             ctx.flash_with_undo(
-                format!("{done} voorstel(len) terzijde gelegd.{}", unsent(done)),
+                format!(
+                    "{}{}",
+                    crate::tr("flash-proposals-set-aside").arg("count", done),
+                    unsent(done)
+                ),
                 Some(undo),
             )
             .await?;
@@ -453,8 +452,12 @@ pub async fn restore(
         })
         .collect();
     let restored = propose::restore(&app.db, event.id, &pairs).await?;
-    ctx.flash(format!("{restored} paar (paren) terug in de voorstellen."))
-        .await?;
+    ctx.flash(
+        crate::tr("flash-pairs-restored")
+            .arg("count", restored)
+            .to_string(),
+    )
+    .await?;
     Ok(Redirect::to(&format!("/beursvloeren/{key}/werkplaats")).into_response())
 }
 
@@ -474,9 +477,11 @@ pub async fn confirm_selected(
         .collect();
     let confirmed =
         answer::confirm_many(&app.db, &app.config.base_url, event.id, &ids, user_id).await?;
-    ctx.flash(format!(
-        "{confirmed} match(es) bevestigd. Beide partijen krijgen bericht en kunnen het matchformulier bevestigen."
-    ))
+    ctx.flash(
+        crate::tr("flash-matches-confirmed")
+            .arg("count", confirmed)
+            .to_string(),
+    )
     .await?;
     Ok(Redirect::to(&format!("/beursvloeren/{key}/werkplaats")).into_response())
 }

@@ -143,7 +143,7 @@ impl Chart<'_> {
         let height = top + group * self.bars.len().max(1) as i64 + 4;
         let scale = (WIDTH - LABEL_WIDTH - VALUE_ROOM) as f64 / self.max() as f64;
         let mut out = String::new();
-        self.open(&mut out, height, "Staafdiagram");
+        self.open(&mut out, height, crate::t("figures-msg-staafdiagram"));
         self.legend(&mut out, 18);
         for (row, bar) in self.bars.iter().enumerate() {
             let y0 = top + row as i64 * group;
@@ -186,7 +186,7 @@ impl Chart<'_> {
         let width = (slot * 6 / 10).clamp(8, 80);
         let max = self.max();
         let mut out = String::new();
-        self.open(&mut out, height, "Kolomdiagram");
+        self.open(&mut out, height, crate::t("figures-msg-kolomdiagram"));
         for (i, bar) in self.bars.iter().enumerate() {
             let value = bar.values.first().copied().unwrap_or(0);
             let h = value * plot / max;

@@ -227,14 +227,17 @@ async fn report_pdf(
     let (tiles, tables, scope) = (data.tiles(), data.tables(), data.scope_label());
     let today = dutch_date(time::OffsetDateTime::now_utc().date());
     let name = data.municipality.name.clone();
+    let lang = crate::i18n::current();
     let bytes = tokio::task::spawn_blocking(move || {
-        crate::web::figures::report::pdf(&crate::web::figures::report::Report {
-            municipality: &name,
-            colour,
-            scope: &scope,
-            today: &today,
-            tiles: &tiles,
-            tables: &tables,
+        crate::i18n::in_lang(lang, || {
+            crate::web::figures::report::pdf(&crate::web::figures::report::Report {
+                municipality: &name,
+                colour,
+                scope: &scope,
+                today: &today,
+                tiles: &tiles,
+                tables: &tables,
+            })
         })
     })
     .await

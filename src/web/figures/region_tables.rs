@@ -106,18 +106,17 @@ impl RegionData {
                 Cell::Euros(t.value_euros).display(),
                 true,
             ),
-            tile("gemaakte matches", thousands(t.made), false),
+            tile(crate::t("figures-tile-made"), thousands(t.made), false),
         ];
         if let Some(p) = self.progress(today_year) {
             tiles.push(tile(
-                "van het doel voor dat jaar",
-                format!(
-                    "{}: {} van {} ({}%)",
-                    p.year,
-                    thousands(p.made),
-                    thousands(p.target),
-                    p.percent
-                ),
+                crate::t("region-tile-of-target"),
+                crate::tr("region-tile-progress")
+                    .arg("year", p.year.to_string())
+                    .arg("made", thousands(p.made))
+                    .arg("target", thousands(p.target))
+                    .arg("percent", p.percent.to_string())
+                    .to_string(),
                 false,
             ));
         }
@@ -156,40 +155,49 @@ impl RegionData {
         let newcomers_year = self.newcomers_year();
         let mut key_rows = vec![
             row(
-                "Matches in totaal (alle statussen)",
+                crate::t("figures-msg-matches-in-totaal-alle-statussen"),
                 vec![Cell::Count(t.matches)],
             ),
             row(
-                "Gemaakte matches (bevestigd door de makelaar)",
+                crate::t("figures-msg-gemaakte-matches-bevestigd-door-de"),
                 vec![Cell::Count(t.made)],
             ),
             row(
-                "Getekend (matchformulier door beide partijen bevestigd)",
+                crate::t("figures-msg-getekend-matchformulier-door-beide-partijen"),
                 vec![Cell::Count(t.signed)],
             ),
-            row("Uitgevoerd", vec![Cell::Count(t.carried_out)]),
             row(
-                "Uitgevoerd, als deel van de gemaakte matches",
+                crate::t("figures-msg-uitgevoerd"),
+                vec![Cell::Count(t.carried_out)],
+            ),
+            row(
+                crate::t("figures-msg-uitgevoerd-als-deel-van-de"),
                 vec![Cell::Percent(t.carried_out_percent())],
             ),
             row(
-                "Matches met wederdienst (tweerichting)",
+                crate::t("figures-msg-matches-met-wederdienst-tweerichting"),
                 vec![Cell::Count(t.two_way)],
             ),
             row(
-                "Aandeel met wederdienst",
+                crate::t("figures-msg-aandeel-met-wederdienst"),
                 vec![Cell::Percent(t.two_way_percent())],
             ),
             row(
-                "Gemeenten in de regio",
+                crate::t("figures-msg-gemeenten-in-de-regio"),
                 vec![Cell::Count(self.members.len() as i64)],
             ),
-            row("Edities", vec![Cell::Count(total.editions)]),
             row(
-                "Deelnemende organisaties",
+                crate::t("figures-msg-edities"),
+                vec![Cell::Count(total.editions)],
+            ),
+            row(
+                crate::t("figures-msg-deelnemende-organisaties"),
                 vec![Cell::Count(total.participants)],
             ),
-            row("Waarvan bedrijven", vec![Cell::Count(total.companies)]),
+            row(
+                crate::t("figures-msg-waarvan-bedrijven"),
+                vec![Cell::Count(total.companies)],
+            ),
         ];
         if let Some(y) = newcomers_year {
             let new = self.turnout_of(None, Some(y)).map_or(0, |t| t.newcomers);
@@ -200,17 +208,20 @@ impl RegionData {
         }
         key_rows.extend(partnership_rows(&self.partnerships));
         key_rows.extend([
-            row("Afgesproken uren", vec![Cell::Count(t.hours)]),
             row(
-                "Waarde van de uren (uren × uurtarief van de gemeente)",
+                crate::t("figures-msg-afgesproken-uren"),
+                vec![Cell::Count(t.hours)],
+            ),
+            row(
+                crate::t("figures-msg-waarde-van-de-uren-uren"),
                 vec![Cell::Euros(t.value_euros - t.materials_euros)],
             ),
             row(
-                "Opgegeven waarde van materialen",
+                crate::t("figures-msg-opgegeven-waarde-van-materialen"),
                 vec![Cell::Euros(t.materials_euros)],
             ),
             row(
-                "Geschatte maatschappelijke waarde",
+                crate::t("figures-msg-geschatte-maatschappelijke-waarde"),
                 vec![Cell::Euros(t.value_euros)],
             ),
         ]);
@@ -259,15 +270,20 @@ impl RegionData {
                 .collect();
             Chart {
                 id: "grafiek-jaren",
-                title: "Gemaakte matches per jaar, naast het doel",
-                series: &["Gemaakt", "Doel"],
+                title: crate::t("figures-msg-gemaakte-matches-per-jaar-naast"),
+                series: &[
+                    crate::t("figures-msg-gemaakt"),
+                    crate::t("figures-msg-doel"),
+                ],
                 bars: &bars,
             }
             .horizontal()
         });
 
         let new_in = newcomers_year.map_or_else(String::new, |y| {
-            format!("; nieuwe deelnemers: voor het eerst op een beursvloer van die gemeente in {y}")
+            crate::tr("region-caption-newcomers")
+                .arg("year", y.to_string())
+                .to_string()
         });
         let empty = Figures::default();
         let municipality_rows: Vec<Row> = self
@@ -310,15 +326,17 @@ impl RegionData {
             .map(|r| Bar::new(r.label.clone(), vec![made_of(r)]))
             .collect();
         let municipality_title = if self.members.len() > CHART_MUNICIPALITIES {
-            format!("De {CHART_MUNICIPALITIES} gemeenten met de meeste gemaakte matches")
+            crate::tr("region-chart-top")
+                .arg("count", CHART_MUNICIPALITIES)
+                .to_string()
         } else {
-            "Gemaakte matches per gemeente".to_string()
+            crate::t("figures-msg-gemaakte-matches-per-gemeente").to_string()
         };
         let municipality_chart = (!municipality_bars.is_empty()).then(|| {
             Chart {
                 id: "grafiek-gemeenten",
                 title: &municipality_title,
-                series: &["Gemaakt"],
+                series: &[crate::t("figures-msg-gemaakt")],
                 bars: &municipality_bars,
             }
             .horizontal()
@@ -343,63 +361,73 @@ impl RegionData {
                     .collect(),
             })
             .collect();
-        let mut status_columns = vec!["Gemeente"];
+        let mut status_columns = vec![crate::t("figures-msg-gemeente")];
         status_columns.extend(MatchStatus::ALL.iter().map(|s| s.label()));
 
         let mut tables = vec![
             Table {
                 slug: "kerncijfers",
-                heading: "Kerncijfers",
-                caption: format!("Kerncijfers van de regio {}, {scope}", self.region.name),
-                columns: vec!["Cijfer", "Waarde"],
+                heading: crate::t("figures-msg-kerncijfers"),
+                caption: crate::tr("region-caption-key")
+                    .arg("region", &self.region.name)
+                    .arg("scope", scope.as_str())
+                    .to_string(),
+                columns: vec![
+                    crate::t("figures-msg-cijfer"),
+                    crate::t("figures-msg-waarde"),
+                ],
                 rows: key_rows,
                 chart: None,
             },
             Table {
                 slug: "jaren",
-                heading: "Doel en voortgang per jaar",
-                caption: format!(
-                    "Per jaar: het doel, de gemaakte matches en de deelnemers in de regio {}, oudste eerst",
-                    self.region.name
-                ),
+                heading: crate::t("figures-msg-doel-en-voortgang-per-jaar"),
+                caption: crate::tr("region-caption-years")
+                    .arg("region", &self.region.name)
+                    .to_string(),
                 columns: vec![
-                    "Jaar",
-                    "Doel (matches)",
-                    "Gemaakt",
-                    "Van het doel (%)",
-                    "Uitgevoerd",
-                    "Met wederdienst (%)",
-                    "Edities",
-                    "Deelnemers",
-                    "Nieuwe deelnemers",
-                    "Geschatte waarde",
+                    crate::t("figures-msg-jaar"),
+                    crate::t("figures-msg-doel-matches"),
+                    crate::t("figures-msg-gemaakt"),
+                    crate::t("figures-msg-van-het-doel"),
+                    crate::t("figures-msg-uitgevoerd"),
+                    crate::t("figures-msg-met-wederdienst"),
+                    crate::t("figures-msg-edities"),
+                    crate::t("figures-msg-deelnemers"),
+                    crate::t("figures-msg-nieuwe-deelnemers"),
+                    crate::t("figures-msg-geschatte-waarde"),
                 ],
                 rows: year_rows,
                 chart: year_chart,
             },
             Table {
                 slug: "gemeenten",
-                heading: "Per gemeente",
-                caption: format!("Cijfers per gemeente, {scope}{new_in}"),
+                heading: crate::t("figures-msg-per-gemeente"),
+                caption: format!(
+                    "{}{new_in}",
+                    crate::tr("region-caption-municipalities").arg("scope", scope.as_str())
+                ),
                 columns: vec![
-                    "Gemeente",
-                    "Edities",
-                    "Matches",
-                    "Gemaakt",
-                    "Getekend",
-                    "Uitgevoerd",
-                    "Met wederdienst (%)",
-                    "Deelnemers",
-                    "Nieuwe deelnemers",
-                    "Geschatte waarde",
+                    crate::t("figures-msg-gemeente"),
+                    crate::t("figures-msg-edities"),
+                    crate::t("figures-msg-matches"),
+                    crate::t("figures-msg-gemaakt"),
+                    crate::t("figures-msg-getekend"),
+                    crate::t("figures-msg-uitgevoerd"),
+                    crate::t("figures-msg-met-wederdienst"),
+                    crate::t("figures-msg-deelnemers"),
+                    crate::t("figures-msg-nieuwe-deelnemers"),
+                    crate::t("figures-msg-geschatte-waarde"),
                 ],
                 rows: municipality_rows,
                 chart: municipality_chart,
             },
             Table {
                 slug: "status-per-gemeente",
-                heading: "Matches per status, per gemeente",
-                caption: format!("Aantal matches per status en gemeente, {scope}"),
+                heading: crate::t("figures-msg-matches-per-status-per-gemeente"),
+                caption: crate::tr("region-caption-status")
+                    .arg("scope", scope.as_str())
+                    .to_string(),
                 columns: status_columns,
                 rows: status_rows,
                 chart: None,

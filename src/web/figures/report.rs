@@ -116,10 +116,10 @@ pub fn pdf(report: &Report) -> Vec<u8> {
         pages: Vec::new(),
         y: 0.0,
         colour: report.colour,
-        footer: format!(
-            "Maatschappelijke Beursvloer {}, stand van {}",
-            report.municipality, report.today
-        ),
+        footer: crate::tr("report-footer")
+            .arg("municipality", report.municipality)
+            .arg("today", report.today)
+            .to_string(),
     };
     w.new_page();
 
@@ -135,17 +135,18 @@ pub fn pdf(report: &Report) -> Vec<u8> {
         header_top - 32.0,
         "F2",
         20.0,
-        &format!("Gemeente {}", report.municipality),
+        &crate::tr("home-municipality")
+            .arg("name", report.municipality)
+            .to_string(),
     );
     w.text(
         MARGIN,
         header_top - 52.0,
         "F1",
         10.0,
-        &format!(
-            "Raadsinformatie Maatschappelijke Beursvloer · stand van {}",
-            report.today
-        ),
+        &crate::tr("report-subtitle")
+            .arg("today", report.today)
+            .to_string(),
     );
     w.page().set_fill_rgb(0.11, 0.14, 0.2);
     w.y = header_top - 100.0;
@@ -154,7 +155,9 @@ pub fn pdf(report: &Report) -> Vec<u8> {
         w.y,
         "F2",
         15.0,
-        &format!("Wat de beursvloer in {} opleverde", report.municipality),
+        &crate::tr("report-heading")
+            .arg("municipality", report.municipality)
+            .to_string(),
     );
     w.y -= 16.0;
     w.text(
@@ -162,7 +165,9 @@ pub fn pdf(report: &Report) -> Vec<u8> {
         w.y,
         "F1",
         10.0,
-        &format!("Cijfers over {}.", report.scope),
+        &crate::tr("report-scope")
+            .arg("scope", report.scope)
+            .to_string(),
     );
     w.y -= 20.0;
 
@@ -209,7 +214,13 @@ pub fn pdf(report: &Report) -> Vec<u8> {
         }
         w.y -= 12.0;
         if table.rows.is_empty() {
-            w.text(MARGIN, w.y, "F1", 9.0, "Nog geen gegevens.");
+            w.text(
+                MARGIN,
+                w.y,
+                "F1",
+                9.0,
+                crate::t("figures-msg-nog-geen-gegevens"),
+            );
             w.y -= 12.0;
         }
         for row in &table.rows {
@@ -263,10 +274,16 @@ pub fn pdf(report: &Report) -> Vec<u8> {
     pdf.type1_font(bold)
         .base_font(Name(b"Helvetica-Bold"))
         .encoding_predefined(Name(b"WinAnsiEncoding"));
-    let title = format!("Raadsrapport Beursvloer {}", report.municipality);
+    let title = crate::tr("report-title")
+        .arg("municipality", report.municipality)
+        .to_string();
     pdf.document_info(info)
         .title(TextStr(&title))
-        .author(TextStr(&format!("Gemeente {}", report.municipality)));
+        .author(TextStr(
+            &crate::tr("home-municipality")
+                .arg("name", report.municipality)
+                .to_string(),
+        ));
     pdf.finish()
 }
 

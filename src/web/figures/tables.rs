@@ -23,7 +23,7 @@ impl Cell {
             Cell::Count(n) => thousands(*n),
             Cell::Euros(n) => format!("€ {}", thousands(*n)),
             Cell::Percent(Some(p)) => format!("{p}%"),
-            Cell::Percent(None) => "n.v.t.".into(),
+            Cell::Percent(None) => crate::t("figures-not-applicable").into(),
             Cell::Text(t) => t.clone(),
         }
     }
@@ -37,21 +37,9 @@ impl Cell {
     }
 }
 
-/// Dutch thousands separator: 12.345.
+/// A whole number with the language's thousands separator: 12.345 / 12,345.
 pub fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
+    crate::i18n::thousands(n)
 }
 
 pub struct Row {
@@ -91,7 +79,7 @@ impl Data {
     pub(crate) fn scope_label(&self) -> String {
         match &self.edition {
             Some(e) => format!("{} ({})", e.name, dutch_date(e.date)),
-            None => "alle edities en het hele jaar".into(),
+            None => crate::t("figures-scope-all").into(),
         }
     }
 
@@ -110,20 +98,24 @@ impl Data {
         };
         vec![
             tile(
-                "geschatte maatschappelijke waarde",
+                crate::t("figures-tile-value"),
                 Cell::Euros(t.value_euros).display(),
                 true,
             ),
-            tile("gemaakte matches", thousands(t.made), false),
-            tile("getekend door beide partijen", thousands(t.signed), false),
-            tile("uitgevoerd", thousands(t.carried_out), false),
+            tile(crate::t("figures-tile-made"), thousands(t.made), false),
+            tile(crate::t("figures-tile-signed"), thousands(t.signed), false),
             tile(
-                "met wederdienst",
+                crate::t("figures-tile-carried-out"),
+                thousands(t.carried_out),
+                false,
+            ),
+            tile(
+                crate::t("figures-tile-two-way"),
                 Cell::Percent(t.two_way_percent()).display(),
                 false,
             ),
             tile(
-                "deelnemende organisaties",
+                crate::t("figures-tile-participants"),
                 thousands(self.participation.organisations),
                 false,
             ),
@@ -142,58 +134,68 @@ impl Data {
         let rate = euros_cents(self.municipality.hourly_rate);
         let mut key_rows = vec![
             row(
-                "Matches in totaal (alle statussen)",
+                crate::t("figures-msg-matches-in-totaal-alle-statussen"),
                 vec![Cell::Count(t.matches)],
             ),
             row(
-                "Gemaakte matches (bevestigd door de makelaar)",
+                crate::t("figures-msg-gemaakte-matches-bevestigd-door-de"),
                 vec![Cell::Count(t.made)],
             ),
             row(
-                "Getekend (matchformulier door beide partijen bevestigd)",
+                crate::t("figures-msg-getekend-matchformulier-door-beide-partijen"),
                 vec![Cell::Count(t.signed)],
             ),
-            row("Uitgevoerd", vec![Cell::Count(t.carried_out)]),
             row(
-                "Uitgevoerd, als deel van de gemaakte matches",
+                crate::t("figures-msg-uitgevoerd"),
+                vec![Cell::Count(t.carried_out)],
+            ),
+            row(
+                crate::t("figures-msg-uitgevoerd-als-deel-van-de"),
                 vec![Cell::Percent(t.carried_out_percent())],
             ),
             row(
-                "Matches met wederdienst (tweerichting)",
+                crate::t("figures-msg-matches-met-wederdienst-tweerichting"),
                 vec![Cell::Count(t.two_way)],
             ),
             row(
-                "Aandeel met wederdienst",
+                crate::t("figures-msg-aandeel-met-wederdienst"),
                 vec![Cell::Percent(t.two_way_percent())],
             ),
             row(
-                "Deelnemende organisaties",
+                crate::t("figures-msg-deelnemende-organisaties"),
                 vec![Cell::Count(self.participation.organisations)],
             ),
             row(
-                "Waarvan bedrijven",
+                crate::t("figures-msg-waarvan-bedrijven"),
                 vec![Cell::Count(self.participation.companies)],
             ),
         ];
         if let Some(e) = self.newcomers_edition() {
             key_rows.push(row(
-                &format!("Nieuwe deelnemers bij {}", e.name),
+                &crate::tr("figures-new-participants-at")
+                    .arg("edition", &e.name)
+                    .to_string(),
                 vec![Cell::Count(e.new_participants)],
             ));
         }
         key_rows.extend(partnership_rows(&self.partnerships));
         key_rows.extend([
-            row("Afgesproken uren", vec![Cell::Count(t.hours)]),
             row(
-                &format!("Waarde van de uren (uren × € {rate})"),
+                crate::t("figures-msg-afgesproken-uren"),
+                vec![Cell::Count(t.hours)],
+            ),
+            row(
+                &crate::tr("figures-hours-value")
+                    .arg("rate", rate.as_str())
+                    .to_string(),
                 vec![Cell::Euros(t.value_euros - t.materials_euros)],
             ),
             row(
-                "Opgegeven waarde van materialen",
+                crate::t("figures-msg-opgegeven-waarde-van-materialen"),
                 vec![Cell::Euros(t.materials_euros)],
             ),
             row(
-                "Geschatte maatschappelijke waarde",
+                crate::t("figures-msg-geschatte-maatschappelijke-waarde"),
                 vec![Cell::Euros(t.value_euros)],
             ),
         ]);
@@ -220,8 +222,8 @@ impl Data {
         let edition_chart = (!edition_rows.is_empty()).then(|| {
             Chart {
                 id: "grafiek-edities",
-                title: "Gemaakte matches per editie",
-                series: &["Gemaakt"],
+                title: crate::t("figures-msg-gemaakte-matches-per-editie"),
+                series: &[crate::t("figures-msg-gemaakt")],
                 bars: &self
                     .editions
                     .iter()
@@ -233,31 +235,33 @@ impl Data {
 
         let mut tables = vec![Table {
             slug: "kerncijfers",
-            heading: "Kerncijfers",
+            heading: crate::t("figures-msg-kerncijfers"),
             caption: format!("Kerncijfers, {scope}"),
-            columns: vec!["Cijfer", "Waarde"],
+            columns: vec![
+                crate::t("figures-msg-cijfer"),
+                crate::t("figures-msg-waarde"),
+            ],
             rows: key_rows,
             chart: None,
         }];
         tables.extend(breakdown_tables(o, &scope));
         tables.push(Table {
             slug: "edities",
-            heading: "Edities vergeleken",
-            caption: format!(
-                "Alle edities van de beursvloer in {}, oudste eerst",
-                self.municipality.name
-            ),
+            heading: crate::t("figures-msg-edities-vergeleken"),
+            caption: crate::tr("figures-caption-editions")
+                .arg("municipality", &self.municipality.name)
+                .to_string(),
             columns: vec![
-                "Editie",
-                "Datum",
-                "Gemaakt",
-                "Uitgevoerd",
-                "Uitgevoerd (%)",
-                "Met wederdienst (%)",
-                "Deelnemers",
-                "Bedrijven",
-                "Nieuwe deelnemers",
-                "Geschatte waarde",
+                crate::t("figures-msg-editie"),
+                crate::t("figures-msg-datum"),
+                crate::t("figures-msg-gemaakt"),
+                crate::t("figures-msg-uitgevoerd"),
+                crate::t("figures-msg-uitgevoerd-2"),
+                crate::t("figures-msg-met-wederdienst"),
+                crate::t("figures-msg-deelnemers"),
+                crate::t("figures-msg-bedrijven"),
+                crate::t("figures-msg-nieuwe-deelnemers"),
+                crate::t("figures-msg-geschatte-waarde"),
             ],
             rows: edition_rows,
             chart: edition_chart,
@@ -284,7 +288,7 @@ pub(crate) fn breakdown_tables(o: &Overview, scope: &str) -> Vec<Table> {
         .iter()
         .map(|f| {
             let label = if f.key.is_empty() {
-                "Geen thema"
+                crate::t("figures-msg-geen-thema")
             } else {
                 &f.key
             };
@@ -304,72 +308,92 @@ pub(crate) fn breakdown_tables(o: &Overview, scope: &str) -> Vec<Table> {
         .collect();
     let status_chart = Chart {
         id: "grafiek-status",
-        title: "Matches per status",
-        series: &["Aantal"],
+        title: crate::t("figures-msg-matches-per-status"),
+        series: &[crate::t("figures-msg-aantal")],
         bars: &bars(&status_rows, &[0]),
     }
     .horizontal();
     let category_chart = Chart {
         id: "grafiek-categorie",
-        title: "Gemaakte matches per categorie",
-        series: &["Gemaakt"],
+        title: crate::t("figures-msg-gemaakte-matches-per-categorie"),
+        series: &[crate::t("figures-msg-gemaakt")],
         bars: &bars(&category_rows, &[0]),
     }
     .horizontal();
     let theme_chart = (!theme_rows.is_empty()).then(|| {
         Chart {
             id: "grafiek-thema",
-            title: "Gemaakte matches per thema",
-            series: &["Gemaakt"],
+            title: crate::t("figures-msg-gemaakte-matches-per-thema"),
+            series: &[crate::t("figures-msg-gemaakt")],
             bars: &bars(&theme_rows, &[0]),
         }
         .horizontal()
     });
     let kind_chart = Chart {
         id: "grafiek-soort",
-        title: "Gemaakte matches per soort organisatie",
-        series: &["Als aanbieder", "Als vrager"],
+        title: crate::t("figures-msg-gemaakte-matches-per-soort-organisatie"),
+        series: &[
+            crate::t("figures-msg-als-aanbieder"),
+            crate::t("figures-msg-als-vrager"),
+        ],
         bars: &bars(&kind_rows, &[0, 1]),
     }
     .horizontal();
     let breakdown_columns = vec![
-        "Gemaakt",
-        "Uitgevoerd",
-        "Met wederdienst",
-        "Geschatte waarde",
+        crate::t("figures-msg-gemaakt"),
+        crate::t("figures-msg-uitgevoerd"),
+        crate::t("figures-msg-met-wederdienst-2"),
+        crate::t("figures-msg-geschatte-waarde"),
     ];
     vec![
         Table {
             slug: "status",
-            heading: "Matches per status",
-            caption: format!("Aantal matches per status, {scope}"),
-            columns: vec!["Status", "Aantal matches"],
+            heading: crate::t("figures-msg-matches-per-status"),
+            caption: crate::tr("figures-caption-status")
+                .arg("scope", scope)
+                .to_string(),
+            columns: vec![
+                crate::t("figures-msg-status"),
+                crate::t("figures-msg-aantal-matches"),
+            ],
             rows: status_rows,
             chart: Some(status_chart),
         },
         Table {
             slug: "categorie",
-            heading: "Per categorie",
-            caption: format!("Matches per categorie van het aanbod, {scope}"),
-            columns: [vec!["Categorie"], breakdown_columns.clone()].concat(),
+            heading: crate::t("figures-msg-per-categorie"),
+            caption: crate::tr("figures-caption-category")
+                .arg("scope", scope)
+                .to_string(),
+            columns: [
+                vec![crate::t("figures-msg-categorie")],
+                breakdown_columns.clone(),
+            ]
+            .concat(),
             rows: category_rows,
             chart: Some(category_chart),
         },
         Table {
             slug: "thema",
-            heading: "Per thema",
-            caption: format!(
-                "Gemaakte matches per thema van de vraag (anders van het aanbod), {scope}"
-            ),
-            columns: [vec!["Thema"], breakdown_columns].concat(),
+            heading: crate::t("figures-msg-per-thema"),
+            caption: crate::tr("figures-caption-theme")
+                .arg("scope", scope)
+                .to_string(),
+            columns: [vec![crate::t("figures-msg-thema")], breakdown_columns].concat(),
             rows: theme_rows,
             chart: theme_chart,
         },
         Table {
             slug: "soort",
-            heading: "Per soort organisatie",
-            caption: format!("Gemaakte matches per soort organisatie, aan beide kanten, {scope}"),
-            columns: vec!["Soort organisatie", "Als aanbieder", "Als vrager"],
+            heading: crate::t("figures-msg-per-soort-organisatie"),
+            caption: crate::tr("figures-caption-kind")
+                .arg("scope", scope)
+                .to_string(),
+            columns: vec![
+                crate::t("figures-msg-soort-organisatie"),
+                crate::t("figures-msg-als-aanbieder"),
+                crate::t("figures-msg-als-vrager"),
+            ],
             rows: kind_rows,
             chart: Some(kind_chart),
         },
@@ -396,11 +420,15 @@ pub(crate) fn bars(rows: &[Row], columns: &[usize]) -> Vec<Bar> {
 pub(crate) fn partnership_rows(p: &PartnershipCounts) -> [Row; 2] {
     [
         row(
-            &format!("Duurzame samenwerkingen tot en met {}", p.year),
+            &crate::tr("figures-partnerships-until")
+                .arg("year", p.year.to_string())
+                .to_string(),
             vec![Cell::Count(p.partnerships)],
         ),
         row(
-            &format!("Nieuwe duurzame samenwerkingen in {}", p.year),
+            &crate::tr("figures-partnerships-new-in")
+                .arg("year", p.year.to_string())
+                .to_string(),
             vec![Cell::Count(p.new)],
         ),
     ]
@@ -441,9 +469,9 @@ fn kind_label(code: &str) -> &str {
         .unwrap_or(code)
 }
 
-/// 35.5 -> "35,50"
+/// 35.5 -> "35,50" (Dutch) or "35.50" (English).
 pub(crate) fn euros_cents(amount: f64) -> String {
-    format!("{amount:.2}").replace('.', ",")
+    crate::i18n::euros(amount)
 }
 
 /// "7 maart 2025" (`domain::dates` holds the Dutch calendar words).

@@ -288,10 +288,7 @@ pub async fn create(
         (Err(_), [only]) => *only,
         _ => {
             let mut errors = FieldErrors::new();
-            errors.add(
-                "organisation_id",
-                "Kies voor welke organisatie je dit plaatst.",
-            );
+            errors.add("organisation_id", crate::t("item-choose-organisation"));
             return form_page(&app, &mut ctx, None, input, errors).await;
         }
     };
@@ -319,10 +316,11 @@ pub async fn create(
                 Created::New(id) => {
                     crate::store::suggestions::compute_now(&app.db, id).await?;
                     app.market.invalidate();
-                    ctx.flash(format!(
-                        "Jullie {} staat op Beursvloer. Hieronder zie je wat erbij past.",
-                        new_item.direction.label().to_lowercase()
-                    ))
+                    ctx.flash(
+                        crate::tr("item-posted-flash")
+                            .arg("direction", new_item.direction.label().to_lowercase())
+                            .to_string(),
+                    )
                     .await?;
                     format!("/items/{id}")
                 }
@@ -351,10 +349,7 @@ async fn chosen_event(
         Ok(id) if Some(id) == current || allowed.iter().any(|(e, _, _)| *e == id) => Ok(Some(id)),
         _ => {
             let mut errors = FieldErrors::new();
-            errors.add(
-                "event_id",
-                "Kies een beursvloer waarvoor jullie organisatie is aangemeld.",
-            );
+            errors.add("event_id", crate::t("item-choose-event"));
             Err(errors)
         }
     })
@@ -407,7 +402,7 @@ pub async fn update(
             items::update(&app.db, item.id, event_id, &changed).await?;
             crate::store::suggestions::compute_now(&app.db, item.id).await?;
             app.market.invalidate();
-            ctx.flash("De wijzigingen zijn opgeslagen.").await?;
+            ctx.flash(crate::t("item-saved-flash")).await?;
             Ok(Redirect::to(&format!("/items/{}", item.id)).into_response())
         }
         Err(errors) => form_page(&app, &mut ctx, Some(item.id), input, errors).await,
@@ -428,11 +423,13 @@ pub async fn withdraw(
     app.market.invalidate();
     let undo = Undo {
         action: format!("/items/{}/terugzetten", item.id),
-        label: "Ongedaan maken".into(),
+        label: crate::t("undo").into(),
         fields: Vec::new(),
     };
     ctx.flash_with_undo(
-        format!("‘{}’ is ingetrokken: niemand ziet het nog.", item.title),
+        crate::tr("item-withdrawn-flash")
+            .arg("title", &item.title)
+            .to_string(),
         Some(undo),
     )
     .await?;

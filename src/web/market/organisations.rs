@@ -188,21 +188,22 @@ pub async fn update(
             Ok(changed)
         } else {
             let mut errors = FieldErrors::new();
-            errors.add("municipality", "Kies de gemeente uit de lijst.");
+            errors.add(
+                "municipality",
+                crate::t("people-msg-kies-de-gemeente-uit-de"),
+            );
             Err(errors)
         }
     });
     match validated {
         Ok(changed) => {
             if organisations::update(&app.db, org.id, &changed).await? {
-                ctx.flash("De gegevens zijn opgeslagen.").await?;
+                ctx.flash(crate::t("people-msg-de-gegevens-zijn-opgeslagen"))
+                    .await?;
                 return Ok(Redirect::to(&format!("/organisaties/{}", org.id)).into_response());
             }
             let mut errors = FieldErrors::new();
-            errors.add(
-                "org_name",
-                "Er is in deze gemeente al een organisatie met deze naam. Kies een andere naam, of vraag de makelaar om jullie aan die organisatie te koppelen.",
-            );
+            errors.add("org_name", crate::t("people-msg-er-is-in-deze-gemeente"));
             ctx.form_token().await?;
             let page = render(&FormPage {
                 layout: ctx.layout().await?,
@@ -277,10 +278,12 @@ pub async fn revoke_links(
 ) -> Result<Response, AppError> {
     let (user, organisation) = for_makelaar(&app, &ctx, &id).await?;
     let revoked = links::revoke_all(&app.db, organisation.id, user.id).await?;
-    ctx.flash(format!(
-        "{revoked} persoonlijke link(s) van {} ingetrokken. Een nieuw bericht brengt een nieuwe link.",
-        organisation.name
-    ))
+    ctx.flash(
+        crate::tr("flash-links-revoked")
+            .arg("count", revoked)
+            .arg("organisation", &organisation.name)
+            .to_string(),
+    )
     .await?;
     Ok(Redirect::to(&format!("/organisaties/{}", organisation.id)).into_response())
 }

@@ -191,9 +191,9 @@ pub async fn show_interest(
     )
     .await?;
     ctx.flash(if new {
-        "De makelaar weet dat jullie interesse hebben en kijkt of de match kan."
+        crate::t("people-msg-de-makelaar-weet-dat-jullie")
     } else {
-        "Jullie interesse was al doorgegeven aan de makelaar."
+        crate::t("people-msg-jullie-interesse-was-al-doorgegeven")
     })
     .await?;
     // Back to the page the button was on: /mijn or an item page, nothing else.

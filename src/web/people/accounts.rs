@@ -133,12 +133,15 @@ pub async fn register(
     };
     let mut errors = FieldErrors::new();
     if !input.invitation.is_empty() && invitation.is_none() {
-        errors.add("invitation", "Deze uitnodiging is verlopen of al gebruikt. Vraag een nieuwe aan, of registreer een eigen organisatie.");
+        errors.add(
+            "invitation",
+            crate::t("people-msg-deze-uitnodiging-is-verlopen-of"),
+        );
     }
     // An invitation works only for the address it was made for.
     if let Some((_, _, invited)) = &invitation {
         if !same_address(invited, &input.account.email) {
-            errors.add("email", WRONG_ADDRESS);
+            errors.add("email", wrong_address());
         }
     }
     let joining_name = invitation.map(|(_, name, _)| name);
@@ -194,11 +197,14 @@ pub async fn register(
             Ok(Redirect::to(accounts::REGISTERED).into_response())
         }
         Err(RegisterError::UnknownMunicipality) => {
-            errors.add("municipality", UNKNOWN_MUNICIPALITY);
+            errors.add("municipality", unknown_municipality());
             register_again(&app, &mut ctx, input, errors, joining_name).await
         }
         Err(RegisterError::InvitationInvalid) => {
-            errors.add("invitation", "Deze uitnodiging is verlopen of al gebruikt.");
+            errors.add(
+                "invitation",
+                crate::t("people-msg-deze-uitnodiging-is-verlopen-of-2"),
+            );
             register_again(&app, &mut ctx, input, errors, joining_name).await
         }
         Err(RegisterError::Db(e)) => Err(e.into()),
@@ -253,14 +259,14 @@ pub async fn confirm(
 ) -> Result<Response, AppError> {
     if let Some((user_id, generation)) = accounts::confirm_email(&app.db, &input.token).await? {
         ctx.sign_in(user_id, generation).await?;
-        ctx.flash("Welkom! Je e-mailadres is bevestigd en je bent ingelogd. Plaats je eerste vraag of aanbod, of meld jullie organisatie aan voor een beursvloer.")
+        ctx.flash(crate::t("people-msg-welkom-je-e-mailadres-is"))
             .await?;
         return Ok(Redirect::to("/mijn").into_response());
     }
     let mut errors = FieldErrors::new();
     errors.add(
         "token",
-        "Deze bevestigingslink is verlopen of al gebruikt. Probeer in te loggen, of vraag een nieuw wachtwoord aan.",
+        crate::t("people-msg-deze-bevestigingslink-is-verlopen-of"),
     );
     ctx.form_token().await?;
     let page = render(&ConfirmPage {
@@ -271,7 +277,9 @@ pub async fn confirm(
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
-const WRONG_ADDRESS: &str = "Deze uitnodiging is voor een ander e-mailadres. Gebruik het adres waarop je bent uitgenodigd, of vraag om een nieuwe uitnodiging.";
+fn wrong_address() -> &'static str {
+    crate::t("people-msg-deze-uitnodiging-is-voor-een")
+}
 
 /// E-mail addresses compare without regard to case or surrounding spaces.
 pub fn same_address(a: &str, b: &str) -> bool {
@@ -284,7 +292,9 @@ fn merge(into: &mut FieldErrors, from: FieldErrors) {
     }
 }
 
-const UNKNOWN_MUNICIPALITY: &str = "Kies je gemeente uit de lijst. Staat ze er niet bij? Schrijf haar hieronder, dan vragen we de beheerder haar toe te voegen.";
+fn unknown_municipality() -> &'static str {
+    crate::t("people-msg-kies-je-gemeente-uit-de")
+}
 
 /// A municipality is picked from the administrator's list, never made up.
 async fn known_municipality(
@@ -299,7 +309,7 @@ async fn known_municipality(
             .iter()
             .any(|m| m.name.to_lowercase() == name.to_lowercase())
     {
-        errors.add("municipality", UNKNOWN_MUNICIPALITY);
+        errors.add("municipality", unknown_municipality());
     }
     Ok(())
 }
@@ -317,7 +327,7 @@ async fn ask_for_municipality(
     let name = crate::domain::validation::text(
         &mut errors,
         "municipality_request",
-        "de naam van je gemeente",
+        crate::t("field-de-naam-van-je-gemeente"),
         &input.municipality_request,
         2,
         80,
@@ -342,9 +352,11 @@ async fn ask_for_municipality(
         joining: None,
         municipalities: municipalities::all(&app.db).await?,
         municipality_request: String::new(),
-        notice: Some(format!(
-            "We hebben de beheerder gevraagd om gemeente ‘{name}’ toe te voegen. Je hoort het per mail; registreer je daarna opnieuw."
-        )),
+        notice: Some(
+            crate::tr("register-municipality-asked")
+                .arg("name", name.as_str())
+                .to_string(),
+        ),
         submission_key: tokens::new_token(),
     })
 }
@@ -445,7 +457,7 @@ pub async fn login(
             &mut ctx,
             input,
             StatusCode::TOO_MANY_REQUESTS,
-            "Te veel mislukte pogingen. Wacht een uur, of vraag een nieuw wachtwoord aan.",
+            crate::t("people-msg-te-veel-mislukte-pogingen-wacht"),
         )
         .await
         .map(limits::too_many);
@@ -476,7 +488,7 @@ pub async fn login(
                 &mut ctx,
                 input,
                 StatusCode::UNAUTHORIZED,
-                "Dit e-mailadres en wachtwoord horen niet bij elkaar, of het account is nog niet bevestigd (kijk in je mail). Controleer ze en probeer het opnieuw.",
+                crate::t("people-msg-dit-e-mailadres-en-wachtwoord"),
             )
             .await
         }
@@ -646,7 +658,7 @@ pub async fn reset(
         }
         errors.add(
             "token",
-            "Deze herstellink is verlopen of al gebruikt. Vraag een nieuwe aan.",
+            crate::t("people-msg-deze-herstellink-is-verlopen-of"),
         );
     }
     ctx.form_token().await?;

@@ -97,7 +97,7 @@ pub async fn create_municipality(
     let name = v::text(
         &mut e,
         "name",
-        "de naam van de gemeente",
+        crate::t("field-de-naam-van-de-gemeente"),
         &input.name,
         2,
         80,
@@ -107,7 +107,10 @@ pub async fn create_municipality(
         s => s.parse::<f64>().ok().filter(|r| (0.0..=1000.0).contains(r)),
     };
     if rate.is_none() {
-        e.add("hourly_rate", "Vul een uurtarief in euro's in, zoals 35.");
+        e.add(
+            "hourly_rate",
+            crate::t("people-msg-vul-een-uurtarief-in-euro"),
+        );
     }
     if let (true, Some(rate)) = (e.is_empty(), rate) {
         if staff::create_municipality(&app.db, &name, rate)
@@ -116,7 +119,7 @@ pub async fn create_municipality(
         {
             return Ok(Redirect::to("/beheer").into_response());
         }
-        e.add("name", "Deze gemeente bestaat al.");
+        e.add("name", crate::t("people-msg-deze-gemeente-bestaat-al"));
     }
     admin_page(&app, &mut ctx, input, e, None).await
 }
@@ -129,11 +132,11 @@ pub async fn invite(
     let admin = require_admin(&ctx)?;
     let mut e = FieldErrors::new();
     if !matches!(input.role.as_str(), "makelaar" | "gemeente") {
-        e.add("role", "Kies makelaar of gemeente.");
+        e.add("role", crate::t("people-msg-kies-makelaar-of-gemeente"));
     }
     let municipality_id = input.municipality_id.parse::<i64>().ok();
     if municipality_id.is_none() {
-        e.add("municipality_id", "Kies een gemeente.");
+        e.add("municipality_id", crate::t("people-msg-kies-een-gemeente"));
     }
     let email = v::email(&mut e, "email", &input.email);
     let (true, Some(municipality_id)) = (e.is_empty(), municipality_id) else {
@@ -245,7 +248,7 @@ pub async fn accept(
             let mut errors = FieldErrors::new();
             errors.add(
                 "email",
-                "Deze uitnodiging is voor een ander e-mailadres. Gebruik het adres waarop je bent uitgenodigd.",
+                crate::t("people-msg-deze-uitnodiging-is-voor-een-2"),
             );
             input.password.clear();
             return invitation_page(&app, &mut ctx, token, input, errors).await;
@@ -264,10 +267,7 @@ pub async fn accept(
         Ok(None) => Err(AppError::NotFound),
         Err(RegisterError::EmailTaken) => {
             let mut errors = FieldErrors::new();
-            errors.add(
-                "email",
-                "Er is al een account met dit e-mailadres. Log eerst in en open de link opnieuw.",
-            );
+            errors.add("email", crate::t("people-msg-er-is-al-een-account"));
             input.password.clear();
             invitation_page(&app, &mut ctx, token, input, errors).await
         }

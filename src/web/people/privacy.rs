@@ -113,7 +113,7 @@ pub async fn delete_account(
     if !ok {
         let page = render(&DeletePage {
             layout: ctx.layout().await?,
-            error: Some("Dit wachtwoord klopt niet. Je account is niet verwijderd."),
+            error: Some(crate::t("people-msg-dit-wachtwoord-klopt-niet-je")),
         })?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }

@@ -139,10 +139,7 @@ async fn save(
         Ok(None) => Err(AppError::NotFound),
         Err(SaveError::SlugTaken) => {
             let mut errors = FieldErrors::new();
-            errors.add(
-                "slug",
-                "Een andere regio heeft dit webadres al. Kies een ander.",
-            );
+            errors.add("slug", crate::t("figures-msg-een-andere-regio-heeft-dit"));
             page(&app, &mut ctx, id, input, errors).await
         }
         Err(SaveError::Db(e)) => Err(e.into()),

@@ -1,0 +1,24 @@
+# What every page shares: header, navigation, footer, form parts.
+site-name = Beursvloer
+skip-to-content = Skip to content
+nav-label = Main menu
+nav-market = Offers and requests
+nav-editions = Marketplace events
+nav-mine = My Beursvloer
+nav-post = Post
+nav-figures = Figures
+nav-notifications = Notifications
+nav-unread = unread
+nav-admin = Administration
+nav-logout = Log out
+nav-login = Log in
+nav-register = Register
+language-switch-label = Language
+municipality-logo-alt = Municipality of { $name }
+footer-tagline = offers and requests, no money involved. No money, but people, knowledge, materials, network, facilities and creativity.
+footer-accessibility = Accessibility
+footer-privacy = Privacy
+form-error-prefix = Error:
+form-check-summary = Please check the form
+org-logo-alt = Logo of { $name }
+footer-regions = Figures per region

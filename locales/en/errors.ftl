@@ -1,0 +1,27 @@
+# Error pages.
+error-400-title = Invalid request
+error-400 = We cannot process this request. Please check the details and try again.
+error-403-title = No access
+error-403 = You do not have access to this page or action.
+error-404-title = Page not found
+error-404 = This page does not exist (any more). Perhaps the address was copied incorrectly.
+error-405-title = Not allowed
+error-405 = This action cannot be carried out this way.
+error-410-title = This link no longer works
+error-410 = A personal link works until a year after the marketplace event, and no longer once the broker has revoked it. Ask the broker for a new link; every new message brings one too.
+error-413-title = Too much data
+error-413 = What you sent is too large. Please shorten the text and try again.
+error-415-title = Wrong format
+error-415 = This form expects ordinary form data.
+error-419-title = Form expired
+error-419 = The form has expired or did not come from this site. Reload the page and try again.
+error-429-title = Too many attempts
+error-429 = You have tried this too often. Please wait a moment and try again later.
+error-503-title = Temporarily unavailable
+error-503 = Beursvloer is temporarily unavailable. Please try again in half a minute; nothing has been lost.
+error-500-title = Something went wrong
+error-500 = Something went wrong on our side. Please try again later.
+error-code = Error code { $status }
+error-to-home = Go to the home page
+error-or = or
+error-to-market = browse offers and requests

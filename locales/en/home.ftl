@@ -1,0 +1,21 @@
+# The home page.
+home-title = Offers and requests, no money involved
+home-heading = Beursvloer: offers and requests, no money involved
+home-intro = Companies, schools, service clubs and social organisations help each other with people, knowledge, materials, network, facilities and creativity. Never with money.
+home-search-label = Search offers and requests
+home-search-placeholder = for example: laptops, meeting room, van
+search-button = Search
+home-open-requests = open requests and
+home-open-offers = open offers.
+home-next-event = Next marketplace event: { $name }
+home-when = When
+home-hours-suffix = { "" }
+home-where = Where
+home-municipality = Municipality of { $name }
+home-signup-until = Sign up until
+home-signup = Sign up your organisation
+home-more-about = More about { $name }
+home-new-requests = New requests
+home-all-requests = All requests
+home-new-offers = New offers
+home-all-offers = All offers

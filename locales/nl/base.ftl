@@ -1,0 +1,24 @@
+# What every page shares: header, navigation, footer, form parts.
+site-name = Beursvloer
+skip-to-content = Naar de inhoud
+nav-label = Hoofdmenu
+nav-market = Vraag en aanbod
+nav-editions = Beursvloeren
+nav-mine = Mijn Beursvloer
+nav-post = Plaatsen
+nav-figures = Cijfers
+nav-notifications = Meldingen
+nav-unread = ongelezen
+nav-admin = Beheer
+nav-logout = Uitloggen
+nav-login = Inloggen
+nav-register = Registreren
+language-switch-label = Taal
+municipality-logo-alt = Gemeente { $name }
+footer-tagline = vraag en aanbod met gesloten beurzen. Geen geld, wel menskracht, kennis, materiaal, netwerk, faciliteiten en creativiteit.
+footer-accessibility = Toegankelijkheid
+footer-privacy = Privacy
+form-error-prefix = Fout:
+form-check-summary = Controleer het formulier
+org-logo-alt = Logo van { $name }
+footer-regions = Cijfers per regio

@@ -1,0 +1,27 @@
+# Error pages.
+error-400-title = Ongeldig verzoek
+error-400 = Dit verzoek kunnen we niet verwerken. Controleer de gegevens en probeer het opnieuw.
+error-403-title = Geen toegang
+error-403 = Je hebt geen toegang tot deze pagina of actie.
+error-404-title = Pagina niet gevonden
+error-404 = Deze pagina bestaat niet (meer). Misschien is het adres verkeerd overgenomen.
+error-405-title = Niet toegestaan
+error-405 = Deze actie kan niet op deze manier worden uitgevoerd.
+error-410-title = Deze link werkt niet (meer)
+error-410 = Een persoonlijke link werkt tot een jaar na de beursvloer, en niet meer als de makelaar hem heeft ingetrokken. Vraag de makelaar om een nieuwe link; elk nieuw bericht brengt er ook een.
+error-413-title = Te veel gegevens
+error-413 = Wat je verstuurde is te groot. Maak de tekst korter en probeer het opnieuw.
+error-415-title = Verkeerd formaat
+error-415 = Dit formulier verwacht gewone formuliergegevens.
+error-419-title = Formulier verlopen
+error-419 = Het formulier is verlopen of kwam niet van deze site. Laad de pagina opnieuw en probeer het nog eens.
+error-429-title = Te veel pogingen
+error-429 = Je hebt dit te vaak geprobeerd. Wacht even en probeer het later opnieuw.
+error-503-title = Even niet beschikbaar
+error-503 = Beursvloer is tijdelijk niet bereikbaar. Probeer het over een halve minuut opnieuw; er is niets verloren gegaan.
+error-500-title = Er ging iets mis
+error-500 = Er ging aan onze kant iets mis. Probeer het later opnieuw.
+error-code = Foutcode { $status }
+error-to-home = Naar de startpagina
+error-or = of
+error-to-market = bekijk vraag en aanbod

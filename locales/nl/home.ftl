@@ -1,0 +1,21 @@
+# The home page.
+home-title = Vraag en aanbod met gesloten beurzen
+home-heading = Beursvloer: vraag en aanbod met gesloten beurzen
+home-intro = Bedrijven, scholen, serviceclubs en maatschappelijke organisaties helpen elkaar met menskracht, kennis, materiaal, netwerk, faciliteiten en creativiteit. Nooit met geld.
+home-search-label = Zoek in vraag en aanbod
+home-search-placeholder = bijvoorbeeld: laptops, vergaderruimte, bus
+search-button = Zoeken
+home-open-requests = open vragen en
+home-open-offers = open aanbiedingen.
+home-next-event = Volgende beursvloer: { $name }
+home-when = Wanneer
+home-hours-suffix = uur
+home-where = Waar
+home-municipality = Gemeente { $name }
+home-signup-until = Aanmelden tot en met
+home-signup = Meld je organisatie aan
+home-more-about = Meer over { $name }
+home-new-requests = Nieuwe vragen
+home-all-requests = Alle vragen
+home-new-offers = Nieuw aanbod
+home-all-offers = Al het aanbod
