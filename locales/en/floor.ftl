@@ -137,3 +137,6 @@ floor-getekend = Signed
 floor-registreren = Register
 floor-flash-not-both-signed = This match form has not been confirmed by both parties yet.
 floor-flash-already-registered = This match had already been registered or has changed in the meantime.
+floor-flash-stands-saved = { $count } stand numbers saved.
+floor-flash-zones-assigned = { $count } organisations got a stand in the corner of their category.
+floor-flash-links-mailed = { $count } contact persons get their personal floor link by mail.

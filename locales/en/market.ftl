@@ -121,3 +121,5 @@ flash-links-revoked = { $count ->
     [one] 1 personal link of { $organisation } revoked. A new message brings a new link.
    *[other] { $count } personal links of { $organisation } revoked. A new message brings a new link.
 }
+market-flash-reopened = ‘{ $title }’ is open again.
+market-flash-verified = { $name } is now marked as verified.

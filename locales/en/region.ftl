@@ -75,3 +75,4 @@ region-caption-key = Key figures of the region { $region }, { $scope }
 region-caption-years = Per year: the target, the matches made and the participants in the region { $region }, oldest first
 region-caption-municipalities = Figures per municipality, { $scope }
 region-caption-status = Number of matches per status and municipality, { $scope }
+region-flash-saved = Region { $name } saved.

@@ -134,3 +134,6 @@ floor-getekend = Getekend
 floor-registreren = Registreren
 floor-flash-not-both-signed = Dit matchformulier is nog niet door beide partijen bevestigd.
 floor-flash-already-registered = Deze match was al geregistreerd of is intussen veranderd.
+floor-flash-stands-saved = { $count } standnummers opgeslagen.
+floor-flash-zones-assigned = { $count } organisaties kregen een stand in de hoek van hun categorie.
+floor-flash-links-mailed = { $count } contactpersonen krijgen hun persoonlijke vloerlink per mail.

@@ -118,3 +118,5 @@ market-stuur-deze-link-naar-je = Stuur deze link naar je collega. Hij is 14 dage
 market-vraag-en-aanbod = Vraag en aanbod
 market-nog-geen-open-vragen-of = Nog geen open vragen of aanbod.
 flash-links-revoked = { $count } persoonlijke link(s) van { $organisation } ingetrokken. Een nieuw bericht brengt een nieuwe link.
+market-flash-reopened = ‘{ $title }’ staat weer open.
+market-flash-verified = { $name } staat nu als gecontroleerd.

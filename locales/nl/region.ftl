@@ -75,3 +75,4 @@ region-caption-key = Kerncijfers van de regio { $region }, { $scope }
 region-caption-years = Per jaar: het doel, de gemaakte matches en de deelnemers in de regio { $region }, oudste eerst
 region-caption-municipalities = Cijfers per gemeente, { $scope }
 region-caption-status = Aantal matches per status en gemeente, { $scope }
+region-flash-saved = Regio { $name } opgeslagen.

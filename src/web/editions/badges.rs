@@ -158,8 +158,12 @@ pub async fn save_stands(
         Err(StandError::NotRegistered) => return Err(AppError::NotFound),
         Err(StandError::Db(e)) => return Err(e.into()),
     }
-    ctx.flash(format!("{} standnummers opgeslagen.", stands.len()))
-        .await?;
+    ctx.flash(
+        crate::tr("floor-flash-stands-saved")
+            .arg("count", stands.len())
+            .to_string(),
+    )
+    .await?;
     Ok(Redirect::to(&format!("/beursvloeren/{key}/standen")).into_response())
 }
 
@@ -192,10 +196,11 @@ pub async fn assign_zones(
         })?;
     tx.commit().await?;
     app.market.invalidate();
-    ctx.flash(format!(
-        "{} organisaties kregen een stand in de hoek van hun categorie.",
-        stands.len()
-    ))
+    ctx.flash(
+        crate::tr("floor-flash-zones-assigned")
+            .arg("count", stands.len())
+            .to_string(),
+    )
     .await?;
     Ok(Redirect::to(&format!("/beursvloeren/{key}/standen")).into_response())
 }
@@ -216,9 +221,11 @@ pub async fn mail_links(
         &event.name,
     )
     .await?;
-    ctx.flash(format!(
-        "{n} contactpersonen krijgen hun persoonlijke vloerlink per mail."
-    ))
+    ctx.flash(
+        crate::tr("floor-flash-links-mailed")
+            .arg("count", n)
+            .to_string(),
+    )
     .await?;
     Ok(Redirect::to(&format!("/beursvloeren/{key}/standen")).into_response())
 }

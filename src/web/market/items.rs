@@ -446,8 +446,12 @@ pub async fn reopen(
     let item = editable(&app, &ctx, &id).await?;
     if items::reopen(&app.db, item.id).await? {
         app.market.invalidate();
-        ctx.flash(format!("‘{}’ staat weer open.", item.title))
-            .await?;
+        ctx.flash(
+            crate::tr("market-flash-reopened")
+                .arg("title", &item.title)
+                .to_string(),
+        )
+        .await?;
     }
     Ok(Redirect::to(&format!("/items/{}", item.id)).into_response())
 }

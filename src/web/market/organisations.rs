@@ -298,7 +298,11 @@ pub async fn mark_checked(
 ) -> Result<Response, AppError> {
     let (user, organisation) = for_makelaar(&app, &ctx, &id).await?;
     organisations::mark_checked(&app.db, organisation.id, user.id).await?;
-    ctx.flash(format!("{} staat nu als gecontroleerd.", organisation.name))
-        .await?;
+    ctx.flash(
+        crate::tr("market-flash-verified")
+            .arg("name", &organisation.name)
+            .to_string(),
+    )
+    .await?;
     Ok(Redirect::to(&format!("/organisaties/{}", organisation.id)).into_response())
 }

@@ -132,8 +132,12 @@ async fn save(
     match regions::save(&app.db, id, &region).await {
         Ok(Some(_)) => {
             app.regions.clear();
-            ctx.flash(format!("Regio {} opgeslagen.", region.name))
-                .await?;
+            ctx.flash(
+                crate::tr("region-flash-saved")
+                    .arg("name", &region.name)
+                    .to_string(),
+            )
+            .await?;
             Ok(Redirect::to("/beheer/regios").into_response())
         }
         Ok(None) => Err(AppError::NotFound),
