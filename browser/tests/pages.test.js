@@ -379,6 +379,9 @@ async function pageAs(role) {
   if (!sessions[role]) {
     const story = await openStory(browser, `paginas als ${role}`, { axe: false });
     if (!role.startsWith('anoniem')) await app.login(story.page, role);
+    // Every English row stands on its own (also when run alone by name):
+    // this session has chosen English through the switch before any row.
+    if (role === 'anoniem-en') await story.page.goto('/taal/en?terug=/');
     sessions[role] = story;
   }
   return sessions[role];
