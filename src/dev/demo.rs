@@ -80,6 +80,7 @@ pub async fn load(db: &PgPool) -> anyhow::Result<String> {
     demo_stands(db, &event_key).await?;
     demo_region(db, &municipality).await?;
     demo_last_year(db, &event_key).await?;
+    demo_goals(db, &municipality).await?;
     Ok(format!(
         "{summary}; {matches} demo-matches; demo-wachtwoord: {DEMO_PASSWORD}"
     ))
@@ -135,6 +136,70 @@ async fn demo_region(db: &PgPool, municipality: &str) -> anyhow::Result<()> {
         targets: vec![(2026, 200), (2027, 250)],
     };
     store::regions::save(db, None, &region).await?;
+    Ok(())
+}
+
+/// Wmo-style policy goals of the demo municipality with its themes mapped,
+/// as its official would set them ("natuur" counts towards none). Only when
+/// it has no goals yet.
+async fn demo_goals(db: &PgPool, municipality: &str) -> anyhow::Result<()> {
+    use crate::domain::goals::{GoalsPlan, PlannedGoal};
+    const GOALS: &[(&str, &str, &[&str])] = &[
+        (
+            "Sociale samenhang en leefbaarheid",
+            "Wmo-prestatieveld 1: meedoen in de buurt",
+            &["welzijn", "sport", "cultuur", "wonen", "veiligheid"],
+        ),
+        (
+            "Vrijwilligers en mantelzorgers",
+            "Wmo-prestatieveld 4: ondersteunen wie zorgt",
+            &["zorg"],
+        ),
+        (
+            "Meedoen naar vermogen",
+            "Werk, leren en rondkomen",
+            &["werk", "onderwijs", "armoede"],
+        ),
+    ];
+    let Some(id) = store::municipalities::existing(&mut *db.acquire().await?, municipality).await?
+    else {
+        return Ok(());
+    };
+    if !store::goals::goals(db, id).await?.is_empty() {
+        return Ok(());
+    }
+    let mut plan = GoalsPlan {
+        goals: GOALS
+            .iter()
+            .map(|(name, description, _)| PlannedGoal {
+                id: None,
+                name: name.to_string(),
+                description: Some(description.to_string()),
+            })
+            .collect(),
+        ..GoalsPlan::default()
+    };
+    store::goals::save(db, id, &plan).await?;
+    let stored = store::goals::goals(db, id).await?;
+    plan.goals = stored
+        .iter()
+        .map(|g| PlannedGoal {
+            id: Some(g.id),
+            name: g.name.clone(),
+            description: g.description.clone(),
+        })
+        .collect();
+    plan.themes = stored
+        .iter()
+        .filter_map(|g| {
+            GOALS
+                .iter()
+                .find(|(name, ..)| *name == g.name)
+                .map(|t| (g.id, t.2))
+        })
+        .flat_map(|(goal, themes)| themes.iter().map(move |t| (t.to_string(), goal)))
+        .collect();
+    store::goals::save(db, id, &plan).await?;
     Ok(())
 }
 

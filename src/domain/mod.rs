@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod dates;
 pub mod floor;
 pub mod forms;
+pub mod goals;
 mod kinds;
 pub mod match_status;
 pub mod region;

@@ -9,6 +9,7 @@ pub mod devices;
 pub mod events;
 pub mod exports;
 pub mod floor;
+pub mod goals;
 pub mod imports;
 pub mod interests;
 pub mod items;

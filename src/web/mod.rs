@@ -15,7 +15,7 @@ mod policy;
 pub mod visitor_token;
 
 use editions::{badges, events, floor, imports, links, live, matches, notaris, signup, workspace};
-use figures::{api, dashboard, region};
+use figures::{api, dashboard, goals, region};
 use market::{items, organisations, suggestions};
 use people::{accounts, admin, notifications, privacy, regions};
 
@@ -219,6 +219,7 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
         .route("/readyz", get(home::readyz))
         .merge(branding::routes())
         .merge(dashboard::routes())
+        .merge(goals::routes())
         .merge(region::routes())
         .merge(live::routes())
         .merge(api::routes())

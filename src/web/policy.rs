@@ -73,6 +73,16 @@ pub fn can_view_figures(user: &SessionUser, municipality_id: i64) -> bool {
     is_makelaar_of(user, municipality_id) || user.official_of.contains(&municipality_id)
 }
 
+/// A municipality's policy goals, and which theme counts towards which, are
+/// kept by those who read its figures: its officials and makelaars, and admins.
+pub fn manage_policy_goals(user: &SessionUser, municipality_id: i64) -> Result<(), AppError> {
+    if can_view_figures(user, municipality_id) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// Regions (which municipalities, which targets) are set by administrators.
 /// Their figures are public, as each municipality's open data is: no check.
 pub fn manage_regions(user: &SessionUser) -> Result<(), AppError> {

@@ -179,6 +179,8 @@ async fn fingerprint(app: &TestApp) -> String {
             UNION ALL SELECT concat_ws(',', 'n', count(*)) FROM interests
             UNION ALL SELECT concat_ws(',', 'c', count(*)) FROM term_changes
             UNION ALL SELECT concat_ws(',', 'mt', count(*)) FROM match_transitions
+            UNION ALL SELECT concat_ws(',', 'pg', id, name, position) FROM policy_goals
+            UNION ALL SELECT concat_ws(',', 'pt', theme, goal_id) FROM policy_goal_themes
         ) x(t)",
     )
     .fetch_one(&app.db)
@@ -435,6 +437,12 @@ fn rows() -> Vec<Row> {
         get(|i| format!("/cijfers/{}", i.raalte), FIGURES),
         get(|i| format!("/cijfers/{}/csv/status", i.raalte), FIGURES),
         get(|i| format!("/cijfers/{}/rapport.pdf", i.raalte), FIGURES),
+        get(|i| format!("/cijfers/{}/beleidsdoelen", i.raalte), FIGURES),
+        post(
+            |i| format!("/cijfers/{}/beleidsdoelen", i.raalte),
+            &[("doel-0-naam", "Sociale samenhang")],
+            FIGURES,
+        ),
         // Branding: the administrator sets a municipality's, members their organisation's logo.
         get(
             |i| format!("/beheer/gemeenten/{}/huisstijl", i.raalte),

@@ -14,6 +14,7 @@ mod demo;
 mod faults;
 mod floor;
 mod fuzz;
+mod goals;
 mod hardening;
 mod imports;
 mod instances;

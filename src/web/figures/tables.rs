@@ -73,6 +73,8 @@ pub struct Data {
     pub overview: Overview,
     pub participation: Participation,
     pub partnerships: PartnershipCounts,
+    /// per policy goal; empty when the municipality has none
+    pub goals: Vec<crate::store::goals::GoalFigures>,
 }
 
 impl Data {
@@ -245,6 +247,7 @@ impl Data {
             chart: None,
         }];
         tables.extend(breakdown_tables(o, &scope));
+        super::goals::add_table(&mut tables, &self.goals, &scope);
         tables.push(Table {
             slug: "edities",
             heading: crate::t("figures-msg-edities-vergeleken"),
