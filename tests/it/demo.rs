@@ -20,6 +20,8 @@ async fn demo_data_fills_the_marketplace_once() {
                 "match_transitions",
                 "role_grants",
                 "memberships",
+                "policy_goals",
+                "policy_goal_themes",
             ] {
                 out.push(
                     sqlx::query_scalar::<_, i64>(&format!("SELECT count(*) FROM {table}"))
@@ -65,6 +67,22 @@ async fn demo_data_fills_the_marketplace_once() {
             )
             .await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "{person}");
+        if person == "gemeente" {
+            // The demo municipality counts its matches per Wmo-style goal.
+            let to = crate::common::location(&browser.get("/cijfers").await);
+            let html = browser.get_html(&to).await;
+            let from = html
+                .find("id=\"tabel-beleidsdoel\"")
+                .expect("a table per policy goal");
+            let table = &html[from..from + html[from..].find("</table>").unwrap()];
+            for goal in [
+                "Sociale samenhang en leefbaarheid",
+                "Vrijwilligers en mantelzorgers",
+                "Geen beleidsdoel",
+            ] {
+                assert!(table.contains(goal), "{goal} on the demo dashboard");
+            }
+        }
         if person == "makelaar" {
             // The demo floor shows a kringruil to propose.
             let html = browser
