@@ -256,6 +256,23 @@ const PAGES = [
       }
     },
   },
+  {
+    name: 'beleidsdoelen', as: 'gemeente',
+    open: async (p) => {
+      await p.goto('/cijfers');
+      return app.submit(p, app.main(p).getByRole('link', { name: 'Beleidsdoelen instellen' }));
+    },
+  },
+  {
+    name: 'beleidsdoelen met fouten', as: 'gemeente', expect: 422,
+    open: async (p) => {
+      await p.goto('/cijfers');
+      await app.submit(p, app.main(p).getByRole('link', { name: 'Beleidsdoelen instellen' }));
+      await p.locator('#doel-0-naam').fill('');
+      await p.locator('#doel-1-naam').fill('x'.repeat(81));
+      return app.submit(p, app.main(p).getByRole('button', { name: 'Beleidsdoelen opslaan' }));
+    },
+  },
   { name: 'werkplaats verboden voor gemeente', as: 'gemeente', expect: 403, open: (p) => p.goto(`/beursvloeren/${app.DEMO_EVENT}/werkplaats`) },
 
   { name: 'regios', as: 'anoniem', open: (p) => p.goto('/regio') },
