@@ -88,7 +88,6 @@ pub async fn load(db: &PgPool) -> anyhow::Result<String> {
 /// Stands in zones per category, as a makelaar would assign them for the
 /// badges: only where the edition has none yet.
 async fn demo_stands(db: &PgPool, event_key: &str) -> anyhow::Result<()> {
-    use crate::domain::floor::{main_category, zone_stands, ToPlace};
     let Some(event) = store::events::by_key(db, event_key).await? else {
         return Ok(());
     };
@@ -96,24 +95,7 @@ async fn demo_stands(db: &PgPool, event_key: &str) -> anyhow::Result<()> {
     if stands.iter().any(|s| s.stand.is_some()) {
         return Ok(());
     }
-    let items = store::floor::items(db, event.id).await?;
-    let places: Vec<ToPlace> = stands
-        .iter()
-        .map(|s| ToPlace {
-            organisation_id: s.organisation_id,
-            name: s.name.clone(),
-            category: main_category(
-                &items
-                    .iter()
-                    .filter(|i| i.organisation_id == s.organisation_id)
-                    .filter_map(|i| i.category.parse().ok())
-                    .collect::<Vec<_>>(),
-            ),
-        })
-        .collect();
-    let mut tx = db.begin().await?;
-    store::floor::set_all(&mut tx, event.id, &zone_stands(&places)).await?;
-    tx.commit().await?;
+    crate::workflow::floor::assign_zones(db, event.id).await?;
     Ok(())
 }
 
