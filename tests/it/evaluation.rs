@@ -737,3 +737,41 @@ async fn the_dashboard_and_its_csv_count_what_participants_thought() {
     assert_eq!(values, expected_csv);
     assert!(!csv.contains("geheime toelichting"));
 }
+
+#[tokio::test]
+async fn the_demo_shows_what_participants_thought() {
+    let app = TestApp::spawn().await;
+    beursvloer::dev::demo::load(&app.db).await.unwrap();
+    let answered = "SELECT count(*) FROM match_evaluations WHERE answered_at IS NOT NULL";
+    let first = app.count(answered).await;
+    assert!(first > 0, "some demo matches were evaluated");
+    assert!(
+        app.count("SELECT count(*) FROM match_evaluations WHERE answered_at IS NULL")
+            .await
+            > 0,
+        "and one answer is still open"
+    );
+    beursvloer::dev::demo::load(&app.db).await.unwrap();
+    assert_eq!(app.count(answered).await, first, "loading twice adds none");
+
+    let gemeente = app.visitor();
+    let r = gemeente
+        .submit(
+            "/inloggen",
+            "/inloggen",
+            &[
+                ("email", "gemeente@demo.beursvloer.nl"),
+                ("password", beursvloer::dev::demo::DEMO_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let raalte = app.municipality("Raalte").await;
+    let html = gemeente.get_html(&format!("/cijfers/{raalte}")).await;
+    let start = html.find("id=\"tabel-evaluaties\"").expect("the table");
+    let table = &html[start..start + html[start..].find("</table>").unwrap()];
+    assert!(
+        table.contains(&format!("<td data-label=\"Waarde\">{first}</td>")),
+        "{table}"
+    );
+}
