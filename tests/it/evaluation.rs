@@ -440,6 +440,20 @@ async fn only_the_makelaar_reads_what_the_parties_wrote() {
         own.contains(TOM_REMARK),
         "Tom's own line comes back in his form"
     );
+    // The organisation's data export holds its own evaluation only.
+    let offer_org: i64 =
+        sqlx::query_scalar("SELECT id FROM organisations WHERE name = 'ICT-Huis Hellendoorn'")
+            .fetch_one(&s.app.db)
+            .await
+            .unwrap();
+    let export = s
+        .anna
+        .get_html(&format!("/organisaties/{offer_org}/gegevens"))
+        .await;
+    let export: serde_json::Value = serde_json::from_str(&export).unwrap();
+    assert_eq!(export["evaluaties"][0]["toelichting"], ANNA_REMARK);
+    assert_eq!(export["evaluaties"].as_array().map(Vec::len), Some(1));
+    assert!(!export.to_string().contains(TOM_REMARK));
 
     // The municipality's official: no match, no text in any figure.
     let gemeente = s
