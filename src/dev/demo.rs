@@ -80,6 +80,7 @@ pub async fn load(db: &PgPool) -> anyhow::Result<String> {
     demo_stands(db, &event_key).await?;
     demo_region(db, &municipality).await?;
     demo_last_year(db, &event_key).await?;
+    demo_evaluations(db, &event_key).await?;
     Ok(format!(
         "{summary}; {matches} demo-matches; demo-wachtwoord: {DEMO_PASSWORD}"
     ))
@@ -188,6 +189,71 @@ async fn demo_last_year(db: &PgPool, event_key: &str) -> anyhow::Result<()> {
         .await?;
     }
     tx.commit().await?;
+    Ok(())
+}
+
+/// What the parties of the carried-out demo matches (this edition's and last
+/// year's) thought of them, so the dashboard shows its evaluation table and
+/// the makelaar sees answers on the match. Only where none were asked yet;
+/// one answer stays open, as in real life.
+async fn demo_evaluations(db: &PgPool, event_key: &str) -> anyhow::Result<()> {
+    use crate::domain::evaluation::Answer;
+    use crate::domain::match_status::{Actor, Channel};
+    const ANSWERS: [(i16, bool, Option<&str>); 7] = [
+        (
+            5,
+            true,
+            Some("Fijne samenwerking, volgend jaar graag weer."),
+        ),
+        (4, true, None),
+        (4, true, Some("Het duurde even voor we een datum hadden.")),
+        (5, true, None),
+        (
+            3,
+            false,
+            Some("Goed bedoeld, maar het paste niet bij onze planning."),
+        ),
+        (4, true, None),
+        (2, false, None),
+    ];
+    let ids = sqlx::query_scalar!(
+        "SELECT m.id FROM matches m JOIN events e ON e.id = m.event_id
+         WHERE e.municipality_id = (SELECT municipality_id FROM events WHERE key = $1)
+           AND m.status = 'carried_out'
+           AND NOT EXISTS (SELECT 1 FROM match_evaluations ev WHERE ev.match_id = m.id)
+         ORDER BY m.id",
+        event_key
+    )
+    .fetch_all(db)
+    .await?;
+    let mut answers = ANSWERS.iter().cycle();
+    let mut n = 0;
+    for id in ids {
+        let mut tx = db.begin().await?;
+        store::evaluations::ask(&mut tx, id).await?;
+        for side in [Actor::OfferParty, Actor::RequestParty] {
+            n += 1;
+            if n == 4 {
+                continue;
+            }
+            let Some(&(satisfied, again, remark)) = answers.next() else {
+                continue;
+            };
+            let by = store::matches::Step {
+                role: side.code(),
+                user_id: None,
+                channel: Channel::Link,
+                name: None,
+            };
+            let answer = Answer {
+                satisfied,
+                again,
+                remark: remark.map(str::to_string),
+            };
+            store::evaluations::answer(&mut tx, id, side, &answer, &by, None).await?;
+        }
+        tx.commit().await?;
+    }
     Ok(())
 }
 

@@ -73,6 +73,7 @@ pub struct Data {
     pub overview: Overview,
     pub participation: Participation,
     pub partnerships: PartnershipCounts,
+    pub evaluations: crate::store::evaluations::EvaluationFigures,
 }
 
 impl Data {
@@ -266,6 +267,10 @@ impl Data {
             rows: edition_rows,
             chart: edition_chart,
         });
+        tables.push(crate::web::figures::evaluations::table(
+            &self.evaluations,
+            &scope,
+        ));
         tables
     }
 }
