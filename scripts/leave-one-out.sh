@@ -76,3 +76,16 @@ for held in "${sets[@]}"; do
       && python3 "$scorer" "tests/data/$held.gold.json" "$out/tfidf/suggest.json" "$out/tfidf/propose.json" | tail -1 | sed 's/^/   tf-idf:  /'
   fi
 done
+
+# The built-in starting model (`matching::accept::COEF`): the same refit on
+# all three sets, none held out, so a new installation starts from them.
+db="bv_loso_all_$$"
+fresh_database "$db"
+url="$(database_url "$db")"
+labelled=()
+for s in "${sets[@]}"; do
+  DATABASE_URL="$url" RUST_LOG=warn "$bin" import "$out/$s.json" >/dev/null
+  labelled+=(--labelled "$(event_of "$s")=$out/$s.gold.json")
+done
+echo "== the starting model, fitted on all three sets"
+DATABASE_URL="$url" RUST_LOG=warn "$bin" learn --all "${labelled[@]}" | sed 's/^/   /'

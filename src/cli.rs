@@ -128,12 +128,15 @@ async fn load_market(
 /// decisions and on labelled sets (`EVENT_KEY=GOLD.json`, events imported
 /// before), judge it on the latest decided edition (or, without decisions,
 /// on the last labelled set), which it is not fitted on, and put it in use
-/// only when it does better there than the model in use.
+/// only when it does better there than the model in use. With `all`, it is
+/// fitted on every set, none held out (its figures are then in-sample), and
+/// put in use.
 pub async fn learn(
     db: DbArgs,
     labelled: Vec<String>,
     lambda: f64,
     always: bool,
+    all: bool,
 ) -> anyhow::Result<()> {
     use crate::matching::learn;
     let database = Database::open(&db).await?;
@@ -182,7 +185,12 @@ pub async fn learn(
             sets.len()
         );
     }
-    let (held_name, held) = sets.pop().expect("two or more");
+    let (held_name, held) = if all {
+        let every: Vec<learn::Sample> = sets.iter().flat_map(|(_, s)| s.clone()).collect();
+        ("alle sets (in-sample)".to_string(), every)
+    } else {
+        sets.pop().expect("two or more")
+    };
     let train: Vec<learn::Sample> = sets.iter().flat_map(|(_, s)| s.clone()).collect();
     let trained_on = sets
         .iter()
@@ -196,11 +204,11 @@ pub async fn learn(
     let before = learn::judge(&current, &held);
     let after = learn::judge(&refit, &held);
     let better = after.log_loss < before.log_loss;
-    let use_it = better || always;
+    let use_it = better || always || all;
     let figures =
         serde_json::json!({ "before": before, "after": after, "trained_samples": train.len() });
-    crate::store::models::record(pool, &refit, &trained_on, Some(&held_name), figures, use_it)
-        .await?;
+    let held_out = (!all).then_some(held_name.as_str());
+    crate::store::models::record(pool, &refit, &trained_on, held_out, figures, use_it).await?;
     database.close().await;
     println!("gefit op {} paren uit: {trained_on}", train.len());
     println!(
@@ -216,7 +224,9 @@ pub async fn learn(
     }
     println!(
         "{}",
-        if better {
+        if all {
+            "het nieuwe model, gefit op alle sets, is nu in gebruik"
+        } else if better {
             "het nieuwe model is beter op de achtergehouden editie en is nu in gebruik"
         } else if always {
             "het nieuwe model is niet beter, maar is op verzoek (--always) in gebruik"
@@ -224,6 +234,10 @@ pub async fn learn(
             "het nieuwe model is niet beter; het model in gebruik blijft"
         }
     );
+    if all {
+        let rounded: Vec<String> = refit.iter().map(|c| format!("{c:.3}")).collect();
+        println!("coëfficiënten: [{}]", rounded.join(", "));
+    }
     Ok(())
 }
 

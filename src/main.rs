@@ -95,6 +95,11 @@ enum Command {
         /// (leave-one-set-out reports: the scored set must not choose).
         #[arg(long)]
         always: bool,
+        /// Fit on every set, none held out, and put the model in use: how
+        /// the built-in starting model (`matching::accept::COEF`) is made
+        /// from the labelled sets. Prints the coefficients.
+        #[arg(long, conflicts_with = "always")]
+        all: bool,
     },
     /// Compute the sentence-encoder vectors items lack (a backfill).
     Encode {
@@ -153,7 +158,8 @@ fn main() -> anyhow::Result<()> {
             labelled,
             lambda,
             always,
-        } => runtime.block_on(beursvloer::cli::learn(db, labelled, lambda, always)),
+            all,
+        } => runtime.block_on(beursvloer::cli::learn(db, labelled, lambda, always, all)),
         Command::PurgeInactive { db, days } => {
             runtime.block_on(beursvloer::cli::purge_inactive(db, days))
         }

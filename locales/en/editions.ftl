@@ -312,3 +312,13 @@ imports-imported = { $organisations ->
     [one] { $organisations } organisation
    *[other] { $organisations } organisations
 } and { $items } requests and offers imported
+
+# The live screen's ticker (src/web/editions/live.rs)
+live-ticker-line = { $giver } helps { $receiver } with { $category }
+live-some-bedrijf = a company
+live-some-maatschappelijke-organisatie = a social organisation
+live-some-vrijwilligersorganisatie = a volunteer organisation
+live-some-school = a school
+live-some-serviceclub = a service club
+live-some-overheid = a government organisation
+live-some-organisation = an organisation

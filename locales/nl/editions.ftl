@@ -297,3 +297,13 @@ imports-imported = { $organisations ->
     [one] { $organisations } organisatie
    *[other] { $organisations } organisaties
 } en { $items } vraag en aanbod geïmporteerd
+
+# The live screen's ticker (src/web/editions/live.rs)
+live-ticker-line = { $giver } helpt { $receiver } met { $category }
+live-some-bedrijf = een bedrijf
+live-some-maatschappelijke-organisatie = een maatschappelijke organisatie
+live-some-vrijwilligersorganisatie = een vrijwilligersorganisatie
+live-some-school = een school
+live-some-serviceclub = een serviceclub
+live-some-overheid = een overheidsorganisatie
+live-some-organisation = een organisatie

@@ -80,6 +80,7 @@ pub async fn load(db: &PgPool) -> anyhow::Result<String> {
     demo_stands(db, &event_key).await?;
     demo_region(db, &municipality).await?;
     demo_last_year(db, &event_key).await?;
+    demo_evaluations(db, &event_key).await?;
     demo_goals(db, &municipality).await?;
     Ok(format!(
         "{summary}; {matches} demo-matches; demo-wachtwoord: {DEMO_PASSWORD}"
@@ -89,7 +90,6 @@ pub async fn load(db: &PgPool) -> anyhow::Result<String> {
 /// Stands in zones per category, as a makelaar would assign them for the
 /// badges: only where the edition has none yet.
 async fn demo_stands(db: &PgPool, event_key: &str) -> anyhow::Result<()> {
-    use crate::domain::floor::{main_category, zone_stands, ToPlace};
     let Some(event) = store::events::by_key(db, event_key).await? else {
         return Ok(());
     };
@@ -97,24 +97,7 @@ async fn demo_stands(db: &PgPool, event_key: &str) -> anyhow::Result<()> {
     if stands.iter().any(|s| s.stand.is_some()) {
         return Ok(());
     }
-    let items = store::floor::items(db, event.id).await?;
-    let places: Vec<ToPlace> = stands
-        .iter()
-        .map(|s| ToPlace {
-            organisation_id: s.organisation_id,
-            name: s.name.clone(),
-            category: main_category(
-                &items
-                    .iter()
-                    .filter(|i| i.organisation_id == s.organisation_id)
-                    .filter_map(|i| i.category.parse().ok())
-                    .collect::<Vec<_>>(),
-            ),
-        })
-        .collect();
-    let mut tx = db.begin().await?;
-    store::floor::set_all(&mut tx, event.id, &zone_stands(&places)).await?;
-    tx.commit().await?;
+    crate::workflow::floor::assign_zones(db, event.id).await?;
     Ok(())
 }
 
@@ -271,6 +254,71 @@ async fn demo_last_year(db: &PgPool, event_key: &str) -> anyhow::Result<()> {
         .await?;
     }
     tx.commit().await?;
+    Ok(())
+}
+
+/// What the parties of the carried-out demo matches (this edition's and last
+/// year's) thought of them, so the dashboard shows its evaluation table and
+/// the makelaar sees answers on the match. Only where none were asked yet;
+/// one answer stays open, as in real life.
+async fn demo_evaluations(db: &PgPool, event_key: &str) -> anyhow::Result<()> {
+    use crate::domain::evaluation::Answer;
+    use crate::domain::match_status::{Actor, Channel};
+    const ANSWERS: [(i16, bool, Option<&str>); 7] = [
+        (
+            5,
+            true,
+            Some("Fijne samenwerking, volgend jaar graag weer."),
+        ),
+        (4, true, None),
+        (4, true, Some("Het duurde even voor we een datum hadden.")),
+        (5, true, None),
+        (
+            3,
+            false,
+            Some("Goed bedoeld, maar het paste niet bij onze planning."),
+        ),
+        (4, true, None),
+        (2, false, None),
+    ];
+    let ids = sqlx::query_scalar!(
+        "SELECT m.id FROM matches m JOIN events e ON e.id = m.event_id
+         WHERE e.municipality_id = (SELECT municipality_id FROM events WHERE key = $1)
+           AND m.status = 'carried_out'
+           AND NOT EXISTS (SELECT 1 FROM match_evaluations ev WHERE ev.match_id = m.id)
+         ORDER BY m.id",
+        event_key
+    )
+    .fetch_all(db)
+    .await?;
+    let mut answers = ANSWERS.iter().cycle();
+    let mut n = 0;
+    for id in ids {
+        let mut tx = db.begin().await?;
+        store::evaluations::ask(&mut tx, id).await?;
+        for side in [Actor::OfferParty, Actor::RequestParty] {
+            n += 1;
+            if n == 4 {
+                continue;
+            }
+            let Some(&(satisfied, again, remark)) = answers.next() else {
+                continue;
+            };
+            let by = store::matches::Step {
+                role: side.code(),
+                user_id: None,
+                channel: Channel::Link,
+                name: None,
+            };
+            let answer = Answer {
+                satisfied,
+                again,
+                remark: remark.map(str::to_string),
+            };
+            store::evaluations::answer(&mut tx, id, side, &answer, &by, None).await?;
+        }
+        tx.commit().await?;
+    }
     Ok(())
 }
 

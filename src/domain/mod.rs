@@ -3,6 +3,7 @@
 pub mod branding;
 pub mod calendar;
 pub mod dates;
+pub mod evaluation;
 pub mod floor;
 pub mod forms;
 pub mod goals;

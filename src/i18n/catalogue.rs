@@ -36,6 +36,7 @@ catalogue_files!(
     "forms",
     "floor",
     "region",
+    "evaluation",
     "goals",
 );
 

@@ -63,6 +63,25 @@ pub async fn find(db: &PgPool, token: &str) -> sqlx::Result<Option<AccessLink>> 
     .await
 }
 
+/// The contact person behind a link chose a language on its pages: mail to
+/// that address goes out in it from now on (`accounts::language_of`).
+pub async fn remember_language(
+    db: &PgPool,
+    link: &AccessLink,
+    lang: crate::i18n::Lang,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE organisations SET contact_language = $3
+         WHERE id = $1 AND lower(contact_email) = lower($2)",
+        link.organisation_id,
+        link.sent_to,
+        lang.code()
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 /// A link was used to take a step.
 pub async fn touch(conn: &mut PgConnection, id: i64) -> sqlx::Result<()> {
     sqlx::query!(

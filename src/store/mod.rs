@@ -6,6 +6,7 @@ pub mod branding;
 #[cfg(feature = "dev")]
 pub mod demo;
 pub mod devices;
+pub mod evaluations;
 pub mod events;
 pub mod exports;
 pub mod floor;

@@ -16,7 +16,8 @@ const NO_PASSWORD: &str = "$argon2id$v=19$m=19456,t=2,p=1$dmVyd2lqZGVyZGVyZA$\
 pub const DELETED_NAME: &str = "Verwijderd account";
 
 /// Everything stored about an organisation: profile, members, items, matches
-/// (with their history), event registrations and the gemeente's reads of it.
+/// (with their history), event registrations, its own evaluations (never
+/// the other party's) and the gemeente's reads of it.
 pub async fn organisation_export(
     db: &PgPool,
     organisation_id: i64,
@@ -64,6 +65,14 @@ pub async fn organisation_export(
                     'aangemeld', p.registered_at) ORDER BY e.date), '[]')
                 FROM event_participants p JOIN events e ON e.id = p.event_id
                 WHERE p.organisation_id = $1),
+            'evaluaties', (SELECT coalesce(json_agg(json_build_object(
+                    'match', ev.match_id, 'gevraagd', ev.asked_at, 'tevreden', ev.satisfied,
+                    'weer_doen', ev.again, 'toelichting', ev.remark,
+                    'ingevuld', ev.answered_at) ORDER BY ev.id), '[]')
+                FROM match_evaluations ev JOIN matches mt ON mt.id = ev.match_id
+                JOIN items i ON i.id = CASE ev.side WHEN 'offer_party' THEN mt.offer_id
+                                                    ELSE mt.request_id END
+                WHERE i.organisation_id = $1),
             'inzage_door_gemeente', (SELECT coalesce(json_agg(json_build_object(
                     'op', a.at, 'wat', a.what, 'door', u.name) ORDER BY a.at), '[]')
                 FROM access_log a LEFT JOIN users u ON u.id = a.user_id

@@ -11,7 +11,7 @@ use super::auth::Ctx;
 use super::error::AppError;
 use super::AppState;
 use crate::i18n::{self, Lang};
-use crate::store::accounts;
+use crate::store::{accounts, links};
 
 /// The cookie that holds a visitor's choice.
 pub const COOKIE: &str = "lang";
@@ -83,15 +83,20 @@ pub async fn switch(
     ctx: Ctx,
 ) -> Result<Response, AppError> {
     let lang = Lang::from_code(&code).ok_or(AppError::NotFound)?;
-    if let Some(user) = &ctx.user {
-        accounts::set_language(&app.db, user.id, lang).await?;
-    }
     let target = back
         .terug
         .as_deref()
         .filter(|t| is_local(t))
         .map(encode_unsafe)
         .unwrap_or_else(|| "/".into());
+    if let Some(user) = &ctx.user {
+        accounts::set_language(&app.db, user.id, lang).await?;
+    } else if let Some(token) = link_token(&target) {
+        // A contact person without an account, on its personal link's pages.
+        if let Some(link) = links::find(&app.db, token).await? {
+            links::remember_language(&app.db, &link, lang).await?;
+        }
+    }
     let secure = if app.config.secure_cookies {
         "; Secure"
     } else {
@@ -109,6 +114,13 @@ pub async fn switch(
         Redirect::to(&target),
     )
         .into_response())
+}
+
+/// The token of a personal link's page (`/link/{token}/…`).
+fn link_token(target: &str) -> Option<&str> {
+    let rest = target.strip_prefix("/link/")?;
+    let token = rest.split(['/', '?', '#']).next()?;
+    (!token.is_empty()).then_some(token)
 }
 
 /// A path on this site: one slash, not two (`//evil.example`) nor a
@@ -135,6 +147,14 @@ fn encode_unsafe(target: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_personal_links_pages_give_its_token() {
+        assert_eq!(link_token("/link/abc123/vloer"), Some("abc123"));
+        assert_eq!(link_token("/link/abc123?x=1"), Some("abc123"));
+        assert_eq!(link_token("/link/"), None);
+        assert_eq!(link_token("/markt"), None);
+    }
 
     #[test]
     fn only_local_paths_are_gone_back_to() {

@@ -14,7 +14,9 @@ pub mod people;
 mod policy;
 pub mod visitor_token;
 
-use editions::{badges, events, floor, imports, links, live, matches, notaris, signup, workspace};
+use editions::{
+    badges, evaluations, events, floor, imports, links, live, matches, notaris, signup, workspace,
+};
 use figures::{api, dashboard, goals, region};
 use market::{items, organisations, suggestions};
 use people::{accounts, admin, notifications, privacy, regions};
@@ -180,6 +182,14 @@ pub fn router(state: AppState, sessions: PostgresStore) -> Router {
             get(matches::print_form).post(matches::sign),
         )
         .route("/matches/{id}/namens", post(matches::on_behalf))
+        .route(
+            "/matches/{id}/evaluatie",
+            get(evaluations::account_form).post(evaluations::account_save),
+        )
+        .route(
+            "/link/{token}/matches/{id}/evaluatie",
+            get(evaluations::link_form).post(evaluations::link_save),
+        )
         .route("/link/{token}", get(links::index))
         .route("/link/{token}/matches/{id}", get(links::show))
         .route("/link/{token}/matches/{id}/actie", post(links::act))

@@ -2,7 +2,7 @@
 //! Every handler asks here; nothing else decides.
 
 use super::error::AppError;
-use crate::domain::match_status::Actor;
+use crate::domain::match_status::{Actor, MatchStatus};
 use crate::domain::ItemStatus;
 use crate::store::accounts::SessionUser;
 use crate::store::items::Item;
@@ -130,6 +130,27 @@ pub fn link_side(link: &AccessLink, m: &Match) -> Result<Actor, AppError> {
     m.side_of(link.organisation_id).ok_or(AppError::NotFound)
 }
 
+/// Who fills in a match's evaluation: one of its two parties (by account or
+/// personal link), and only once the match was carried out. Someone who may
+/// see the match but is no party to it (its makelaar) may not.
+pub fn evaluation_side(actors: &[Actor], m: &Match) -> Result<Actor, AppError> {
+    let side = actors
+        .iter()
+        .copied()
+        .find(|a| a.is_party())
+        .ok_or(AppError::Forbidden)?;
+    if m.status() != MatchStatus::CarriedOut {
+        return Err(AppError::Forbidden);
+    }
+    Ok(side)
+}
+
+/// The line a party writes in its evaluation is for the makelaar alone:
+/// not for the other party, the municipality or any figures.
+pub fn reads_evaluation_remarks(actors: &[Actor]) -> bool {
+    actors.contains(&Actor::Makelaar)
+}
+
 /// A personal link acts on an edition's floor when it is for that edition,
 /// or for no edition in particular (its organisation must stand there too).
 pub fn link_on_floor(link: &AccessLink, event_id: i64) -> bool {
@@ -167,6 +188,80 @@ mod tests {
         assert!(can_manage_organisation(&user(&[3, 7]), 7));
         assert!(!can_manage_organisation(&user(&[3]), 7));
         assert!(manage_organisation(&user(&[]), 7).is_err());
+    }
+
+    #[test]
+    fn only_the_parties_evaluate_and_only_the_makelaar_reads_the_remarks() {
+        use crate::domain::match_status::Actor::{Makelaar, OfferParty, RequestParty};
+        assert!(!reads_evaluation_remarks(&[OfferParty]));
+        assert!(!reads_evaluation_remarks(&[RequestParty]));
+        assert!(!reads_evaluation_remarks(&[]));
+        assert!(reads_evaluation_remarks(&[RequestParty, Makelaar]));
+        assert!(matches!(
+            evaluation_side(&[Makelaar], &carried_out()),
+            Err(AppError::Forbidden)
+        ));
+        assert!(matches!(
+            evaluation_side(&[Makelaar, RequestParty], &carried_out()),
+            Ok(RequestParty)
+        ));
+        let mut confirmed = carried_out();
+        confirmed.status = MatchStatus::Confirmed;
+        assert!(matches!(
+            evaluation_side(&[OfferParty], &confirmed),
+            Err(AppError::Forbidden)
+        ));
+    }
+
+    fn carried_out() -> Match {
+        Match {
+            id: 1,
+            status: MatchStatus::CarriedOut,
+            event_id: None,
+            event_key: None,
+            event_name: None,
+            event_date: None,
+            municipality_id: 1,
+            proposed_by: "makelaar".into(),
+            score: None,
+            reasons: vec![],
+            offer_id: 1,
+            offer_title: "Laptops".into(),
+            offer_org_id: 3,
+            offer_org: "ICT-Huis".into(),
+            offer_org_kind: "bedrijf".into(),
+            offer_hours: None,
+            offer_quantity: None,
+            request_id: 2,
+            request_title: "Computers".into(),
+            request_org_id: 4,
+            request_org: "Taalmaatjes".into(),
+            request_org_kind: "vrijwilligersorganisatie".into(),
+            request_hours: None,
+            request_quantity: None,
+            offer_accepted_at: None,
+            request_accepted_at: None,
+            terms_what: None,
+            terms_when: None,
+            terms_hours: None,
+            value_euros: None,
+            return_match_id: None,
+            cycle_id: None,
+            offer_shows_name: false,
+            request_shows_name: false,
+            reason: None,
+            created_at: time::OffsetDateTime::UNIX_EPOCH,
+            confirmed_at: None,
+            makelaar: None,
+            notaris: None,
+            offer_signed_at: None,
+            offer_signed_by: None,
+            request_signed_at: None,
+            request_signed_by: None,
+            offer_logo_version: None,
+            request_logo_version: None,
+            on_floor: false,
+        }
     }
 
     #[test]

@@ -7,8 +7,8 @@ use sqlx::PgPool;
 
 use super::notify::{self, News};
 use crate::domain::match_status::{Action, Actor, MatchStatus};
-use crate::store::links;
 use crate::store::matches::{self, MatchError, Outcome, Step};
+use crate::store::{evaluations, links};
 
 /// Who takes the step, in which capacity, and through which door.
 #[derive(Debug, Clone)]
@@ -41,11 +41,19 @@ pub async fn act(
             Actor::Makelaar => notify::By::Makelaar,
         };
         let news = News::step(&who, to, reason);
+        // Carried out: both parties are asked how it went, the one that
+        // reported it too, with a link to the evaluation.
+        if to == MatchStatus::CarriedOut {
+            evaluations::ask(&mut tx, match_id).await?;
+        }
         for side in [Actor::OfferParty, Actor::RequestParty] {
-            if side == by.actor {
+            let Some(org) = m.organisation_of(side) else {
                 continue;
-            }
-            if let Some(org) = m.organisation_of(side) {
+            };
+            if to == MatchStatus::CarriedOut {
+                let news = News::evaluation((side != by.actor).then_some(&who));
+                notify::organisation_at(&mut tx, base_url, &m, org, &news, "/evaluatie").await?;
+            } else if side != by.actor {
                 notify::organisation(&mut tx, base_url, &m, org, &news).await?;
             }
         }
@@ -126,4 +134,24 @@ pub async fn sign_form(
     }
     tx.commit().await?;
     Ok(true)
+}
+
+/// One side answers the evaluation of a carried-out match, or changes its
+/// answer while that is allowed; a link used for it is marked as used.
+pub async fn evaluate(
+    db: &PgPool,
+    match_id: i64,
+    by: &Acting,
+    answer: &crate::domain::evaluation::Answer,
+) -> Result<evaluations::Saved, MatchError> {
+    let mut tx = db.begin().await?;
+    let saved =
+        evaluations::answer(&mut tx, match_id, by.actor, answer, &by.step, by.link_id).await?;
+    if saved != evaluations::Saved::Closed {
+        if let Some(link) = by.link_id {
+            links::touch(&mut tx, link).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(saved)
 }

@@ -196,3 +196,37 @@ pub async fn mail_floor_links(
     tx.commit().await?;
     Ok(contacts.len())
 }
+
+/// Every registered organisation a stand in the corner of its main category
+/// (the category most of its items are in): A1, A2 … per zone letter, in
+/// one transaction. Returns how many stands were set.
+pub async fn assign_zones(
+    db: &PgPool,
+    event_id: i64,
+) -> Result<usize, crate::store::floor::StandError> {
+    use crate::domain::floor::{main_category, zone_stands, ToPlace};
+    let (stands, items) = tokio::try_join!(
+        crate::store::floor::stands(db, event_id),
+        crate::store::floor::items(db, event_id),
+    )?;
+    let places: Vec<ToPlace> = stands
+        .into_iter()
+        .map(|s| {
+            let categories: Vec<Category> = items
+                .iter()
+                .filter(|i| i.organisation_id == s.organisation_id)
+                .filter_map(|i| i.category.parse().ok())
+                .collect();
+            ToPlace {
+                organisation_id: s.organisation_id,
+                name: s.name,
+                category: main_category(&categories),
+            }
+        })
+        .collect();
+    let zoned = zone_stands(&places);
+    let mut tx = db.begin().await?;
+    crate::store::floor::set_all(&mut tx, event_id, &zoned).await?;
+    tx.commit().await?;
+    Ok(zoned.len())
+}

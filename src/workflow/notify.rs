@@ -126,6 +126,20 @@ impl News {
         )
     }
 
+    /// The match was carried out: how did it go? To the party that did not
+    /// report it, with who did; to the one that did, as a question only.
+    pub fn evaluation(reported_by: Option<&By>) -> News {
+        let headline = match reported_by {
+            Some(by) => tr("mail-carried-out-headline").arg("by", by.arg()),
+            None => tr("evaluation-mail-headline"),
+        };
+        News::new(
+            headline,
+            tr("evaluation-mail-body"),
+            tr("evaluation-mail-action"),
+        )
+    }
+
     /// The agreed date has passed.
     pub fn reminder() -> News {
         News::new(
@@ -227,9 +241,22 @@ pub async fn organisation(
     organisation_id: i64,
     news: &News,
 ) -> anyhow::Result<()> {
+    organisation_at(conn, base_url, m, organisation_id, news, "").await
+}
+
+/// The same, with the links pointing at a page of the match (`page`, such
+/// as "/evaluatie") instead of the match itself.
+pub async fn organisation_at(
+    conn: &mut PgConnection,
+    base_url: &str,
+    m: &Match,
+    organisation_id: i64,
+    news: &News,
+    page: &str,
+) -> anyhow::Result<()> {
     let title = m.title();
     let message = format!("{title}: {}", news.headline);
-    let link = format!("{base_url}/matches/{}", m.id);
+    let link = format!("{base_url}/matches/{}{page}", m.id);
     let members =
         notifications::members(conn, organisation_id, &message, &link, Some(m.id)).await?;
     let (name, contact_name, contact_email): (String, Option<String>, Option<String>) =
@@ -244,7 +271,7 @@ pub async fn organisation(
         !a.trim().is_empty() && !members.iter().any(|m| m.eq_ignore_ascii_case(a.trim()))
     }) {
         let token = links::create(conn, organisation_id, m.event_id, &address).await?;
-        let personal_link = format!("{base_url}/link/{token}/matches/{}", m.id);
+        let personal_link = format!("{base_url}/link/{token}/matches/{}{page}", m.id);
         let greeting = contact_name.unwrap_or_else(|| name.clone());
         mail(
             conn,

@@ -11,6 +11,7 @@ mod authorisation;
 mod branding;
 mod dashboard;
 mod demo;
+mod evaluation;
 mod faults;
 mod floor;
 mod fuzz;

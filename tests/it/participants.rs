@@ -602,3 +602,55 @@ async fn contacts_are_hidden_from_the_public_and_unrelated_accounts() {
         "both agreed"
     );
 }
+
+#[tokio::test]
+async fn a_contact_who_reads_in_english_on_the_link_gets_the_next_mail_in_english() {
+    let e = edition().await;
+    e.propose_first().await;
+    let to_tom = e
+        .mailbox
+        .wait_for(
+            "tom@taalmaatjes.nl",
+            "Vijf afgeschreven laptops",
+            Duration::from_secs(10),
+        )
+        .await;
+    let link = to_tom.personal_link().expect("a personal link");
+    // Tom has no account: he switches to English on his link's page.
+    let tom = e.app.visitor();
+    assert_eq!(tom.get(&link).await.status(), StatusCode::OK);
+    let switched = tom
+        .get(&format!("/taal/en?terug={}", link.replace('?', "%3F")))
+        .await;
+    assert_eq!(switched.status(), StatusCode::SEE_OTHER);
+    // Iris did not: the next mail to both, the floor links, says so.
+    let r = e
+        .makelaar
+        .submit(
+            &format!("/beursvloeren/{}/standen", e.key),
+            &format!("/beursvloeren/{}/vloerlinks", e.key),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let english = e
+        .mailbox
+        .wait_for(
+            "tom@taalmaatjes.nl",
+            "Your floor page for",
+            Duration::from_secs(10),
+        )
+        .await;
+    assert!(
+        english.text.contains("Taalmaatjes Raalte"),
+        "{}",
+        english.text
+    );
+    e.mailbox
+        .wait_for(
+            "iris@ict-huis.nl",
+            "Je vloerpagina voor",
+            Duration::from_secs(10),
+        )
+        .await;
+}

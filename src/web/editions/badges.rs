@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 
-use crate::domain::floor::{parse_stand, zone_stands, ToPlace};
+use crate::domain::floor::parse_stand;
 use crate::store::events::Event;
 use crate::store::floor::{self as store, StandError};
 use crate::web::auth::{CsrfForm, Ctx};
@@ -176,29 +176,16 @@ pub async fn assign_zones(
     CsrfForm(_): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let event = managed_event(&app, &ctx, &key).await?;
-    let floor = load(&app, event.id).await?;
-    let places: Vec<ToPlace> = floor
-        .orgs
-        .iter()
-        .map(|o| ToPlace {
-            organisation_id: o.id,
-            name: o.name.clone(),
-            category: o.category,
-        })
-        .collect();
-    let stands = zone_stands(&places);
-    let mut tx = app.db.begin().await?;
-    store::set_all(&mut tx, event.id, &stands)
+    let count = crate::workflow::floor::assign_zones(&app.db, event.id)
         .await
         .map_err(|e| match e {
             StandError::Db(e) => AppError::from(e),
             other => AppError::Internal(other.into()),
         })?;
-    tx.commit().await?;
     app.market.invalidate();
     ctx.flash(
         crate::tr("floor-flash-zones-assigned")
-            .arg("count", stands.len())
+            .arg("count", count)
             .to_string(),
     )
     .await?;

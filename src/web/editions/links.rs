@@ -182,6 +182,11 @@ impl MatchPage {
                 .unwrap_or_default()
         )
     }
+    /// The evaluation, once the match was carried out.
+    fn evaluation_link(&self) -> Option<String> {
+        (self.m.status() == MatchStatus::CarriedOut)
+            .then(|| format!("/link/{}/matches/{}/evaluatie", self.token, self.m.id))
+    }
     fn i_accepted(&self) -> bool {
         match self.side {
             Actor::OfferParty => self.m.offer_accepted_at.is_some(),

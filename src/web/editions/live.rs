@@ -125,7 +125,8 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// "Garage Jansen helpt Kinderboerderij De Bolster met menskracht", or
-/// without both parties' consent "Een bedrijf helpt een school met kennis".
+/// without both parties' consent "Een bedrijf helpt een school met kennis";
+/// in the reader's language.
 pub fn ticker_text(line: &TickerLine) -> String {
     let (giver, receiver) = match (&line.offer_name, &line.request_name) {
         (Some(o), Some(r)) => (o.clone(), r.clone()),
@@ -139,7 +140,11 @@ pub fn ticker_text(line: &TickerLine) -> String {
         .parse::<Category>()
         .map(|c| c.label().to_lowercase())
         .unwrap_or_else(|_| line.category.clone());
-    let text = format!("{giver} helpt {receiver} met {category}");
+    let text = crate::tr("live-ticker-line")
+        .arg("giver", giver)
+        .arg("receiver", receiver)
+        .arg("category", category)
+        .to_string();
     let mut chars = text.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
@@ -147,12 +152,20 @@ pub fn ticker_text(line: &TickerLine) -> String {
     }
 }
 
+/// "een bedrijf", "a company": an organisation of a kind, unnamed.
 fn with_article(kind: &str) -> String {
-    match kind.parse::<OrganisationKind>() {
-        Ok(OrganisationKind::Overheid) => "een overheidsorganisatie".into(),
-        Ok(k) => format!("een {}", k.label().to_lowercase()),
-        Err(_) => "een organisatie".into(),
-    }
+    let key = match kind.parse::<OrganisationKind>() {
+        Ok(OrganisationKind::Bedrijf) => "live-some-bedrijf",
+        Ok(OrganisationKind::MaatschappelijkeOrganisatie) => {
+            "live-some-maatschappelijke-organisatie"
+        }
+        Ok(OrganisationKind::Vrijwilligersorganisatie) => "live-some-vrijwilligersorganisatie",
+        Ok(OrganisationKind::School) => "live-some-school",
+        Ok(OrganisationKind::Serviceclub) => "live-some-serviceclub",
+        Ok(OrganisationKind::Overheid) => "live-some-overheid",
+        Err(_) => "live-some-organisation",
+    };
+    crate::t(key).to_string()
 }
 
 pub struct Line {
@@ -292,7 +305,9 @@ async fn stream(
     let first = snapshot(&app.db, event.id).await?;
     let (mut writer, reader) = tokio::io::duplex(16 * 1024);
     let db = app.db.clone();
-    tokio::spawn(async move {
+    // The lines of the stream in the language of the page that opened it.
+    let lang = crate::i18n::current();
+    tokio::spawn(crate::i18n::scope(lang, async move {
         let deadline = tokio::time::sleep(STREAM_LIFETIME);
         tokio::pin!(deadline);
         let mut keep_alive = tokio::time::interval(KEEP_ALIVE);
@@ -332,7 +347,7 @@ async fn stream(
                 }
             }
         }
-    });
+    }));
     Ok((
         [
             (header::CONTENT_TYPE, "text/event-stream"),
@@ -379,6 +394,19 @@ mod tests {
         assert_eq!(
             ticker_text(&line(false)),
             "Een bedrijf helpt een vrijwilligersorganisatie met menskracht"
+        );
+    }
+
+    #[test]
+    fn an_english_reader_reads_the_line_in_english() {
+        use crate::i18n::{in_lang, Lang};
+        assert_eq!(
+            in_lang(Lang::En, || ticker_text(&line(false))),
+            "A company helps a volunteer organisation with people"
+        );
+        assert_eq!(
+            in_lang(Lang::En, || ticker_text(&line(true))),
+            "Garage Jansen helps Kinderboerderij De Bolster with people"
         );
     }
 }

@@ -123,6 +123,8 @@ struct ShowPage {
     /// side still has to agree.
     change: Option<matches::TermsChange>,
     can_agree_change: bool,
+    /// What this viewer sees of the parties' evaluations.
+    evaluation: super::evaluations::Panel,
 }
 
 impl ShowPage {
@@ -141,6 +143,11 @@ impl ShowPage {
     }
     fn channels(&self) -> [Channel; 3] {
         Channel::ON_BEHALF
+    }
+    fn score_of(&self, e: &crate::store::evaluations::Evaluation) -> &'static str {
+        e.satisfied
+            .map(super::evaluations::score_label)
+            .unwrap_or_default()
     }
 }
 
@@ -219,7 +226,9 @@ async fn show_page(
             .iter()
             .any(|a| *a != Actor::Makelaar && !c.agreed_by(*a))
     });
+    let evaluation = super::evaluations::panel(app, &m, &actors).await?;
     let page = render(&ShowPage {
+        evaluation,
         change,
         can_agree_change,
         layout: ctx.layout().await?,

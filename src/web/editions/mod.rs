@@ -2,6 +2,7 @@
 //! matches and their personal links, the notaris table, uploads and the live screen.
 
 pub mod badges;
+pub mod evaluations;
 pub mod events;
 pub mod floor;
 pub mod imports;

@@ -86,10 +86,11 @@ async fn load(
         .or(editions.last())
         .map_or_else(|| time::OffsetDateTime::now_utc().year(), |e| e.date.year());
     let ids = [id];
-    let (overview, participation, partnerships, goals) = tokio::try_join!(
+    let (overview, participation, partnerships, evaluations, goals) = tokio::try_join!(
         stats::overview(&app.db, scope),
         stats::participation(&app.db, scope),
         partnerships::counts(&app.db, &ids, year),
+        crate::store::evaluations::figures(&app.db, scope),
         crate::store::goals::figures(&app.db, scope),
     )?;
     Ok(Data {
@@ -99,6 +100,7 @@ async fn load(
         overview,
         participation,
         partnerships,
+        evaluations,
         goals,
     })
 }

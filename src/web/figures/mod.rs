@@ -4,6 +4,7 @@
 pub mod api;
 pub mod charts;
 pub mod dashboard;
+pub mod evaluations;
 pub mod goals;
 pub mod region;
 pub mod region_tables;

@@ -73,6 +73,7 @@ pub struct Data {
     pub overview: Overview,
     pub participation: Participation,
     pub partnerships: PartnershipCounts,
+    pub evaluations: crate::store::evaluations::EvaluationFigures,
     /// per policy goal; empty when the municipality has none
     pub goals: Vec<crate::store::goals::GoalFigures>,
 }
@@ -269,6 +270,10 @@ impl Data {
             rows: edition_rows,
             chart: edition_chart,
         });
+        tables.push(crate::web::figures::evaluations::table(
+            &self.evaluations,
+            &scope,
+        ));
         tables
     }
 }
