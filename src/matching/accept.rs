@@ -75,6 +75,14 @@ pub fn features(x: &Inputs) -> [f64; N] {
 /// already holds half of it, and refitting all weights with it on the dev
 /// set (2,480 candidate pairs, 143 accepted) lowered precision and recall
 /// on the Meppel validation set (0.854 / 0.654 against 0.885 / 0.720).
+///
+/// The fit on all three labelled sets (`beursvloer learn --all`, 5,563
+/// pairs, 388 accepted) was tried as the built-in model and not kept: on
+/// dev and Meppel it found fewer two-way pairs (15 of 21 and 7 of 14,
+/// against 18 and 8), and in a market of four items it proposed a pair
+/// linked by one faint word (`propose_leaves_weak_pairs_out`), leaning on
+/// margins that are at their largest where nothing competes. An
+/// installation can start from it with `learn --all` on the sets.
 pub const COEF: [f64; N + 1] = [
     -3.596, 2.839, 1.948, 6.045, 4.52, 0.58, -0.207, 1.718, -0.821, -0.379, -2.402, 1.643, 1.705,
     -1.776, 0.206, 0.0,
