@@ -159,3 +159,5 @@ people-msg-er-zijn-het-afgelopen-uur = Too many registrations were tried in the 
 people-msg-voorstel-van-de-makelaar-geef = Proposal from the broker: give your answer
 people-msg-bevestigd-door-de-makelaar-bevestig = Confirmed by the broker: confirm the match form
 register-municipality-asked = We have asked the administrator to add the municipality ‘{ $name }’. You will hear by email; register again after that.
+people-role-makelaar = social broker
+people-role-gemeente = municipal officer (dashboard)

@@ -76,3 +76,4 @@ region-caption-years = Per year: the target, the matches made and the participan
 region-caption-municipalities = Figures per municipality, { $scope }
 region-caption-status = Number of matches per status and municipality, { $scope }
 region-flash-saved = Region { $name } saved.
+region-new-participants-in = New participants in { $year }

@@ -159,3 +159,5 @@ people-msg-er-zijn-het-afgelopen-uur = Er zijn het afgelopen uur te veel registr
 people-msg-voorstel-van-de-makelaar-geef = Voorstel van de makelaar: geef jullie antwoord
 people-msg-bevestigd-door-de-makelaar-bevestig = Bevestigd door de makelaar: bevestig het matchformulier
 register-municipality-asked = We hebben de beheerder gevraagd om gemeente ‘{ $name }’ toe te voegen. Je hoort het per mail; registreer je daarna opnieuw.
+people-role-makelaar = maatschappelijk makelaar
+people-role-gemeente = medewerker van de gemeente (dashboard)

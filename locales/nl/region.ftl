@@ -76,3 +76,4 @@ region-caption-years = Per jaar: het doel, de gemaakte matches en de deelnemers 
 region-caption-municipalities = Cijfers per gemeente, { $scope }
 region-caption-status = Aantal matches per status en gemeente, { $scope }
 region-flash-saved = Regio { $name } opgeslagen.
+region-new-participants-in = Nieuwe deelnemers in { $year }

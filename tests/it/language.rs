@@ -197,12 +197,22 @@ async fn someone_who_registers_in_english_gets_the_confirmation_in_english() {
 #[tokio::test]
 async fn the_public_pages_read_wholly_in_english() {
     let app = TestApp::spawn().await;
-    app.municipality("Hellendoorn").await;
+    let hellendoorn = app.municipality("Hellendoorn").await;
+    sqlx::query(
+        "WITH r AS (INSERT INTO regions (slug, name) VALUES ('twente', 'Twente') RETURNING id)
+         INSERT INTO region_municipalities (region_id, municipality_id) SELECT id, $1 FROM r",
+    )
+    .bind(hellendoorn)
+    .execute(&app.db)
+    .await
+    .unwrap();
     let visitor = app.visitor();
     visitor.get("/taal/en?terug=/").await;
 
     for path in [
         "/",
+        "/regio",
+        "/regio/twente",
         "/markt",
         "/markt?q=laptops",
         "/beursvloeren",
@@ -221,6 +231,8 @@ async fn the_public_pages_read_wholly_in_english() {
             "Zoeken",
             "Vraag en aanbod",
             "Toegankelijkheid",
+            "duurzame samenwerkingen",
+            "met wederdienst",
             " het ",
             " een ",
             " niet ",

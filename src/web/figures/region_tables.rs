@@ -8,7 +8,7 @@ use crate::store::regions::Region;
 use crate::store::stats::{percent, Figures, MunicipalityInfo};
 use crate::web::figures::charts::{Bar, Chart};
 use crate::web::figures::tables::{
-    breakdown_tables, partnership_rows, row, thousands, Cell, Row, Table, Tile,
+    breakdown_tables, match_rows, partnership_rows, row, thousands, Cell, Row, Table, Tile,
 };
 
 /// How many municipalities the chart of the municipalities shows at most
@@ -102,7 +102,7 @@ impl RegionData {
         };
         let mut tiles = vec![
             tile(
-                "geschatte maatschappelijke waarde",
+                crate::t("figures-tile-value"),
                 Cell::Euros(t.value_euros).display(),
                 true,
             ),
@@ -121,22 +121,34 @@ impl RegionData {
             ));
         }
         tiles.extend([
-            tile("getekend door beide partijen", thousands(t.signed), false),
-            tile("uitgevoerd", thousands(t.carried_out), false),
+            tile(crate::t("figures-tile-signed"), thousands(t.signed), false),
             tile(
-                "met wederdienst",
+                crate::t("figures-tile-carried-out"),
+                thousands(t.carried_out),
+                false,
+            ),
+            tile(
+                crate::t("figures-tile-two-way"),
                 Cell::Percent(t.two_way_percent()).display(),
                 false,
             ),
-            tile("gemeenten", thousands(self.members.len() as i64), false),
-            tile("edities", thousands(total.editions), false),
             tile(
-                "deelnemende organisaties",
+                crate::t("figures-tile-municipalities"),
+                thousands(self.members.len() as i64),
+                false,
+            ),
+            tile(
+                crate::t("figures-tile-editions"),
+                thousands(total.editions),
+                false,
+            ),
+            tile(
+                crate::t("figures-tile-participants"),
                 thousands(total.participants),
                 false,
             ),
             tile(
-                "duurzame samenwerkingen",
+                crate::t("figures-tile-partnerships"),
                 thousands(self.partnerships.partnerships),
                 false,
             ),
@@ -153,35 +165,8 @@ impl RegionData {
             .cloned()
             .unwrap_or_default();
         let newcomers_year = self.newcomers_year();
-        let mut key_rows = vec![
-            row(
-                crate::t("figures-msg-matches-in-totaal-alle-statussen"),
-                vec![Cell::Count(t.matches)],
-            ),
-            row(
-                crate::t("figures-msg-gemaakte-matches-bevestigd-door-de"),
-                vec![Cell::Count(t.made)],
-            ),
-            row(
-                crate::t("figures-msg-getekend-matchformulier-door-beide-partijen"),
-                vec![Cell::Count(t.signed)],
-            ),
-            row(
-                crate::t("figures-msg-uitgevoerd"),
-                vec![Cell::Count(t.carried_out)],
-            ),
-            row(
-                crate::t("figures-msg-uitgevoerd-als-deel-van-de"),
-                vec![Cell::Percent(t.carried_out_percent())],
-            ),
-            row(
-                crate::t("figures-msg-matches-met-wederdienst-tweerichting"),
-                vec![Cell::Count(t.two_way)],
-            ),
-            row(
-                crate::t("figures-msg-aandeel-met-wederdienst"),
-                vec![Cell::Percent(t.two_way_percent())],
-            ),
+        let mut key_rows = match_rows(t);
+        key_rows.extend([
             row(
                 crate::t("figures-msg-gemeenten-in-de-regio"),
                 vec![Cell::Count(self.members.len() as i64)],
@@ -198,11 +183,13 @@ impl RegionData {
                 crate::t("figures-msg-waarvan-bedrijven"),
                 vec![Cell::Count(total.companies)],
             ),
-        ];
+        ]);
         if let Some(y) = newcomers_year {
             let new = self.turnout_of(None, Some(y)).map_or(0, |t| t.newcomers);
             key_rows.push(row(
-                &format!("Nieuwe deelnemers in {y}"),
+                &crate::tr("region-new-participants-in")
+                    .arg("year", y.to_string().as_str())
+                    .to_string(),
                 vec![Cell::Count(new)],
             ));
         }

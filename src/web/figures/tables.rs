@@ -123,7 +123,7 @@ impl Data {
                 false,
             ),
             tile(
-                "duurzame samenwerkingen",
+                crate::t("figures-tile-partnerships"),
                 thousands(self.partnerships.partnerships),
                 false,
             ),
@@ -135,35 +135,8 @@ impl Data {
         let t = &o.total;
         let scope = self.scope_label();
         let rate = euros_cents(self.municipality.hourly_rate);
-        let mut key_rows = vec![
-            row(
-                crate::t("figures-msg-matches-in-totaal-alle-statussen"),
-                vec![Cell::Count(t.matches)],
-            ),
-            row(
-                crate::t("figures-msg-gemaakte-matches-bevestigd-door-de"),
-                vec![Cell::Count(t.made)],
-            ),
-            row(
-                crate::t("figures-msg-getekend-matchformulier-door-beide-partijen"),
-                vec![Cell::Count(t.signed)],
-            ),
-            row(
-                crate::t("figures-msg-uitgevoerd"),
-                vec![Cell::Count(t.carried_out)],
-            ),
-            row(
-                crate::t("figures-msg-uitgevoerd-als-deel-van-de"),
-                vec![Cell::Percent(t.carried_out_percent())],
-            ),
-            row(
-                crate::t("figures-msg-matches-met-wederdienst-tweerichting"),
-                vec![Cell::Count(t.two_way)],
-            ),
-            row(
-                crate::t("figures-msg-aandeel-met-wederdienst"),
-                vec![Cell::Percent(t.two_way_percent())],
-            ),
+        let mut key_rows = match_rows(t);
+        key_rows.extend([
             row(
                 crate::t("figures-msg-deelnemende-organisaties"),
                 vec![Cell::Count(self.participation.organisations)],
@@ -172,7 +145,7 @@ impl Data {
                 crate::t("figures-msg-waarvan-bedrijven"),
                 vec![Cell::Count(self.participation.companies)],
             ),
-        ];
+        ]);
         if let Some(e) = self.newcomers_edition() {
             key_rows.push(row(
                 &crate::tr("figures-new-participants-at")
@@ -438,6 +411,41 @@ pub(crate) fn partnership_rows(p: &PartnershipCounts) -> [Row; 2] {
                 .arg("year", p.year.to_string())
                 .to_string(),
             vec![Cell::Count(p.new)],
+        ),
+    ]
+}
+
+/// The key figures of matches, the same for a municipality and a region:
+/// in total, made, signed, carried out and with a way back.
+pub(crate) fn match_rows(t: &Figures) -> Vec<Row> {
+    vec![
+        row(
+            crate::t("figures-msg-matches-in-totaal-alle-statussen"),
+            vec![Cell::Count(t.matches)],
+        ),
+        row(
+            crate::t("figures-msg-gemaakte-matches-bevestigd-door-de"),
+            vec![Cell::Count(t.made)],
+        ),
+        row(
+            crate::t("figures-msg-getekend-matchformulier-door-beide-partijen"),
+            vec![Cell::Count(t.signed)],
+        ),
+        row(
+            crate::t("figures-msg-uitgevoerd"),
+            vec![Cell::Count(t.carried_out)],
+        ),
+        row(
+            crate::t("figures-msg-uitgevoerd-als-deel-van-de"),
+            vec![Cell::Percent(t.carried_out_percent())],
+        ),
+        row(
+            crate::t("figures-msg-matches-met-wederdienst-tweerichting"),
+            vec![Cell::Count(t.two_way)],
+        ),
+        row(
+            crate::t("figures-msg-aandeel-met-wederdienst"),
+            vec![Cell::Percent(t.two_way_percent())],
         ),
     ]
 }

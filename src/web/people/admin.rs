@@ -21,8 +21,8 @@ use crate::web::AppState;
 
 fn role_label(role: &str) -> &'static str {
     match role {
-        "makelaar" => "maatschappelijk makelaar",
-        "gemeente" => "medewerker van de gemeente (dashboard)",
+        "makelaar" => crate::t("people-role-makelaar"),
+        "gemeente" => crate::t("people-role-gemeente"),
         _ => "",
     }
 }
