@@ -253,7 +253,7 @@ pub async fn national(main: &sqlx::PgPool, corpus: Corpus) -> anyhow::Result<Str
         .connect_with(options)
         .await?;
     crate::db::MIGRATOR.run(&db).await?;
-    let have: i64 = sqlx::query_scalar("SELECT count(*) FROM items WHERE status = 'open'")
+    let have: i64 = sqlx::query_scalar("SELECT count(*) FROM item_vectors")
         .fetch_one(&db)
         .await?;
     if have < N as i64 {
@@ -262,7 +262,8 @@ pub async fn national(main: &sqlx::PgPool, corpus: Corpus) -> anyhow::Result<Str
             Corpus::Generated => generate(N, 7),
             Corpus::Realistic(doc) => realistic(N, 7, doc),
         };
-        seed(&db, parties, listings).await?;
+        let vectors = random_vectors(&listings, 8);
+        seed(&db, parties, listings, vectors).await?;
         tracing::info!("seeded {N} items in {:?}", t.elapsed());
     }
     let ids: Vec<i64> =
@@ -326,11 +327,13 @@ fn realistic(n: usize, seed: u64, doc: &crate::exchange::Document) -> (Vec<Party
     (parties, listings)
 }
 
-/// Fill the bench database with a national marketplace.
+/// Fill the bench database with a national marketplace, every item with a
+/// current sentence-encoder vector.
 async fn seed(
     db: &sqlx::PgPool,
     parties: Vec<Party>,
     listings: Vec<Listing>,
+    vectors: HashMap<i64, Vector>,
 ) -> anyhow::Result<()> {
     let mut tx = db.begin().await?;
     let municipalities: Vec<String> = (0..50).map(|i| format!("Gemeente{i}")).collect();
@@ -394,9 +397,26 @@ async fn seed(
         .bind(&themes)
         .execute(&mut *tx)
         .await?;
+        let bytes: Vec<Vec<u8>> = chunk
+            .iter()
+            .map(|l| vectors.get(&l.id).map(Vector::to_bytes).unwrap_or_default())
+            .collect();
+        sqlx::query(
+            "INSERT INTO item_vectors (item_id, text_md5, vector)
+             SELECT i.id, md5(item_encoder_text(i.title, i.description, i.theme)), v.vector
+             FROM unnest($1::text[], $2::bytea[]) AS v(key, vector)
+             JOIN items i ON i.key = v.key
+             ON CONFLICT (item_id) DO NOTHING",
+        )
+        .bind(&keys)
+        .bind(&bytes)
+        .execute(&mut *tx)
+        .await?;
     }
     tx.commit().await?;
-    sqlx::query("ANALYZE items").execute(db).await?;
+    sqlx::query("ANALYZE items, item_vectors")
+        .execute(db)
+        .await?;
     Ok(())
 }
 

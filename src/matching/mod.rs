@@ -119,6 +119,9 @@ pub struct Market {
     /// Positions of the offers and of the requests.
     offer_positions: Vec<u32>,
     request_positions: Vec<u32>,
+    /// How many requests each listing can serve as an offer (`capacity`),
+    /// by position, read from its text once.
+    capacities: Vec<u32>,
 }
 
 impl Market {
@@ -169,12 +172,20 @@ impl Market {
                 .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
                 .collect()
         };
+        let capacities = listings
+            .iter()
+            .map(|l| {
+                let text = format!("{} {}", l.title, l.description);
+                capacity(l.category, &text, l.quantity.as_deref(), l.hours)
+            })
+            .collect();
         let offer_positions = positions_of(Direction::Offer);
         let request_positions = positions_of(Direction::Request);
         Market {
             vectors: vec![None; listings.len()],
             offer_positions,
             request_positions,
+            capacities,
             theme_keys,
             municipality_keys,
             parties: parties.into_iter().map(|p| (p.id, p)).collect(),
@@ -504,11 +515,7 @@ impl Market {
     }
 
     fn cap_of(&self, offer: i64) -> u32 {
-        self.position.get(&offer).map_or(1, |&i| {
-            let l = &self.listings[i];
-            let text = format!("{} {}", l.title, l.description);
-            capacity(l.category, &text, l.quantity.as_deref(), l.hours)
-        })
+        self.position.get(&offer).map_or(1, |&i| self.capacities[i])
     }
 
     /// Candidate pairs of the assignment with their acceptance features.

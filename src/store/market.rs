@@ -143,8 +143,9 @@ pub async fn whole_marketplace(db: &PgPool) -> sqlx::Result<LoadedMarket> {
 
 /// One item and its most promising counterparts in the whole marketplace,
 /// found by SQL: open, the other direction, another organisation, sharing a
-/// word (or its thesaurus relatives) in the Dutch full-text index; the same
-/// municipality first. Memory stays bounded by `CANDIDATES`.
+/// word (or its thesaurus relatives) in the Dutch full-text index, the same
+/// municipality first; and those of its municipality nearest in meaning
+/// (`nearest_in_meaning`). Memory stays bounded by `CANDIDATES`.
 pub async fn around_item(db: &PgPool, item_id: i64) -> sqlx::Result<Option<LoadedMarket>> {
     let Some(item): Option<Row> =
         sqlx::query_as(&format!("SELECT {COLUMNS} {FROM} WHERE i.id = $1"))
@@ -165,21 +166,75 @@ pub async fn around_item(db: &PgPool, item_id: i64) -> sqlx::Result<Option<Loade
         .filter(|t| t.chars().all(char::is_alphanumeric))
         .take(MAX_TERMS)
         .collect();
-    if terms.is_empty() {
-        return Ok(Some(build(vec![item])));
+    let mut rows = Vec::new();
+    if !terms.is_empty() {
+        let query = terms.join(" or ");
+        // The item's own municipality first; only when it has too few
+        // candidates, the best of the rest of the country. Two steps give
+        // the same result as one query ordered by "same municipality, then
+        // rank", but the first step reads one municipality's items, not the
+        // country's.
+        rows = candidates(db, &item, &query, true, CANDIDATES).await?;
+        let missing = CANDIDATES - rows.len() as i64;
+        if missing > 0 {
+            rows.extend(candidates(db, &item, &query, false, missing).await?);
+        }
     }
-    let query = terms.join(" or ");
-    // The item's own municipality first; only when it has too few
-    // candidates, the best of the rest of the country. Two steps give the
-    // same result as one query ordered by "same municipality, then rank",
-    // but the first step reads one municipality's items, not the country's.
-    let mut rows = candidates(db, &item, &query, true, CANDIDATES).await?;
-    let missing = CANDIDATES - rows.len() as i64;
-    if missing > 0 {
-        rows.extend(candidates(db, &item, &query, false, missing).await?);
-    }
+    rows.extend(nearest_in_meaning(db, &item, &rows).await?);
     rows.push(item);
     Ok(Some(build(rows)))
+}
+
+/// How many counterparts nearest in meaning (sentence-encoder cosine) join
+/// the word candidates of one item: they may share no word with it.
+const NEAREST_IN_MEANING: usize = 10;
+
+/// At most this many vectors of a municipality are compared for one item,
+/// so the work stays bounded in the largest city.
+const MEANING_POOL: i64 = 20_000;
+
+/// The open counterparts in `item`'s municipality whose sentence-encoder
+/// vectors are nearest to its own, leaving out those in `found`: the
+/// second candidate source, which needs no shared word. Nothing when the
+/// item has no current vector.
+async fn nearest_in_meaning(db: &PgPool, item: &Row, found: &[Row]) -> sqlx::Result<Vec<Row>> {
+    let Some(query) = item.vector.as_deref().and_then(Vector::from_bytes) else {
+        return Ok(Vec::new());
+    };
+    let pool: Vec<(i64, Vec<u8>)> = sqlx::query_as(&format!(
+        "SELECT i.id, v.vector
+         FROM items i
+         JOIN organisations o ON o.id = i.organisation_id
+         JOIN item_vectors v ON v.item_id = i.id
+         WHERE i.status = 'open' AND i.direction <> $1 AND i.organisation_id <> $2
+           AND o.municipality_id = (SELECT municipality_id FROM organisations WHERE id = $2)
+           AND {}
+         LIMIT $3",
+        crate::store::vectors::CURRENT
+    ))
+    .bind(&item.direction)
+    .bind(item.organisation_id)
+    .bind(MEANING_POOL)
+    .fetch_all(db)
+    .await?;
+    let known: std::collections::HashSet<i64> = found.iter().map(|r| r.id).collect();
+    let mut near: Vec<(f64, i64)> = pool
+        .iter()
+        .filter(|(id, _)| !known.contains(id))
+        .filter_map(|(id, bytes)| Some((query.cosine(&Vector::from_bytes(bytes)?), *id)))
+        .collect();
+    near.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    near.truncate(NEAREST_IN_MEANING);
+    if near.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = near.iter().map(|n| n.1).collect();
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} {FROM} WHERE i.id = ANY($1) ORDER BY i.id"
+    ))
+    .bind(&ids)
+    .fetch_all(db)
+    .await
 }
 
 /// How many matching items elsewhere in the country are ranked at most: a

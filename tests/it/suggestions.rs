@@ -230,3 +230,50 @@ async fn a_pair_has_one_score_on_every_page_and_is_found_from_both_sides() {
         percent_after(&offer_page, "Laptops voor de huiswerkklas")
     );
 }
+
+/// On the open marketplace too, the sentence encoder brings in what shares
+/// no word: an offer in English for a request in Dutch, nearest in meaning
+/// among the municipality's open items.
+#[tokio::test]
+async fn the_marketplace_finds_an_offer_that_shares_no_word_by_its_meaning() {
+    let app = TestApp::spawn().await;
+    let azc = app
+        .register("Anna", "Welkom in Hellendoorn", "vrijwilligersorganisatie")
+        .await;
+    let request = azc
+        .post_item(
+            "request",
+            "menskracht",
+            "Wie maakt de kapotte fietsen van onze nieuwkomers weer rijklaar?",
+            "",
+        )
+        .await;
+    let shop = app.register("Bram", "Bike Shop", "bedrijf").await;
+    shop.post_item(
+        "offer",
+        "menskracht",
+        "Our mechanics fix broken bicycles for free",
+        "",
+    )
+    .await;
+    let hall = app.register("Carla", "Zalencentrum", "bedrijf").await;
+    hall.post_item(
+        "offer",
+        "faciliteiten",
+        "Vergaderzaal te leen",
+        "Voor twintig personen, met beamer.",
+    )
+    .await;
+
+    app.suggestions_settled().await;
+    let page = app.visitor().get_html(&format!("/items/{request}")).await;
+    let section = &page[page
+        .find("Aanbod dat hierbij past")
+        .expect("suggestions section")..];
+    assert!(
+        section.contains("Our mechanics fix broken bicycles"),
+        "{section}"
+    );
+    assert!(section.contains("Verwant in betekenis"), "{section}");
+    assert!(!section.contains("Vergaderzaal"), "{section}");
+}
