@@ -219,9 +219,14 @@ pub fn proposal(n: usize) -> String {
         market.set_vectors(vectors.clone());
         matches = market.propose().matches.len();
     });
+    let building = median(5, || {
+        let mut market = Market::new(parties.clone(), listings.clone());
+        market.set_vectors(vectors.clone());
+    });
     format!(
-        "proposal, {n} items with encoder vectors: {:.1} ms (median of 5, Market::new + propose), {matches} matches, peak memory {:.0} MiB",
+        "proposal, {n} items with encoder vectors: {:.1} ms (median of 5, Market::new + propose; Market::new alone {:.1} ms), {matches} matches, peak memory {:.0} MiB",
         time.as_secs_f64() * 1000.0,
+        building.as_secs_f64() * 1000.0,
         peak_memory_mib()
     )
 }

@@ -196,13 +196,26 @@ pub fn build(items: &[Fields<'_>]) -> (Vocab, Vec<ItemText>) {
     let roots = |w: &str| root_map.get(w).cloned().unwrap_or_default();
 
     let mut vocab = Vocab::default();
+    let mut expansions = HashMap::new();
     let mut raw: Vec<HashMap<u32, (f32, u32)>> = Vec::with_capacity(items.len() * 2);
     for toks in &tokens {
-        raw.push(accumulate(&mut vocab, toks.iter(), &split, &roots));
+        raw.push(accumulate(
+            &mut vocab,
+            &mut expansions,
+            toks.iter(),
+            &split,
+            &roots,
+        ));
     }
     for toks in &tokens {
         let title = toks.iter().filter(|(_, w)| *w == TITLE);
-        raw.push(accumulate(&mut vocab, title, &split, &roots));
+        raw.push(accumulate(
+            &mut vocab,
+            &mut expansions,
+            title,
+            &split,
+            &roots,
+        ));
     }
     add_slips(&mut vocab, &mut raw);
     let titles = raw.split_off(items.len());
@@ -381,8 +394,11 @@ fn derived_roots(
 }
 
 /// Sum the expanded features of some tokens: key -> (raw weight, surface).
+/// A word's expansion (`expand`, linear in its weight) is worked out once
+/// per market, in `expansions` by surface word: keys and their factors.
 fn accumulate<'a>(
     vocab: &mut Vocab,
+    expansions: &mut HashMap<u32, Vec<(u32, f32)>>,
     toks: impl Iterator<Item = &'a (Token, f32)>,
     split: &dyn Fn(&str) -> Option<(String, String)>,
     roots: &dyn Fn(&str) -> Vec<String>,
@@ -390,9 +406,17 @@ fn accumulate<'a>(
     let mut acc: HashMap<u32, (f32, u32)> = HashMap::new();
     for (tok, w) in toks {
         let surface = vocab.surface(&tok.surface);
-        for (kind, name, fw) in expand(tok, *w, split, roots) {
-            let prefix = if kind == KeyKind::Group { "g:" } else { "s:" };
-            let key = vocab.key(kind, format!("{prefix}{name}"));
+        let keys = expansions.entry(surface).or_insert_with(|| {
+            expand(tok, 1.0, split, roots)
+                .into_iter()
+                .map(|(kind, name, factor)| {
+                    let prefix = if kind == KeyKind::Group { "g:" } else { "s:" };
+                    (vocab.key(kind, format!("{prefix}{name}")), factor)
+                })
+                .collect()
+        });
+        for &(key, factor) in keys.iter() {
+            let fw = w * factor;
             let e = acc.entry(key).or_insert((0.0, surface));
             // Keep the surface word of the strongest source.
             if fw > e.0 {
@@ -447,11 +471,15 @@ fn add_slips(vocab: &mut Vocab, raw: &mut [HashMap<u32, (f32, u32)>]) {
         return;
     }
     for acc in raw.iter_mut() {
-        let extra: Vec<(u32, f32, u32)> = acc
+        let mut extra: Vec<(u32, f32, u32)> = acc
             .iter()
             .filter_map(|(k, v)| links.get(k).map(|ls| (ls, v)))
             .flat_map(|(ls, &(w, s))| ls.iter().map(move |&l| (l, w * SLIP, s)))
             .collect();
+        // In a fixed order, strongest first, so that a slip key keeps the
+        // surface word of its strongest source in every run (the reasons
+        // name it), not whichever the map gave first.
+        extra.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
         for (key, w, s) in extra {
             let e = acc.entry(key).or_insert((0.0, s));
             e.0 += w;
@@ -479,4 +507,180 @@ pub fn overlap(a: &[Feat], b: &[Feat]) -> (f32, Vec<(f32, Feat, Feat)>) {
         }
     }
     (dot, shared)
+}
+
+/// Dot product of two sorted feature lists (`overlap` without the shares).
+pub fn dot(a: &[Feat], b: &[Feat]) -> f32 {
+    let (mut i, mut j) = (0, 0);
+    let mut dot = 0.0;
+    while i < a.len() && j < b.len() {
+        let (ka, kb) = (a[i].key, b[j].key);
+        if ka < kb {
+            i += 1;
+        } else if ka > kb {
+            j += 1;
+        } else {
+            dot += a[i].weight * b[j].weight;
+            i += 1;
+            j += 1;
+        }
+    }
+    dot
+}
+
+/// The dot products of an offer's and a request's features that their text
+/// similarity is made of.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Dots {
+    /// Full text against full text.
+    pub full: f32,
+    /// The offer's full text against the request's title.
+    pub request_title: f32,
+    /// The offer's title against the request's full text.
+    pub offer_title: f32,
+    /// Title against title.
+    pub titles: f32,
+    /// Character n-grams.
+    pub grams: f32,
+}
+
+impl Dots {
+    /// By merging the sorted feature lists of the two.
+    pub fn merged(offer: &ItemText, request: &ItemText) -> Dots {
+        Dots {
+            full: dot(&offer.feats, &request.feats),
+            request_title: dot(&offer.feats, &request.title),
+            offer_title: dot(&offer.title, &request.feats),
+            titles: dot(&offer.title, &request.title),
+            grams: dot(&offer.grams, &request.grams),
+        }
+    }
+}
+
+/// One item's features spread over dense arrays by key, so that its dot
+/// products with each of many counterparts cost one lookup per feature of
+/// the counterpart instead of a merge. Kept between items: `load` one,
+/// score its counterparts, `unload` it.
+#[derive(Debug, Default)]
+pub struct Dense {
+    feats: Vec<f32>,
+    title: Vec<f32>,
+    grams: Vec<f32>,
+}
+
+fn scatter(into: &mut Vec<f32>, feats: &[Feat]) {
+    if let Some(max) = feats.iter().map(|f| f.key as usize).max() {
+        if into.len() <= max {
+            into.resize(max + 1, 0.0);
+        }
+    }
+    for f in feats {
+        into[f.key as usize] = f.weight;
+    }
+}
+
+fn gather(from: &[f32], feats: &[Feat]) -> f32 {
+    feats
+        .iter()
+        .map(|f| f.weight * from.get(f.key as usize).copied().unwrap_or(0.0))
+        .sum()
+}
+
+impl Dense {
+    pub fn load(&mut self, t: &ItemText) {
+        scatter(&mut self.feats, &t.feats);
+        scatter(&mut self.title, &t.title);
+        scatter(&mut self.grams, &t.grams);
+    }
+
+    pub fn unload(&mut self, t: &ItemText) {
+        for (into, feats) in [
+            (&mut self.feats, &t.feats),
+            (&mut self.title, &t.title),
+            (&mut self.grams, &t.grams),
+        ] {
+            for f in feats {
+                into[f.key as usize] = 0.0;
+            }
+        }
+    }
+
+    /// The dots of the loaded item with `other`; `loaded_is_offer` says
+    /// which side the loaded item is on.
+    pub fn dots(&self, other: &ItemText, loaded_is_offer: bool) -> Dots {
+        // other's full text against the loaded title, and the other way round.
+        let full_title = gather(&self.title, &other.feats);
+        let title_full = gather(&self.feats, &other.title);
+        let (request_title, offer_title) = if loaded_is_offer {
+            (title_full, full_title)
+        } else {
+            (full_title, title_full)
+        };
+        Dots {
+            full: gather(&self.feats, &other.feats),
+            request_title,
+            offer_title,
+            titles: gather(&self.title, &other.title),
+            grams: gather(&self.grams, &other.grams),
+        }
+    }
+}
+
+#[cfg(test)]
+mod dense_tests {
+    use super::*;
+
+    #[test]
+    fn dense_dots_equal_merged_dots() {
+        let texts = [
+            (
+                "Laptops voor de huiswerkklas",
+                "Onze leerlingen hebben geen computer.",
+            ),
+            (
+                "Afgeschreven computers",
+                "Vijf laptops, schoon geinstalleerd.",
+            ),
+            ("Handen voor de tuin", "Ons team snoeit graag."),
+            ("Laptops", "laptops laptops"),
+        ];
+        let fields: Vec<Fields<'_>> = texts
+            .iter()
+            .map(|(t, d)| Fields {
+                title: t,
+                description: d,
+                quantity: None,
+                negation: false,
+            })
+            .collect();
+        let (_, items) = build(&fields);
+        let mut dense = Dense::default();
+        for (i, a) in items.iter().enumerate() {
+            dense.load(a);
+            for (j, b) in items.iter().enumerate() {
+                if i == j {
+                    continue;
+                }
+                // The loaded item as the request, then as the offer.
+                for (d, m) in [
+                    (dense.dots(b, false), Dots::merged(b, a)),
+                    (dense.dots(b, true), Dots::merged(a, b)),
+                ] {
+                    let pairs = [
+                        (d.full, m.full),
+                        (d.titles, m.titles),
+                        (d.grams, m.grams),
+                        (d.request_title, m.request_title),
+                        (d.offer_title, m.offer_title),
+                    ];
+                    assert!(
+                        pairs.iter().all(|(x, y)| (x - y).abs() < 1e-5),
+                        "{i} {j} {d:?} {m:?}"
+                    );
+                }
+                assert!(Dots::merged(b, a).full > 0.0 || i + j != 1);
+            }
+            dense.unload(a);
+        }
+    }
 }

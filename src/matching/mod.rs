@@ -96,6 +96,25 @@ const ENCODER_CANDIDATES: usize = 10;
 /// Encoder cosine from which a pair is said to be related in meaning.
 const RELATED_IN_MEANING: f64 = 0.35;
 
+/// Work space reused from one item's counterparts to the next.
+#[derive(Default)]
+struct Scratch {
+    /// Index scores by position.
+    acc: Vec<f32>,
+    /// The item's own features, spread out.
+    dense: features::Dense,
+}
+
+/// Where an organisation is, as the scorer compares it.
+#[derive(Debug, Clone, Default)]
+struct Place {
+    municipality: String,
+    /// The municipality folded.
+    municipality_key: String,
+    /// The four-digit postcode region.
+    region: Option<String>,
+}
+
 /// A market of parties and listings with precomputed text features and an
 /// inverted index for candidate pairs.
 pub struct Market {
@@ -110,7 +129,8 @@ pub struct Market {
     weights: Weights,
     /// Folded forms, computed once rather than per pair.
     theme_keys: Vec<Option<String>>,
-    municipality_keys: HashMap<i64, String>,
+    /// Where each listing's organisation is, by position.
+    places: Vec<Place>,
     /// The acceptance model's coefficients (intercept first): the built-in
     /// `accept::COEF`, or one refit by `beursvloer learn`.
     acceptance: Vec<f64>,
@@ -122,6 +142,8 @@ pub struct Market {
     /// How many requests each listing can serve as an offer (`capacity`),
     /// by position, read from its text once.
     capacities: Vec<u32>,
+    /// Quantities read, by position.
+    amounts: Vec<Option<score::Quantity>>,
 }
 
 impl Market {
@@ -162,9 +184,20 @@ impl Market {
             .iter()
             .map(|l| l.theme.as_deref().map(|t| text::fold(t.trim())))
             .collect();
-        let municipality_keys = parties
+        let place_of_party: HashMap<i64, Place> = parties
             .iter()
-            .map(|p| (p.id, text::fold(p.municipality.trim())))
+            .map(|p| {
+                let place = Place {
+                    municipality: p.municipality.clone(),
+                    municipality_key: text::fold(p.municipality.trim()),
+                    region: score::region(p.postcode.as_deref()),
+                };
+                (p.id, place)
+            })
+            .collect();
+        let places = listings
+            .iter()
+            .map(|l| place_of_party.get(&l.party).cloned().unwrap_or_default())
             .collect();
         let positions_of = |d: Direction| -> Vec<u32> {
             (0..listings.len())
@@ -179,6 +212,10 @@ impl Market {
                 capacity(l.category, &text, l.quantity.as_deref(), l.hours)
             })
             .collect();
+        let amounts = listings
+            .iter()
+            .map(|l| l.quantity.as_deref().and_then(score::Quantity::read))
+            .collect();
         let offer_positions = positions_of(Direction::Offer);
         let request_positions = positions_of(Direction::Request);
         Market {
@@ -186,8 +223,9 @@ impl Market {
             offer_positions,
             request_positions,
             capacities,
+            amounts,
             theme_keys,
-            municipality_keys,
+            places,
             parties: parties.into_iter().map(|p| (p.id, p)).collect(),
             listings,
             position,
@@ -209,20 +247,17 @@ impl Market {
 
     fn facts(&self, i: usize) -> ItemFacts<'_> {
         let l = &self.listings[i];
-        let party = self.parties.get(&l.party);
+        let place = &self.places[i];
         ItemFacts {
             party: l.party,
             category: l.category,
             theme_key: self.theme_keys[i].as_deref(),
             hours: l.hours,
             quantity: l.quantity.as_deref(),
-            municipality: party.map(|p| p.municipality.as_str()).unwrap_or(""),
-            municipality_key: self
-                .municipality_keys
-                .get(&l.party)
-                .map(String::as_str)
-                .unwrap_or(""),
-            postcode: party.and_then(|p| p.postcode.as_deref()),
+            amount: self.amounts[i].as_ref(),
+            municipality: &place.municipality,
+            municipality_key: &place.municipality_key,
+            region: place.region.as_deref(),
         }
     }
 
@@ -233,15 +268,30 @@ impl Market {
 
     /// `score_pair` with the parts of the score (for the acceptance model).
     fn score_parts(&self, o: usize, r: usize, with_reasons: bool) -> Option<(Suggestion, Parts)> {
+        let dots = features::Dots::merged(&self.texts[o], &self.texts[r]);
+        self.score_parts_from(o, r, with_reasons, &dots, None)
+    }
+
+    /// `score_parts` from the texts' dot products and, when known, the
+    /// sentence encoder's cosine.
+    fn score_parts_from(
+        &self,
+        o: usize,
+        r: usize,
+        with_reasons: bool,
+        dots: &features::Dots,
+        cosine: Option<f64>,
+    ) -> Option<(Suggestion, Parts)> {
         let mut scored = score::score(
             &self.weights,
             &self.vocab,
             (&self.facts(o), &self.texts[o]),
             (&self.facts(r), &self.texts[r]),
             with_reasons,
+            dots,
         )?;
         if let (Some(a), Some(b)) = (&self.vectors[o], &self.vectors[r]) {
-            let cosine = a.cosine(b).max(0.0);
+            let cosine = cosine.unwrap_or_else(|| a.cosine(b)).max(0.0);
             let floor = self.weights.encoder_floor;
             let part = ((cosine - floor) / (1.0 - floor)).max(0.0);
             let w = self.weights.encoder;
@@ -267,11 +317,11 @@ impl Market {
         i: usize,
         limit: usize,
         min: f64,
-        acc: &mut Vec<f32>,
+        scratch: &mut Scratch,
         with_reasons: bool,
     ) -> Vec<Suggestion> {
         let mut out: Vec<Suggestion> = self
-            .counterparts_with_parts(i, limit, min, acc)
+            .counterparts_with_parts(i, limit, min, scratch)
             .into_iter()
             .map(|(s, _)| s)
             .collect();
@@ -298,8 +348,9 @@ impl Market {
         i: usize,
         limit: usize,
         min: f64,
-        acc: &mut Vec<f32>,
+        scratch: &mut Scratch,
     ) -> Vec<(Suggestion, Parts)> {
+        let acc = &mut scratch.acc;
         let is_request = self.listings[i].direction == Direction::Request;
         let postings = if is_request {
             &self.offer_postings
@@ -335,6 +386,7 @@ impl Market {
         hits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         hits.truncate(CANDIDATES.max(limit));
         // The encoder's nearest counterparts, which may share no word.
+        let mut near: Vec<(u32, f64)> = Vec::new();
         if let Some(v) = &self.vectors[i] {
             let among = if is_request {
                 &self.offer_positions
@@ -343,19 +395,23 @@ impl Market {
             };
             let found: HashSet<u32> = hits.iter().map(|h| h.1).collect();
             let skip = |j: u32| found.contains(&j) || self.listings[j as usize].party == party;
-            for (j, _) in semantic::nearest(v, among, &self.vectors, ENCODER_CANDIDATES, &skip) {
-                hits.push((0.0, j));
-            }
+            near = semantic::nearest(v, among, &self.vectors, ENCODER_CANDIDATES, &skip);
+            hits.extend(near.iter().map(|&(j, _)| (0.0, j)));
         }
+        let dense = &mut scratch.dense;
+        dense.load(&self.texts[i]);
         let mut out: Vec<(Suggestion, Parts)> = hits
             .into_iter()
             .filter_map(|(_, j)| {
+                let dots = dense.dots(&self.texts[j as usize], !is_request);
+                let cosine = near.iter().find(|n| n.0 == j).map(|n| n.1);
                 let j = j as usize;
                 let (o, r) = if is_request { (j, i) } else { (i, j) };
-                self.score_parts(o, r, false)
+                self.score_parts_from(o, r, false, &dots, cosine)
             })
             .filter(|(s, _)| s.score >= min)
             .collect();
+        dense.unload(&self.texts[i]);
         out.sort_by(|(a, _), (b, _)| {
             b.score
                 .total_cmp(&a.score)
@@ -369,11 +425,12 @@ impl Market {
     /// Best offers for every open request, best first, at most `limit` each,
     /// only above a minimum score.
     pub fn suggestions(&self, limit: usize) -> Vec<(i64, Vec<Suggestion>)> {
-        let mut acc = Vec::new();
+        let mut scratch = Scratch::default();
         (0..self.listings.len())
             .filter(|&i| self.listings[i].direction == Direction::Request)
             .map(|i| {
-                let list = self.counterparts(i, limit, self.weights.min_suggestion, &mut acc, true);
+                let list =
+                    self.counterparts(i, limit, self.weights.min_suggestion, &mut scratch, true);
                 (self.listings[i].id, list)
             })
             .collect()
@@ -383,9 +440,13 @@ impl Market {
     /// offer); empty for an unknown id.
     pub fn suggestions_for(&self, item_id: i64, limit: usize) -> Vec<Suggestion> {
         match self.position.get(&item_id) {
-            Some(&i) => {
-                self.counterparts(i, limit, self.weights.min_suggestion, &mut Vec::new(), true)
-            }
+            Some(&i) => self.counterparts(
+                i,
+                limit,
+                self.weights.min_suggestion,
+                &mut Scratch::default(),
+                true,
+            ),
             None => Vec::new(),
         }
     }
@@ -394,7 +455,7 @@ impl Market {
     /// one it finds near misses worth a second look from the other side.
     pub fn suggestions_above(&self, item_id: i64, limit: usize, min: f64) -> Vec<Suggestion> {
         match self.position.get(&item_id) {
-            Some(&i) => self.counterparts(i, limit, min, &mut Vec::new(), true),
+            Some(&i) => self.counterparts(i, limit, min, &mut Scratch::default(), true),
             None => Vec::new(),
         }
     }
@@ -437,10 +498,10 @@ impl Market {
 
     /// `all_pairs` with the parts of each score.
     fn all_pairs_with_parts(&self, min: f64) -> Vec<(Suggestion, Parts)> {
-        let mut acc = Vec::new();
+        let mut scratch = Scratch::default();
         (0..self.listings.len())
             .filter(|&i| self.listings[i].direction == Direction::Request)
-            .flat_map(|i| self.counterparts_with_parts(i, PAIRS_PER_REQUEST, min, &mut acc))
+            .flat_map(|i| self.counterparts_with_parts(i, PAIRS_PER_REQUEST, min, &mut scratch))
             .collect()
     }
 

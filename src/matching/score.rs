@@ -3,7 +3,7 @@
 
 use crate::domain::Category;
 
-use super::features::{overlap, Feat, ItemText, KeyKind, Vocab};
+use super::features::{overlap, Dots, Feat, ItemText, KeyKind, Vocab};
 use super::text;
 
 /// Tunable weights of the score. Scores are in 0..1.
@@ -95,10 +95,32 @@ pub struct ItemFacts<'a> {
     pub theme_key: Option<&'a str>,
     pub hours: Option<f64>,
     pub quantity: Option<&'a str>,
+    /// The quantity's number and unit class (`Quantity::read`), read once
+    /// per item rather than per pair.
+    pub amount: Option<&'a Quantity>,
     pub municipality: &'a str,
     /// The municipality folded, for comparison.
     pub municipality_key: &'a str,
-    pub postcode: Option<&'a str>,
+    /// The four-digit postcode region (`region`).
+    pub region: Option<&'a str>,
+}
+
+/// A quantity read: its number and the class of its unit (people, or the
+/// unit's stem).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quantity {
+    pub number: f64,
+    pub unit: Option<String>,
+}
+
+impl Quantity {
+    pub fn read(q: &str) -> Option<Quantity> {
+        let (number, unit) = quantity_number(q)?;
+        Some(Quantity {
+            number,
+            unit: unit_class(unit),
+        })
+    }
 }
 
 /// The leading number of a quantity ("tot 30 personen" -> 30, "1.000" -> 1000)
@@ -166,16 +188,18 @@ fn unit_class(unit: Option<String>) -> Option<String> {
 /// Fit of hours and quantity: a multiplier (1 = fits or unknown, lower when
 /// the offer is clearly too small) and a reason when it is telling.
 fn fit(offer: &ItemFacts<'_>, request: &ItemFacts<'_>) -> (f64, Option<String>) {
-    if let (Some(qo), Some(qr)) = (offer.quantity, request.quantity) {
-        if let (Some((no, uo)), Some((nr, ur))) = (quantity_number(qo), quantity_number(qr)) {
-            let (uo, ur) = (unit_class(uo), unit_class(ur));
-            if uo.is_some() && uo == ur && no > 0.0 && nr > 0.0 {
-                return if no >= nr {
-                    (1.0, Some(format!("Genoeg: {qo} voor {qr}")))
-                } else {
-                    (0.5 + 0.5 * no / nr, None)
-                };
-            }
+    if let (Some(o), Some(r)) = (offer.amount, request.amount) {
+        let (no, nr) = (o.number, r.number);
+        if o.unit.is_some() && o.unit == r.unit && no > 0.0 && nr > 0.0 {
+            return if no >= nr {
+                let (qo, qr) = (
+                    offer.quantity.unwrap_or_default(),
+                    request.quantity.unwrap_or_default(),
+                );
+                (1.0, Some(format!("Genoeg: {qo} voor {qr}")))
+            } else {
+                (0.5 + 0.5 * no / nr, None)
+            };
         }
     }
     if let (Some(ho), Some(hr)) = (offer.hours, request.hours) {
@@ -191,7 +215,7 @@ fn fit(offer: &ItemFacts<'_>, request: &ItemFacts<'_>) -> (f64, Option<String>) 
 }
 
 /// The four-digit postcode region of a postcode.
-fn region(postcode: Option<&str>) -> Option<String> {
+pub fn region(postcode: Option<&str>) -> Option<String> {
     let digits: String = postcode?
         .chars()
         .filter(char::is_ascii_digit)
@@ -226,26 +250,21 @@ pub struct Parts {
 /// Text similarity of an offer and a request: the cosine of their full
 /// texts (blended with how well each title is covered by the other's text)
 /// averaged with the cosine of their character n-grams.
-fn text_similarity(
-    offer: &ItemText,
-    request: &ItemText,
-    tb: f64,
-    gb: f64,
-) -> (f64, Vec<(f32, Feat, Feat)>, Parts) {
-    let (full, shared) = overlap(&offer.feats, &request.feats);
-    let (rt, _) = overlap(&offer.feats, &request.title);
-    let (ot, _) = overlap(&offer.title, &request.feats);
-    let (tt, _) = overlap(&offer.title, &request.title);
-    let (grams, _) = overlap(&offer.grams, &request.grams);
-    let sim = (1.0 - tb) * f64::from(full) + tb * (0.6 * f64::from(rt) + 0.4 * f64::from(ot));
-    let sim = (1.0 - gb) * sim + gb * f64::from(grams);
+fn text_similarity(dots: &Dots, tb: f64, gb: f64) -> (f64, Parts) {
+    let (full, rt, ot) = (
+        f64::from(dots.full),
+        f64::from(dots.request_title),
+        f64::from(dots.offer_title),
+    );
+    let sim = (1.0 - tb) * full + tb * (0.6 * rt + 0.4 * ot);
+    let sim = (1.0 - gb) * sim + gb * f64::from(dots.grams);
     let parts = Parts {
-        request_title: f64::from(rt),
-        offer_title: f64::from(ot),
-        titles: f64::from(tt),
+        request_title: rt,
+        offer_title: ot,
+        titles: f64::from(dots.titles),
         ..Parts::default()
     };
-    (sim, shared, parts)
+    (sim, parts)
 }
 
 fn word_reason(vocab: &Vocab, c: &(f32, Feat, Feat)) -> String {
@@ -267,67 +286,82 @@ pub fn score(
     (offer, offer_text): (&ItemFacts<'_>, &ItemText),
     (request, request_text): (&ItemFacts<'_>, &ItemText),
     with_reasons: bool,
+    dots: &Dots,
 ) -> Option<Scored> {
     if offer.party == request.party {
         return None;
     }
-    let (sim, mut shared, mut parts) =
-        text_similarity(offer_text, request_text, w.title_blend, w.grams);
-    let dot: f32 = shared.iter().map(|c| c.0).sum();
+    let (sim, mut parts) = text_similarity(dots, w.title_blend, w.grams);
+    // The shared words, for the reasons only.
+    let (dot, mut shared) = if with_reasons {
+        overlap(&offer_text.feats, &request_text.feats)
+    } else {
+        (dots.full, Vec::new())
+    };
     let text_part = (sim / w.text_saturation).min(1.0);
     let cat = category_fit(offer.category, request.category);
+    // Reasons are written only when asked for: scoring every candidate
+    // pair needs the numbers alone.
     let mut reasons = Vec::new();
-    if with_reasons {
-        shared.sort_by(|a, b| b.0.total_cmp(&a.0));
-    } else {
-        shared.clear();
-    }
+    let mut say = |reason: &dyn Fn() -> String| {
+        if with_reasons {
+            reasons.push(reason());
+        }
+    };
+    shared.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut words: Vec<String> = Vec::new();
     for c in shared.iter().take(6) {
-        if c.0 < dot * 0.08 || reasons.len() >= 3 {
+        if c.0 < dot * 0.08 || words.len() >= 3 {
             break;
         }
         let r = word_reason(vocab, c);
-        if !reasons.contains(&r) {
-            reasons.push(r);
+        if !words.contains(&r) {
+            words.push(r);
         }
     }
+    for r in words {
+        say(&|| r.clone());
+    }
     if cat >= 1.0 {
-        reasons.push(format!(
-            "Zelfde soort hulp: {}",
-            offer.category.label().to_lowercase()
-        ));
+        say(&|| {
+            format!(
+                "Zelfde soort hulp: {}",
+                offer.category.label().to_lowercase()
+            )
+        });
     } else if cat >= 0.6 {
-        reasons.push(format!(
-            "{} past bij een vraag om {}",
-            offer.category.label(),
-            request.category.label().to_lowercase()
-        ));
+        say(&|| {
+            format!(
+                "{} past bij een vraag om {}",
+                offer.category.label(),
+                request.category.label().to_lowercase()
+            )
+        });
     }
     let theme = match (offer.theme_key, request.theme_key) {
         (Some(a), Some(b)) if a == b && !a.is_empty() => {
-            reasons.push(format!("Zelfde thema: {a}"));
+            say(&|| format!("Zelfde thema: {a}"));
             1.0
         }
         (Some(_), Some(_)) => 0.0,
         _ => 0.4,
     };
-    let place = match (region(offer.postcode), region(request.postcode)) {
+    let place = match (offer.region, request.region) {
         (Some(a), Some(b)) if a == b => {
-            reasons.push(format!("Allebei in postcodegebied {a}"));
+            say(&|| format!("Allebei in postcodegebied {a}"));
             1.0
         }
         _ if !offer.municipality_key.is_empty()
             && offer.municipality_key == request.municipality_key =>
         {
-            reasons.push(format!("Allebei in de gemeente {}", offer.municipality));
+            say(&|| format!("Allebei in de gemeente {}", offer.municipality));
             0.6
         }
         _ => 0.0,
     };
     let (fit, fit_reason) = fit(offer, request);
-    reasons.extend(fit_reason);
-    if !with_reasons {
-        reasons.clear();
+    if let Some(r) = fit_reason {
+        say(&|| r.clone());
     }
     let score = (w.text * text_part * (w.category_floor + (1.0 - w.category_floor) * cat)
         + text_part.sqrt() * (w.category * cat + w.theme * theme + w.place * place + w.fit))

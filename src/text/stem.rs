@@ -2,7 +2,8 @@
 //! doubled consonants it leaves inconsistent smoothed, and the roots of
 //! derived words.
 
-use std::sync::LazyLock;
+use std::collections::HashMap;
+use std::sync::{LazyLock, RwLock};
 
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -46,10 +47,26 @@ fn post_stem(stem: &str) -> String {
     s
 }
 
+/// Stems already computed: a market stems the same words again and again.
+static KNOWN: LazyLock<RwLock<HashMap<String, String>>> = LazyLock::new(Default::default);
+
+/// How many stems are remembered at most; then the memory starts afresh.
+const REMEMBERED: usize = 200_000;
+
 /// The stem of one folded word: plural, singular and diminutive share it.
 pub fn stem(word: &str) -> String {
+    if let Some(s) = KNOWN.read().ok().and_then(|k| k.get(word).cloned()) {
+        return s;
+    }
     let pre = pre_stem(word);
-    post_stem(&STEMMER.stem(&pre))
+    let s = post_stem(&STEMMER.stem(&pre));
+    if let Ok(mut known) = KNOWN.write() {
+        if known.len() >= REMEMBERED {
+            known.clear();
+        }
+        known.insert(word.to_string(), s.clone());
+    }
+    s
 }
 
 /// Derivational suffixes that make nouns, verbs and adjectives of one root
