@@ -143,9 +143,10 @@ pub async fn whole_marketplace(db: &PgPool) -> sqlx::Result<LoadedMarket> {
 
 /// One item and its most promising counterparts in the whole marketplace,
 /// found by SQL: open, the other direction, another organisation, sharing a
-/// word (or its thesaurus relatives) in the Dutch full-text index, the same
-/// municipality first; and those of its municipality nearest in meaning
-/// (`nearest_in_meaning`). Memory stays bounded by `CANDIDATES`.
+/// word (or its thesaurus relatives) in the Dutch full-text index, in the
+/// same municipality (elsewhere only when it has few); and those of its
+/// municipality nearest in meaning (`meaning_pool`). The two sources are
+/// read at the same time. Memory stays bounded by `CANDIDATES`.
 pub async fn around_item(db: &PgPool, item_id: i64) -> sqlx::Result<Option<LoadedMarket>> {
     let Some(item): Option<Row> =
         sqlx::query_as(&format!("SELECT {COLUMNS} {FROM} WHERE i.id = $1"))
@@ -166,24 +167,32 @@ pub async fn around_item(db: &PgPool, item_id: i64) -> sqlx::Result<Option<Loade
         .filter(|t| t.chars().all(char::is_alphanumeric))
         .take(MAX_TERMS)
         .collect();
-    let mut rows = Vec::new();
-    if !terms.is_empty() {
-        let query = terms.join(" or ");
-        // The item's own municipality first; only when it has too few
-        // candidates, the best of the rest of the country. Two steps give
-        // the same result as one query ordered by "same municipality, then
-        // rank", but the first step reads one municipality's items, not the
-        // country's.
-        rows = candidates(db, &item, &query, true, CANDIDATES).await?;
-        let missing = CANDIDATES - rows.len() as i64;
-        if missing > 0 {
+    let query = terms.join(" or ");
+    let words = async {
+        if terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The item's own municipality first; the best of the rest of the
+        // country only when it has few candidates: with `WIDEN_BELOW` or
+        // more, its own municipality holds what fits best (the place
+        // counts in the score), and ranking the country's matches of
+        // common words costs several times the rest.
+        let mut rows = candidates(db, &item, &query, true, CANDIDATES).await?;
+        if (rows.len() as i64) < WIDEN_BELOW {
+            let missing = CANDIDATES - rows.len() as i64;
             rows.extend(candidates(db, &item, &query, false, missing).await?);
         }
-    }
-    rows.extend(nearest_in_meaning(db, &item, &rows).await?);
+        Ok::<_, sqlx::Error>(rows)
+    };
+    let (mut rows, pool) = tokio::try_join!(words, meaning_pool(db, &item))?;
+    rows.extend(nearest_in_meaning(db, &item, &rows, &pool).await?);
     rows.push(item);
     Ok(Some(build(rows)))
 }
+
+/// Below this many candidates in its own municipality, an item's word
+/// candidates are sought in the rest of the country too.
+const WIDEN_BELOW: i64 = 50;
 
 /// How many counterparts nearest in meaning (sentence-encoder cosine) join
 /// the word candidates of one item: they may share no word with it.
@@ -193,15 +202,14 @@ const NEAREST_IN_MEANING: usize = 10;
 /// so the work stays bounded in the largest city.
 const MEANING_POOL: i64 = 20_000;
 
-/// The open counterparts in `item`'s municipality whose sentence-encoder
-/// vectors are nearest to its own, leaving out those in `found`: the
-/// second candidate source, which needs no shared word. Nothing when the
-/// item has no current vector.
-async fn nearest_in_meaning(db: &PgPool, item: &Row, found: &[Row]) -> sqlx::Result<Vec<Row>> {
-    let Some(query) = item.vector.as_deref().and_then(Vector::from_bytes) else {
+/// The current sentence-encoder vectors of `item`'s open counterparts in
+/// its municipality (ids and stored bytes): the second candidate source,
+/// which needs no shared word. Empty when the item has no current vector.
+async fn meaning_pool(db: &PgPool, item: &Row) -> sqlx::Result<Vec<(i64, Vec<u8>)>> {
+    if item.vector.is_none() {
         return Ok(Vec::new());
-    };
-    let pool: Vec<(i64, Vec<u8>)> = sqlx::query_as(&format!(
+    }
+    sqlx::query_as(&format!(
         "SELECT i.id, v.vector
          FROM items i
          JOIN organisations o ON o.id = i.organisation_id
@@ -216,7 +224,20 @@ async fn nearest_in_meaning(db: &PgPool, item: &Row, found: &[Row]) -> sqlx::Res
     .bind(item.organisation_id)
     .bind(MEANING_POOL)
     .fetch_all(db)
-    .await?;
+    .await
+}
+
+/// The rows of the `NEAREST_IN_MEANING` counterparts of `pool` nearest to
+/// `item` by cosine, leaving out those already `found`.
+async fn nearest_in_meaning(
+    db: &PgPool,
+    item: &Row,
+    found: &[Row],
+    pool: &[(i64, Vec<u8>)],
+) -> sqlx::Result<Vec<Row>> {
+    let Some(query) = item.vector.as_deref().and_then(Vector::from_bytes) else {
+        return Ok(Vec::new());
+    };
     let known: std::collections::HashSet<i64> = found.iter().map(|r| r.id).collect();
     let mut near: Vec<(f64, i64)> = pool
         .iter()
