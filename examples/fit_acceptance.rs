@@ -8,7 +8,7 @@
 use std::collections::{HashMap, HashSet};
 
 use beursvloer::matching::learn::{self, Sample};
-use beursvloer::matching::Suggestion;
+use beursvloer::matching::{Suggestion, COMPLETE};
 
 #[path = "support/dataset.rs"]
 mod dataset;
@@ -103,7 +103,7 @@ fn main() {
     let show = |name: &str, data: &Data, coef: &[f64], keep: &dyn Fn(i64) -> bool| {
         let mut line = format!("{name:>22}:");
         for &t in &thresholds {
-            let m = data.market.propose_with(coef, t).matches;
+            let m = data.market.propose_with(coef, t, COMPLETE).matches;
             let (n, _, p, r) = evaluate(data, &gold, &m, keep);
             line += &format!("  t{t:.2} n{n} p{p:.3} r{r:.3}");
         }
@@ -141,7 +141,7 @@ fn main() {
         let show2 = |name: &str, data: &Data, gold: &Gold, coef: &[f64]| {
             let mut line = format!("{name:>22}:");
             for &t in &thresholds {
-                let m = data.market.propose_with(coef, t).matches;
+                let m = data.market.propose_with(coef, t, COMPLETE).matches;
                 let (n, _, p, r) = evaluate(data, gold, &m, &all);
                 line += &format!("  t{t:.2} n{n} p{p:.3} r{r:.3}");
             }

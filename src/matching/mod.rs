@@ -26,7 +26,7 @@ pub use assign::{assign, capacity, Edge};
 pub use cycles::Cycle;
 pub use score::{category_fit, Weights};
 pub use semantic::Vector;
-pub use two_way::harmonic_mean;
+pub use two_way::{harmonic_mean, COMPLETE};
 
 use features::{Fields, ItemText, Vocab};
 use score::{ItemFacts, Parts};
@@ -545,7 +545,8 @@ impl Market {
             .collect();
         let pairs: Vec<Suggestion> = all.iter().map(|(p, _)| p.clone()).collect();
         let cycles = self.cycles_among(&pairs, handled);
-        let proposal = self.proposal_from(all, &self.acceptance, accept::THRESHOLD);
+        let proposal =
+            self.proposal_from(all, &self.acceptance, accept::THRESHOLD, two_way::COMPLETE);
         Overview {
             proposal,
             cycles,
@@ -561,7 +562,7 @@ impl Market {
     /// is free and likely enough (`two_way::complete`). `two_way` lists
     /// every reciprocal pair among the chosen matches.
     pub fn propose(&self) -> Proposal {
-        self.propose_with(&self.acceptance, accept::THRESHOLD)
+        self.propose_with(&self.acceptance, accept::THRESHOLD, two_way::COMPLETE)
     }
 
     /// Use a refit acceptance model (intercept first). A model of another
@@ -634,14 +635,16 @@ impl Market {
             .collect()
     }
 
-    /// `propose` with other acceptance coefficients (intercept first) and
-    /// threshold (for fitting).
+    /// `propose` with other acceptance coefficients (intercept first),
+    /// threshold and least probability of a way back (`two_way::COMPLETE`),
+    /// for fitting and studies.
     #[doc(hidden)]
-    pub fn propose_with(&self, coef: &[f64], threshold: f64) -> Proposal {
+    pub fn propose_with(&self, coef: &[f64], threshold: f64, complete: f64) -> Proposal {
         self.proposal_from(
             self.all_pairs_with_parts(self.weights.min_suggestion),
             coef,
             threshold,
+            complete,
         )
     }
 
@@ -651,6 +654,7 @@ impl Market {
         scored: Vec<(Suggestion, Parts)>,
         coef: &[f64],
         threshold: f64,
+        complete: f64,
     ) -> Proposal {
         let mut likely: HashMap<(i64, i64), (Suggestion, f64)> = HashMap::new();
         let mut all: Vec<(Suggestion, f64)> = Vec::new();
@@ -670,7 +674,7 @@ impl Market {
             &all,
             &|id| self.party_of(id),
             &|offer| self.cap_of(offer),
-            two_way::COMPLETE,
+            complete,
             threshold,
         );
         // Then the one-way assignment fills the rest: requests still free,
@@ -718,7 +722,7 @@ impl Market {
             .collect();
         let chosen = assign(&caps, requests.len(), &edges);
         matches.extend(chosen.into_iter().map(|i| pairs[i].clone()));
-        self.complete_two_way(&mut matches, &likely);
+        self.complete_two_way(&mut matches, &likely, complete);
         for s in &mut matches {
             if let (Some(&o), Some(&r)) =
                 (self.position.get(&s.offer), self.position.get(&s.request))
@@ -741,6 +745,7 @@ impl Market {
         &self,
         matches: &mut Vec<Suggestion>,
         likely: &HashMap<(i64, i64), (Suggestion, f64)>,
+        complete: f64,
     ) {
         let pairs: Vec<Suggestion> = likely
             .values()
@@ -748,7 +753,13 @@ impl Market {
             .map(|(p, _)| p.clone())
             .collect();
         let candidates = two_way::candidates(&pairs, &|id| self.party_of(id));
-        two_way::complete(matches, &candidates, likely, &|offer| self.cap_of(offer));
+        two_way::complete(
+            matches,
+            &candidates,
+            likely,
+            &|offer| self.cap_of(offer),
+            complete,
+        );
     }
 }
 
