@@ -33,11 +33,7 @@ async fn a_request_page_shows_fitting_offers_with_reasons_and_forgets_withdrawn_
         )
         .await;
 
-    app.suggestions_settled().await;
-    let page = app.visitor().get_html(&format!("/items/{request}")).await;
-    let section = &page[page
-        .find("Aanbod dat hierbij past")
-        .expect("suggestions section")..];
+    let section = offers_suggested(&app, request).await;
     assert!(section.contains("Afgeschreven computers"), "{section}");
     assert!(
         !section.contains("Handen voor de tuin"),
@@ -66,6 +62,17 @@ async fn a_request_page_shows_fitting_offers_with_reasons_and_forgets_withdrawn_
         !page.contains("Afgeschreven computers"),
         "withdrawn offers are no longer suggested"
     );
+}
+
+/// The "Aanbod dat hierbij past" part of a request's page, once the
+/// suggestions are computed.
+async fn offers_suggested(app: &TestApp, request: i64) -> String {
+    app.suggestions_settled().await;
+    let page = app.visitor().get_html(&format!("/items/{request}")).await;
+    let start = page
+        .find("Aanbod dat hierbij past")
+        .expect("suggestions section");
+    page[start..].to_string()
 }
 
 #[tokio::test]
@@ -265,11 +272,7 @@ async fn the_marketplace_finds_an_offer_that_shares_no_word_by_its_meaning() {
     )
     .await;
 
-    app.suggestions_settled().await;
-    let page = app.visitor().get_html(&format!("/items/{request}")).await;
-    let section = &page[page
-        .find("Aanbod dat hierbij past")
-        .expect("suggestions section")..];
+    let section = offers_suggested(&app, request).await;
     assert!(
         section.contains("Our mechanics fix broken bicycles"),
         "{section}"
