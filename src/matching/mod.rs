@@ -91,8 +91,6 @@ pub struct Overview {
 const PAIRS_PER_REQUEST: usize = 15;
 /// How many index hits per item are scored exactly.
 const CANDIDATES: usize = 60;
-/// How many nearest counterparts by sentence-encoder cosine are scored too.
-const ENCODER_CANDIDATES: usize = 10;
 /// Encoder cosine from which a pair is said to be related in meaning.
 const RELATED_IN_MEANING: f64 = 0.35;
 
@@ -395,7 +393,13 @@ impl Market {
             };
             let found: HashSet<u32> = hits.iter().map(|h| h.1).collect();
             let skip = |j: u32| found.contains(&j) || self.listings[j as usize].party == party;
-            near = semantic::nearest(v, among, &self.vectors, ENCODER_CANDIDATES, &skip);
+            near = semantic::nearest(
+                v,
+                among,
+                &self.vectors,
+                self.weights.encoder_candidates,
+                &skip,
+            );
             hits.extend(near.iter().map(|&(j, _)| (0.0, j)));
         }
         let dense = &mut scratch.dense;

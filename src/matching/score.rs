@@ -39,6 +39,9 @@ pub struct Weights {
     /// (cosine - floor) / (1 - floor), at least 0 (unrelated Dutch texts
     /// still have cosines around 0.1-0.3).
     pub encoder_floor: f64,
+    /// How many nearest counterparts by encoder cosine each item adds to
+    /// its word candidates.
+    pub encoder_candidates: usize,
 }
 
 impl Default for Weights {
@@ -59,6 +62,7 @@ impl Default for Weights {
             offer_margin: 0.0,
             encoder: 0.5,
             encoder_floor: 0.0,
+            encoder_candidates: 10,
         }
     }
 }

@@ -164,7 +164,7 @@ pub fn first(
 /// Lowest acceptance probability at which the way back of a chosen match is
 /// added to the proposal (the proposal's own threshold is higher), and at
 /// which each half of a two-way pair counts in `first`. Chosen the
-/// leave-one-set-out way (`examples/two_way_study.rs`): with the model fitted
+/// leave-one-set-out way (`examples/setting_study.rs complete`): with the model fitted
 /// on two labelled sets, on those two sets by (proposal F1 + two-way recall)
 /// / 2, then scored on the third. The choices were 0.2, 0.15 and 0.15; on
 /// the held-out sets they raised two-way recall from 0.714 to 0.810 (dev)
