@@ -604,12 +604,7 @@ impl Market {
         .iter()
         .flat_map(|t| [(t.give.offer, t.give.request), (t.ret.offer, t.ret.request)])
         .collect();
-        let mut caps: HashMap<i64, u32> = HashMap::new();
-        let mut cap_of = |offer: i64| *caps.entry(offer).or_insert_with(|| self.cap_of(offer));
-        for p in &all {
-            cap_of(p.offer);
-        }
-        let cap_of = |offer: i64| caps.get(&offer).copied().unwrap_or(1);
+        let cap_of = |offer: i64| self.cap_of(offer);
         let raw = margins::raw(&all, w.min_suggestion, &cap_of);
         let confidence = margins::confidence(&all, &raw, w);
         let kind = |item: i64| {

@@ -8,7 +8,8 @@ use crate::store::regions::Region;
 use crate::store::stats::{percent, Figures, MunicipalityInfo};
 use crate::web::figures::charts::{Bar, Chart};
 use crate::web::figures::tables::{
-    breakdown_tables, match_rows, partnership_rows, row, thousands, Cell, Row, Table, Tile,
+    breakdown_tables, match_rows, match_tiles, partnership_rows, row, thousands, tile, Cell, Row,
+    Table, Tile,
 };
 
 /// How many municipalities the chart of the municipalities shows at most
@@ -95,62 +96,35 @@ impl RegionData {
             .turnout_of(None, self.year)
             .cloned()
             .unwrap_or_default();
-        let tile = |label, value: String, headline| Tile {
-            label,
-            value,
-            headline,
-        };
-        let mut tiles = vec![
-            tile(
-                crate::t("figures-tile-value"),
-                Cell::Euros(t.value_euros).display(),
-                true,
-            ),
-            tile(crate::t("figures-tile-made"), thousands(t.made), false),
-        ];
+        let mut tiles = match_tiles(t);
         if let Some(p) = self.progress(today_year) {
-            tiles.push(tile(
-                crate::t("region-tile-of-target"),
-                crate::tr("region-tile-progress")
-                    .arg("year", p.year.to_string())
-                    .arg("made", thousands(p.made))
-                    .arg("target", thousands(p.target))
-                    .arg("percent", p.percent.to_string())
-                    .to_string(),
-                false,
-            ));
+            // After the matches made, which it measures.
+            tiles.insert(
+                2,
+                tile(
+                    crate::t("region-tile-of-target"),
+                    crate::tr("region-tile-progress")
+                        .arg("year", p.year.to_string())
+                        .arg("made", thousands(p.made))
+                        .arg("target", thousands(p.target))
+                        .arg("percent", p.percent.to_string())
+                        .to_string(),
+                ),
+            );
         }
         tiles.extend([
-            tile(crate::t("figures-tile-signed"), thousands(t.signed), false),
-            tile(
-                crate::t("figures-tile-carried-out"),
-                thousands(t.carried_out),
-                false,
-            ),
-            tile(
-                crate::t("figures-tile-two-way"),
-                Cell::Percent(t.two_way_percent()).display(),
-                false,
-            ),
             tile(
                 crate::t("figures-tile-municipalities"),
                 thousands(self.members.len() as i64),
-                false,
             ),
-            tile(
-                crate::t("figures-tile-editions"),
-                thousands(total.editions),
-                false,
-            ),
+            tile(crate::t("figures-tile-editions"), thousands(total.editions)),
             tile(
                 crate::t("figures-tile-participants"),
                 thousands(total.participants),
-                false,
             ),
             tile(
                 crate::t("figures-tile-partnerships"),
                 thousands(self.partnerships.partnerships),
-                false,
             ),
         ]);
         tiles

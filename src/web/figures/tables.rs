@@ -93,41 +93,18 @@ impl Data {
 
     /// The figures a council member reads first, each as a tile.
     pub(crate) fn tiles(&self) -> Vec<Tile> {
-        let t = &self.overview.total;
-        let tile = |label, value: String, headline| Tile {
-            label,
-            value,
-            headline,
-        };
-        vec![
-            tile(
-                crate::t("figures-tile-value"),
-                Cell::Euros(t.value_euros).display(),
-                true,
-            ),
-            tile(crate::t("figures-tile-made"), thousands(t.made), false),
-            tile(crate::t("figures-tile-signed"), thousands(t.signed), false),
-            tile(
-                crate::t("figures-tile-carried-out"),
-                thousands(t.carried_out),
-                false,
-            ),
-            tile(
-                crate::t("figures-tile-two-way"),
-                Cell::Percent(t.two_way_percent()).display(),
-                false,
-            ),
+        let mut tiles = match_tiles(&self.overview.total);
+        tiles.extend([
             tile(
                 crate::t("figures-tile-participants"),
                 thousands(self.participation.organisations),
-                false,
             ),
             tile(
                 crate::t("figures-tile-partnerships"),
                 thousands(self.partnerships.partnerships),
-                false,
             ),
-        ]
+        ]);
+        tiles
     }
 
     pub(crate) fn tables(&self) -> Vec<Table> {
@@ -411,6 +388,38 @@ pub(crate) fn partnership_rows(p: &PartnershipCounts) -> [Row; 2] {
                 .arg("year", p.year.to_string())
                 .to_string(),
             vec![Cell::Count(p.new)],
+        ),
+    ]
+}
+
+/// A tile that is not the headline.
+pub(crate) fn tile(label: &'static str, value: String) -> Tile {
+    Tile {
+        label,
+        value,
+        headline: false,
+    }
+}
+
+/// The tiles of matches, the same for a municipality and a region: the
+/// estimated value (the headline), made, signed, carried out and the share
+/// with a way back.
+pub(crate) fn match_tiles(t: &Figures) -> Vec<Tile> {
+    vec![
+        Tile {
+            label: crate::t("figures-tile-value"),
+            value: Cell::Euros(t.value_euros).display(),
+            headline: true,
+        },
+        tile(crate::t("figures-tile-made"), thousands(t.made)),
+        tile(crate::t("figures-tile-signed"), thousands(t.signed)),
+        tile(
+            crate::t("figures-tile-carried-out"),
+            thousands(t.carried_out),
+        ),
+        tile(
+            crate::t("figures-tile-two-way"),
+            Cell::Percent(t.two_way_percent()).display(),
         ),
     ]
 }
