@@ -254,7 +254,7 @@ pub async fn suggest(db: DbArgs, event_key: Option<String>, json: bool) -> anyho
                 "offers": offers.iter().map(|s| serde_json::json!({
                     "offer": loaded.key(s.offer),
                     "score": round(s.score),
-                    "reasons": s.reasons,
+                    "reasons": reasons(&s.reasons),
                 })).collect::<Vec<_>>(),
             })
         })
@@ -277,6 +277,14 @@ pub async fn suggest(db: DbArgs, event_key: Option<String>, json: bool) -> anyho
     Ok(())
 }
 
+/// Stored reasons written out (in Dutch: the CLI speaks the default language).
+fn reasons(stored: &[String]) -> Vec<String> {
+    stored
+        .iter()
+        .map(|r| crate::matching::reason::text(r))
+        .collect()
+}
+
 /// The global proposal, as `shared/eval/score.py` reads it.
 pub async fn propose(db: DbArgs, event_key: Option<String>, json: bool) -> anyhow::Result<()> {
     let loaded = load_market(&db, event_key).await?;
@@ -287,7 +295,7 @@ pub async fn propose(db: DbArgs, event_key: Option<String>, json: bool) -> anyho
             "offer": loaded.key(s.offer),
             "request": loaded.key(s.request),
             "score": round(s.score),
-            "reasons": s.reasons,
+            "reasons": reasons(&s.reasons),
         })).collect::<Vec<_>>(),
         "two_way": proposal.two_way.iter().map(|t| serde_json::json!({
             "give": pair(&t.give),

@@ -123,3 +123,16 @@ flash-links-revoked = { $count ->
 }
 market-flash-reopened = ‘{ $title }’ is open again.
 market-flash-verified = { $name } is now marked as verified.
+
+# Why an offer fits a request (src/matching/reason.rs).
+reason-word = Both mention ‘{ $word }’
+reason-spelled = Both mention ‘{ $word }’ (also spelled ‘{ $other }’)
+reason-related = ‘{ $word }’ and ‘{ $other }’ are about the same thing
+reason-same-category = Same kind of help: { $category }
+reason-category-fits = { $offer } fits a request for { $request }
+reason-theme = Same theme: { $theme }
+reason-postcode = Both in postcode area { $postcode }
+reason-municipality = Both in the municipality of { $municipality }
+reason-enough = Enough: { $offer } for { $request }
+reason-hours = The hours fit: { $offer } for { $request }
+reason-meaning = Related in meaning

@@ -120,3 +120,16 @@ market-nog-geen-open-vragen-of = Nog geen open vragen of aanbod.
 flash-links-revoked = { $count } persoonlijke link(s) van { $organisation } ingetrokken. Een nieuw bericht brengt een nieuwe link.
 market-flash-reopened = ‘{ $title }’ staat weer open.
 market-flash-verified = { $name } staat nu als gecontroleerd.
+
+# Why an offer fits a request (src/matching/reason.rs).
+reason-word = Beide noemen ‘{ $word }’
+reason-spelled = Beide noemen ‘{ $word }’ (ook gespeld als ‘{ $other }’)
+reason-related = ‘{ $word }’ en ‘{ $other }’ gaan over hetzelfde
+reason-same-category = Zelfde soort hulp: { $category }
+reason-category-fits = { $offer } past bij een vraag om { $request }
+reason-theme = Zelfde thema: { $theme }
+reason-postcode = Allebei in postcodegebied { $postcode }
+reason-municipality = Allebei in de gemeente { $municipality }
+reason-enough = Genoeg: { $offer } voor { $request }
+reason-hours = De uren passen: { $offer } voor { $request }
+reason-meaning = Verwant in betekenis

@@ -12,6 +12,7 @@ mod fixtures;
 pub mod learn;
 mod margins;
 pub mod partners;
+pub mod reason;
 mod score;
 mod semantic;
 mod thesaurus;
@@ -54,7 +55,8 @@ pub struct Listing {
     pub quantity: Option<String>,
 }
 
-/// One offer suggested for one request, with its Dutch reasons.
+/// One offer suggested for one request, with its reasons (stored form,
+/// `reason::text` writes one out).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Suggestion {
     pub offer: i64,
@@ -297,7 +299,7 @@ impl Market {
             scored.parts.encoder = cosine;
             // The only reason of a pair found by the encoder alone.
             if with_reasons && (cosine >= RELATED_IN_MEANING || scored.reasons.is_empty()) {
-                scored.reasons.push("Verwant in betekenis".to_string());
+                scored.reasons.push(reason::Reason::Meaning.encode());
             }
         }
         let suggestion = Suggestion {

@@ -4,6 +4,7 @@
 use crate::domain::Category;
 
 use super::features::{overlap, Dots, Feat, ItemText, KeyKind, Vocab};
+use super::reason::Reason;
 use super::text;
 
 /// Tunable weights of the score. Scores are in 0..1.
@@ -191,7 +192,7 @@ fn unit_class(unit: Option<String>) -> Option<String> {
 
 /// Fit of hours and quantity: a multiplier (1 = fits or unknown, lower when
 /// the offer is clearly too small) and a reason when it is telling.
-fn fit(offer: &ItemFacts<'_>, request: &ItemFacts<'_>) -> (f64, Option<String>) {
+fn fit(offer: &ItemFacts<'_>, request: &ItemFacts<'_>) -> (f64, Option<Reason>) {
     if let (Some(o), Some(r)) = (offer.amount, request.amount) {
         let (no, nr) = (o.number, r.number);
         if o.unit.is_some() && o.unit == r.unit && no > 0.0 && nr > 0.0 {
@@ -200,7 +201,7 @@ fn fit(offer: &ItemFacts<'_>, request: &ItemFacts<'_>) -> (f64, Option<String>) 
                     offer.quantity.unwrap_or_default(),
                     request.quantity.unwrap_or_default(),
                 );
-                (1.0, Some(format!("Genoeg: {qo} voor {qr}")))
+                (1.0, Some(Reason::Enough(qo.to_string(), qr.to_string())))
             } else {
                 (0.5 + 0.5 * no / nr, None)
             };
@@ -209,7 +210,7 @@ fn fit(offer: &ItemFacts<'_>, request: &ItemFacts<'_>) -> (f64, Option<String>) 
     if let (Some(ho), Some(hr)) = (offer.hours, request.hours) {
         if ho > 0.0 && hr > 0.0 {
             return if ho >= hr {
-                (1.0, Some(format!("De uren passen: {ho} voor {hr}")))
+                (1.0, Some(Reason::Hours(ho, hr)))
             } else {
                 (0.6 + 0.4 * ho / hr, None)
             };
@@ -271,14 +272,14 @@ fn text_similarity(dots: &Dots, tb: f64, gb: f64) -> (f64, Parts) {
     (sim, parts)
 }
 
-fn word_reason(vocab: &Vocab, c: &(f32, Feat, Feat)) -> String {
+fn word_reason(vocab: &Vocab, c: &(f32, Feat, Feat)) -> Reason {
     let (_, fo, fr) = c;
-    let so = vocab.surface_text(fo.surface);
-    let sr = vocab.surface_text(fr.surface);
+    let so = vocab.surface_text(fo.surface).to_string();
+    let sr = vocab.surface_text(fr.surface).to_string();
     match vocab.kind(fo.key) {
-        KeyKind::Slip if so != sr => format!("Beide noemen ‘{so}’ (ook gespeld als ‘{sr}’)"),
-        _ if so == sr => format!("Beide noemen ‘{so}’"),
-        _ => format!("‘{so}’ en ‘{sr}’ gaan over hetzelfde"),
+        KeyKind::Slip if so != sr => Reason::Spelled(so, sr),
+        _ if so == sr => Reason::Word(so),
+        _ => Reason::Related(so, sr),
     }
 }
 
@@ -307,13 +308,13 @@ pub fn score(
     // Reasons are written only when asked for: scoring every candidate
     // pair needs the numbers alone.
     let mut reasons = Vec::new();
-    let mut say = |reason: &dyn Fn() -> String| {
+    let mut say = |reason: &dyn Fn() -> Reason| {
         if with_reasons {
-            reasons.push(reason());
+            reasons.push(reason().encode());
         }
     };
     shared.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let mut words: Vec<String> = Vec::new();
+    let mut words: Vec<Reason> = Vec::new();
     for c in shared.iter().take(6) {
         if c.0 < dot * 0.08 || words.len() >= 3 {
             break;
@@ -327,24 +328,13 @@ pub fn score(
         say(&|| r.clone());
     }
     if cat >= 1.0 {
-        say(&|| {
-            format!(
-                "Zelfde soort hulp: {}",
-                offer.category.label().to_lowercase()
-            )
-        });
+        say(&|| Reason::SameCategory(offer.category));
     } else if cat >= 0.6 {
-        say(&|| {
-            format!(
-                "{} past bij een vraag om {}",
-                offer.category.label(),
-                request.category.label().to_lowercase()
-            )
-        });
+        say(&|| Reason::CategoryFits(offer.category, request.category));
     }
     let theme = match (offer.theme_key, request.theme_key) {
         (Some(a), Some(b)) if a == b && !a.is_empty() => {
-            say(&|| format!("Zelfde thema: {a}"));
+            say(&|| Reason::SameTheme(a.to_string()));
             1.0
         }
         (Some(_), Some(_)) => 0.0,
@@ -352,13 +342,13 @@ pub fn score(
     };
     let place = match (offer.region, request.region) {
         (Some(a), Some(b)) if a == b => {
-            say(&|| format!("Allebei in postcodegebied {a}"));
+            say(&|| Reason::Postcode(a.to_string()));
             1.0
         }
         _ if !offer.municipality_key.is_empty()
             && offer.municipality_key == request.municipality_key =>
         {
-            say(&|| format!("Allebei in de gemeente {}", offer.municipality));
+            say(&|| Reason::Municipality(offer.municipality.to_string()));
             0.6
         }
         _ => 0.0,

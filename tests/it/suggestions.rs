@@ -279,4 +279,20 @@ async fn the_marketplace_finds_an_offer_that_shares_no_word_by_its_meaning() {
     );
     assert!(section.contains("Verwant in betekenis"), "{section}");
     assert!(!section.contains("Vergaderzaal"), "{section}");
+
+    // The same reasons, read in English, are written in English.
+    let page = app
+        .visitor()
+        .client
+        .get(format!("{}/items/{request}", app.address))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let start = page.find("Offers that fit this").expect("English section");
+    assert!(page[start..].contains("Related in meaning"), "{page}");
+    assert!(!page[start..].contains("Verwant in betekenis"), "{page}");
 }
