@@ -14,6 +14,11 @@
 //!   join each item's word candidates (`Weights::encoder_candidates`);
 //!   (recall@3 + MRR + proposal F1 + two-way recall) / 4, as it changes the
 //!   ranking too.
+//! - `encoder-share`: the sentence encoder's share in a pair's score
+//!   (`Weights::encoder`); the same objective as `encoder-candidates`.
+//! - `encoder-local`: how many nearest counterparts set an item's density
+//!   in the local scaling of cosines (`Weights::encoder_local`, 0 = none);
+//!   the same objective.
 //!
 //! Usage: cargo run --release --example setting_study -- SETTING tests/data/dev tests/data/meppel tests/data/zutphen
 
@@ -63,7 +68,7 @@ impl Figures {
     fn objective(&self, setting: Setting) -> f64 {
         match setting {
             Setting::Complete => (self.f1() + self.two_way) / 2.0,
-            Setting::EncoderCandidates => {
+            Setting::EncoderCandidates | Setting::EncoderShare | Setting::EncoderLocal => {
                 (self.recall3 + self.mrr + self.f1() + self.two_way) / 4.0
             }
         }
@@ -130,6 +135,8 @@ fn figures(set: &Set, built: &Built, proposal: &Proposal) -> Figures {
 enum Setting {
     Complete,
     EncoderCandidates,
+    EncoderShare,
+    EncoderLocal,
 }
 
 impl Setting {
@@ -138,6 +145,8 @@ impl Setting {
         match self {
             Setting::Complete => vec![0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45],
             Setting::EncoderCandidates => vec![0.0, 5.0, 10.0, 20.0, 30.0, 40.0],
+            Setting::EncoderShare => vec![0.3, 0.4, 0.5, 0.6, 0.7, 0.8],
+            Setting::EncoderLocal => vec![0.0, 5.0, 10.0, 20.0],
         }
     }
 
@@ -145,6 +154,8 @@ impl Setting {
         match self {
             Setting::Complete => COMPLETE,
             Setting::EncoderCandidates => Weights::default().encoder_candidates as f64,
+            Setting::EncoderShare => Weights::default().encoder,
+            Setting::EncoderLocal => Weights::default().encoder_local as f64,
         }
     }
 }
@@ -166,6 +177,14 @@ fn build(set: &Set, setting: Setting, value: f64) -> Built {
         Setting::Complete => Weights::default(),
         Setting::EncoderCandidates => Weights {
             encoder_candidates: value as usize,
+            ..Weights::default()
+        },
+        Setting::EncoderShare => Weights {
+            encoder: value,
+            ..Weights::default()
+        },
+        Setting::EncoderLocal => Weights {
+            encoder_local: value as usize,
             ..Weights::default()
         },
     };
@@ -222,8 +241,10 @@ fn main() {
     let setting = match args.first().map(String::as_str) {
         Some("complete") => Setting::Complete,
         Some("encoder-candidates") => Setting::EncoderCandidates,
+        Some("encoder-share") => Setting::EncoderShare,
+        Some("encoder-local") => Setting::EncoderLocal,
         _ => {
-            eprintln!("usage: setting_study complete|encoder-candidates SET SET SET...");
+            eprintln!("usage: setting_study complete|encoder-candidates|encoder-share|encoder-local SET SET SET...");
             std::process::exit(2);
         }
     };

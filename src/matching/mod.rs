@@ -136,6 +136,11 @@ pub struct Market {
     acceptance: Vec<f64>,
     /// Sentence-encoder vectors by position (see `set_vectors`).
     vectors: Vec<Option<Vector>>,
+    /// Each listing's density among its counterparts' vectors and the
+    /// market's mean density (`semantic::densities`), for the local
+    /// scaling of cosines.
+    density: Vec<f64>,
+    mean_density: f64,
     /// Positions of the offers and of the requests.
     offer_positions: Vec<u32>,
     request_positions: Vec<u32>,
@@ -220,6 +225,8 @@ impl Market {
         let request_positions = positions_of(Direction::Request);
         Market {
             vectors: vec![None; listings.len()],
+            density: vec![0.0; listings.len()],
+            mean_density: 0.0,
             offer_positions,
             request_positions,
             capacities,
@@ -243,6 +250,20 @@ impl Market {
     /// their score. Listings without one are scored on words alone.
     pub fn set_vectors(&mut self, mut by_id: HashMap<i64, Vector>) {
         self.vectors = self.listings.iter().map(|l| by_id.remove(&l.id)).collect();
+        (self.density, self.mean_density) = semantic::densities(
+            &self.vectors,
+            &self.offer_positions,
+            &self.request_positions,
+            self.weights.encoder_local,
+        );
+    }
+
+    /// The encoder's cosine of positions `a` and `b` with their local
+    /// densities taken out and the market's mean put back (see
+    /// `Weights::encoder_local`): a pair of two "hubs" no longer outranks a
+    /// pair that is close for these two alone.
+    fn scaled(&self, a: usize, b: usize, cosine: f64) -> f64 {
+        cosine - (self.density[a] + self.density[b]) / 2.0 + self.mean_density
     }
 
     fn facts(&self, i: usize) -> ItemFacts<'_> {
@@ -291,7 +312,9 @@ impl Market {
             dots,
         )?;
         if let (Some(a), Some(b)) = (&self.vectors[o], &self.vectors[r]) {
-            let cosine = cosine.unwrap_or_else(|| a.cosine(b)).max(0.0);
+            let cosine = self
+                .scaled(o, r, cosine.unwrap_or_else(|| a.cosine(b)))
+                .max(0.0);
             let floor = self.weights.encoder_floor;
             let part = ((cosine - floor) / (1.0 - floor)).max(0.0);
             let w = self.weights.encoder;
@@ -395,13 +418,21 @@ impl Market {
             };
             let found: HashSet<u32> = hits.iter().map(|h| h.1).collect();
             let skip = |j: u32| found.contains(&j) || self.listings[j as usize].party == party;
+            // Nearest by the scaled cosine: for this item, its own density is
+            // the same for every counterpart.
+            let half_density = |j: u32| self.density[j as usize] / 2.0;
             near = semantic::nearest(
                 v,
                 among,
                 &self.vectors,
                 self.weights.encoder_candidates,
                 &skip,
+                &half_density,
             );
+            // Back to plain cosines, which the scoring scales.
+            for n in &mut near {
+                n.1 += half_density(n.0);
+            }
             hits.extend(near.iter().map(|&(j, _)| (0.0, j)));
         }
         let dense = &mut scratch.dense;

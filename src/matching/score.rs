@@ -43,6 +43,13 @@ pub struct Weights {
     /// How many nearest counterparts by encoder cosine each item adds to
     /// its word candidates.
     pub encoder_candidates: usize,
+    /// Local scaling of the encoder's cosine (CSLS, Conneau et al. 2018):
+    /// some texts are close to everything ("hubs") and some to nothing. A
+    /// pair's cosine is lowered by the mean of its two items' densities (each
+    /// item's mean cosine to its this many nearest counterparts) and raised
+    /// by the market's mean density, so its scale stays the cosine's. 0
+    /// leaves the cosine as it is.
+    pub encoder_local: usize,
 }
 
 impl Default for Weights {
@@ -64,6 +71,7 @@ impl Default for Weights {
             encoder: 0.5,
             encoder_floor: 0.0,
             encoder_candidates: 10,
+            encoder_local: 10,
         }
     }
 }

@@ -83,15 +83,53 @@ fn dot_lanes(a: &[f32], b: &[f32]) -> f32 {
     acc.iter().sum()
 }
 
+/// How densely each item's neighbourhood is populated: the mean cosine of
+/// its `k` nearest counterparts (offers' among `requests`, requests' among
+/// `offers`), by position, 0 where there is no vector; and the mean of
+/// those densities over the items that have one. The matcher's local
+/// scaling of cosines (`Weights::encoder_local`).
+pub fn densities(
+    vectors: &[Option<Vector>],
+    offers: &[u32],
+    requests: &[u32],
+    k: usize,
+) -> (Vec<f64>, f64) {
+    let mut density = vec![0.0; vectors.len()];
+    if k == 0 {
+        return (density, 0.0);
+    }
+    let none = |_: u32| false;
+    let no_offset = |_: u32| 0.0;
+    let (mut sum, mut n) = (0.0, 0usize);
+    for (mine, theirs) in [(offers, requests), (requests, offers)] {
+        for &i in mine {
+            let Some(v) = vectors.get(i as usize).and_then(Option::as_ref) else {
+                continue;
+            };
+            let near = nearest(v, theirs, vectors, k, &none, &no_offset);
+            if near.is_empty() {
+                continue;
+            }
+            let d = near.iter().map(|h| h.1).sum::<f64>() / near.len() as f64;
+            density[i as usize] = d;
+            sum += d;
+            n += 1;
+        }
+    }
+    (density, if n == 0 { 0.0 } else { sum / n as f64 })
+}
+
 /// The `k` positions among `among` whose vectors are nearest to `query`,
-/// nearest first, with their cosines; positions for which `skip` is true
-/// and those without a vector are left out.
+/// nearest first, with their cosines less `offset` of the position (0 for
+/// plain cosines); positions for which `skip` is true and those without a
+/// vector are left out.
 pub fn nearest(
     query: &Vector,
     among: &[u32],
     vectors: &[Option<Vector>],
     k: usize,
     skip: &dyn Fn(u32) -> bool,
+    offset: &dyn Fn(u32) -> f64,
 ) -> Vec<(u32, f64)> {
     let mut hits: Vec<(u32, f64)> = among
         .iter()
@@ -100,7 +138,7 @@ pub fn nearest(
             vectors
                 .get(j as usize)?
                 .as_ref()
-                .map(|v| (j, query.cosine(v)))
+                .map(|v| (j, query.cosine(v) - offset(j)))
         })
         .collect();
     let k = k.min(hits.len());
@@ -144,10 +182,10 @@ mod tests {
             Some(Vector::from_unit(&unit(2))),
         ];
         let all = [0, 1, 2, 3];
-        let hits = nearest(&q, &all, &vectors, 2, &|_| false);
+        let hits = nearest(&q, &all, &vectors, 2, &|_| false, &|_| 0.0);
         assert_eq!(hits[0].0, 1);
         assert_eq!(hits.len(), 2);
-        let hits = nearest(&q, &all, &vectors, 5, &|j| j == 1);
+        let hits = nearest(&q, &all, &vectors, 5, &|j| j == 1, &|_| 0.0);
         assert_eq!(hits.len(), 2);
         assert!(hits.iter().all(|h| h.0 != 1 && h.0 != 2));
     }

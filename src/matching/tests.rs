@@ -392,3 +392,49 @@ fn reasons_do_not_change_from_one_build_to_the_next() {
 fn said(s: &Suggestion) -> Vec<String> {
     s.reasons.iter().map(|r| super::reason::text(r)).collect()
 }
+
+/// A unit vector of the encoder's size from a few (axis, weight) parts.
+fn direction(parts: &[(usize, f32)]) -> Vector {
+    let mut v = vec![0.0f32; semantic::DIM];
+    for &(axis, w) in parts {
+        v[axis] = w;
+    }
+    Vector::from_unit(&v)
+}
+
+/// An offer close to every request ("a hub": vague words such as "wij
+/// helpen graag") no longer outranks one that is close to this request
+/// alone, though its plain cosine is a little higher; without the local
+/// scaling it does.
+#[test]
+fn an_offer_close_to_everything_does_not_outrank_one_close_to_this_request() {
+    let listings = vec![
+        item(1, 1, Request, Materiaal, "Aaa", "Bbb"),
+        item(2, 2, Request, Materiaal, "Ccc", "Ddd"),
+        item(3, 3, Offer, Materiaal, "Eee", "Fff"),
+        item(4, 4, Offer, Materiaal, "Ggg", "Hhh"),
+    ];
+    let vectors = || {
+        HashMap::from([
+            (1, direction(&[(0, 1.0)])),
+            (2, direction(&[(1, 1.0)])),
+            // The hub: cosine 0.5 with both requests.
+            (3, direction(&[(0, 0.5), (1, 0.5), (2, 0.5f32.sqrt())])),
+            // Close to request 1 only: cosine 0.45.
+            (4, direction(&[(0, 0.45), (3, (1.0f32 - 0.45 * 0.45).sqrt())])),
+        ])
+    };
+    let parties: Vec<Party> = (1..5).map(|i| party(i, "7447")).collect();
+    let best_for_1 = |local: usize| {
+        let weights = Weights {
+            encoder_local: local,
+            min_suggestion: 0.0,
+            ..Weights::default()
+        };
+        let mut m = Market::with_weights(parties.clone(), listings.clone(), weights);
+        m.set_vectors(vectors());
+        m.suggestions_for(1, 2).first().map(|s| s.offer)
+    };
+    assert_eq!(best_for_1(0), Some(3), "plain cosines favour the hub");
+    assert_eq!(best_for_1(10), Some(4), "scaled, the specific offer wins");
+}
