@@ -312,16 +312,16 @@ impl Market {
             dots,
         )?;
         if let (Some(a), Some(b)) = (&self.vectors[o], &self.vectors[r]) {
-            let cosine = self
-                .scaled(o, r, cosine.unwrap_or_else(|| a.cosine(b)))
-                .max(0.0);
+            let raw = cosine.unwrap_or_else(|| a.cosine(b));
+            let cosine = self.scaled(o, r, raw).max(0.0);
             let floor = self.weights.encoder_floor;
             let part = ((cosine - floor) / (1.0 - floor)).max(0.0);
             let w = self.weights.encoder;
             scored.score = ((1.0 - w) * scored.score + w * part).clamp(0.0, 1.0);
             scored.parts.encoder = cosine;
             // The only reason of a pair found by the encoder alone.
-            if with_reasons && (cosine >= RELATED_IN_MEANING || scored.reasons.is_empty()) {
+            // (Said of the plain cosine, the one the bar was read on.)
+            if with_reasons && (raw >= RELATED_IN_MEANING || scored.reasons.is_empty()) {
                 scored.reasons.push(reason::Reason::Meaning.encode());
             }
         }

@@ -87,7 +87,11 @@ fn dot_lanes(a: &[f32], b: &[f32]) -> f32 {
 /// its `k` nearest counterparts (offers' among `requests`, requests' among
 /// `offers`), by position, 0 where there is no vector; and the mean of
 /// those densities over the items that have one. The matcher's local
-/// scaling of cosines (`Weights::encoder_local`).
+/// scaling of cosines (`Weights::encoder_local`). An item with fewer than
+/// `k` counterparts has the market's mean in place of the ones missing: in
+/// a market of a few items, one item's density would otherwise be the
+/// cosine of its one pair, and scaling would take that pair's closeness
+/// away.
 pub fn densities(
     vectors: &[Option<Vector>],
     offers: &[u32],
@@ -100,23 +104,33 @@ pub fn densities(
     }
     let none = |_: u32| false;
     let no_offset = |_: u32| 0.0;
-    let (mut sum, mut n) = (0.0, 0usize);
+    // Per item with a vector: the sum of its nearest cosines and how many.
+    let mut near_sums: Vec<(u32, f64, usize)> = Vec::new();
     for (mine, theirs) in [(offers, requests), (requests, offers)] {
         for &i in mine {
             let Some(v) = vectors.get(i as usize).and_then(Option::as_ref) else {
                 continue;
             };
             let near = nearest(v, theirs, vectors, k, &none, &no_offset);
-            if near.is_empty() {
-                continue;
+            if !near.is_empty() {
+                near_sums.push((i, near.iter().map(|h| h.1).sum(), near.len()));
             }
-            let d = near.iter().map(|h| h.1).sum::<f64>() / near.len() as f64;
-            density[i as usize] = d;
-            sum += d;
-            n += 1;
         }
     }
-    (density, if n == 0 { 0.0 } else { sum / n as f64 })
+    if near_sums.is_empty() {
+        return (density, 0.0);
+    }
+    let count = near_sums.len() as f64;
+    let raw_mean = near_sums.iter().map(|&(_, s, n)| s / n as f64).sum::<f64>() / count;
+    for &(i, sum, n) in &near_sums {
+        density[i as usize] = (sum + (k - n) as f64 * raw_mean) / k as f64;
+    }
+    let mean = near_sums
+        .iter()
+        .map(|&(i, _, _)| density[i as usize])
+        .sum::<f64>()
+        / count;
+    (density, mean)
 }
 
 /// The `k` positions among `among` whose vectors are nearest to `query`,
@@ -170,6 +184,36 @@ mod tests {
         assert!(v.cosine(&back) > 0.999, "{}", v.cosine(&back));
         assert!((v.cosine(&v) - 1.0).abs() < 1e-5);
         assert_eq!(Vector::from_bytes(&[1, 2, 3]), None);
+    }
+
+    #[test]
+    fn few_counterparts_lean_on_the_markets_mean_density() {
+        // One request, two offers at cosines 0.8 and 0.2 with it.
+        let e = |axis: usize| {
+            let mut v = vec![0.0f32; DIM];
+            v[axis] = 1.0;
+            v
+        };
+        let mix = |c: f32| {
+            let mut v = e(0);
+            v[0] = c;
+            v[1] = (1.0 - c * c).sqrt();
+            Vector::from_unit(&v)
+        };
+        let vectors = vec![
+            Some(Vector::from_unit(&e(0))),
+            Some(mix(0.8)),
+            Some(mix(0.2)),
+        ];
+        let (d, mean) = densities(&vectors, &[1, 2], &[0], 10);
+        let raw_mean = (0.5 + 0.8 + 0.2) / 3.0;
+        // The request has 2 of 10 counterparts, each offer 1 of 10.
+        assert!((d[0] - (1.0 + 8.0 * raw_mean) / 10.0).abs() < 1e-3, "{d:?}");
+        assert!((d[1] - (0.8 + 9.0 * raw_mean) / 10.0).abs() < 1e-3, "{d:?}");
+        assert!((mean - (d[0] + d[1] + d[2]) / 3.0).abs() < 1e-9);
+        // Well short of the pair's own cosine: scaling keeps it close.
+        assert!(d[1] < 0.6, "{d:?}");
+        assert_eq!(densities(&vectors, &[1, 2], &[0], 0).1, 0.0);
     }
 
     #[test]

@@ -421,7 +421,10 @@ fn an_offer_close_to_everything_does_not_outrank_one_close_to_this_request() {
             // The hub: cosine 0.5 with both requests.
             (3, direction(&[(0, 0.5), (1, 0.5), (2, 0.5f32.sqrt())])),
             // Close to request 1 only: cosine 0.45.
-            (4, direction(&[(0, 0.45), (3, (1.0f32 - 0.45 * 0.45).sqrt())])),
+            (
+                4,
+                direction(&[(0, 0.45), (3, (1.0f32 - 0.45 * 0.45).sqrt())]),
+            ),
         ])
     };
     let parties: Vec<Party> = (1..5).map(|i| party(i, "7447")).collect();
@@ -436,5 +439,6 @@ fn an_offer_close_to_everything_does_not_outrank_one_close_to_this_request() {
         m.suggestions_for(1, 2).first().map(|s| s.offer)
     };
     assert_eq!(best_for_1(0), Some(3), "plain cosines favour the hub");
-    assert_eq!(best_for_1(10), Some(4), "scaled, the specific offer wins");
+    // Two nearest counterparts: all this market has for each item.
+    assert_eq!(best_for_1(2), Some(4), "scaled, the specific offer wins");
 }
