@@ -141,6 +141,8 @@ pub struct Market {
     /// scaling of cosines.
     density: Vec<f64>,
     mean_density: f64,
+    /// Every offer's cosine with every request, when not too many.
+    cosines: Option<semantic::Cosines>,
     /// Positions of the offers and of the requests.
     offer_positions: Vec<u32>,
     request_positions: Vec<u32>,
@@ -227,6 +229,7 @@ impl Market {
             vectors: vec![None; listings.len()],
             density: vec![0.0; listings.len()],
             mean_density: 0.0,
+            cosines: None,
             offer_positions,
             request_positions,
             capacities,
@@ -250,12 +253,30 @@ impl Market {
     /// their score. Listings without one are scored on words alone.
     pub fn set_vectors(&mut self, mut by_id: HashMap<i64, Vector>) {
         self.vectors = self.listings.iter().map(|l| by_id.remove(&l.id)).collect();
-        (self.density, self.mean_density) = semantic::densities(
+        self.cosines = semantic::Cosines::of(
             &self.vectors,
             &self.offer_positions,
             &self.request_positions,
-            self.weights.encoder_local,
         );
+        (self.density, self.mean_density) = semantic::densities(
+            self.listings.len(),
+            &self.offer_positions,
+            &self.request_positions,
+            self.weights.encoder_local,
+            &|o, r| self.cosine(o as usize, r as usize),
+        );
+    }
+
+    /// The encoder's plain cosine of an offer and a request (by position),
+    /// when both have a vector.
+    fn cosine(&self, o: usize, r: usize) -> Option<f64> {
+        match &self.cosines {
+            Some(table) => table.get(o as u32, r as u32),
+            None => match (&self.vectors[o], &self.vectors[r]) {
+                (Some(a), Some(b)) => Some(a.cosine(b)),
+                _ => None,
+            },
+        }
     }
 
     /// The encoder's cosine of positions `a` and `b` with their local
@@ -311,8 +332,7 @@ impl Market {
             with_reasons,
             dots,
         )?;
-        if let (Some(a), Some(b)) = (&self.vectors[o], &self.vectors[r]) {
-            let raw = cosine.unwrap_or_else(|| a.cosine(b));
+        if let Some(raw) = cosine.or_else(|| self.cosine(o, r)) {
             let cosine = self.scaled(o, r, raw).max(0.0);
             let floor = self.weights.encoder_floor;
             let part = ((cosine - floor) / (1.0 - floor)).max(0.0);
@@ -410,7 +430,7 @@ impl Market {
         hits.truncate(CANDIDATES.max(limit));
         // The encoder's nearest counterparts, which may share no word.
         let mut near: Vec<(u32, f64)> = Vec::new();
-        if let Some(v) = &self.vectors[i] {
+        if self.vectors[i].is_some() {
             let among = if is_request {
                 &self.offer_positions
             } else {
@@ -418,17 +438,20 @@ impl Market {
             };
             let found: HashSet<u32> = hits.iter().map(|h| h.1).collect();
             let skip = |j: u32| found.contains(&j) || self.listings[j as usize].party == party;
+            let plain = |j: u32| {
+                let (o, r) = if is_request {
+                    (j as usize, i)
+                } else {
+                    (i, j as usize)
+                };
+                self.cosine(o, r)
+            };
             // Nearest by the scaled cosine: for this item, its own density is
             // the same for every counterpart.
             let half_density = |j: u32| self.density[j as usize] / 2.0;
-            near = semantic::nearest(
-                v,
-                among,
-                &self.vectors,
-                self.weights.encoder_candidates,
-                &skip,
-                &half_density,
-            );
+            near = semantic::nearest(among, self.weights.encoder_candidates, &skip, &|j| {
+                plain(j).map(|c| c - half_density(j))
+            });
             // Back to plain cosines, which the scoring scales.
             for n in &mut near {
                 n.1 += half_density(n.0);

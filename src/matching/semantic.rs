@@ -83,38 +83,93 @@ fn dot_lanes(a: &[f32], b: &[f32]) -> f32 {
     acc.iter().sum()
 }
 
+/// The cosines of a market's offers with its requests, computed once: the
+/// local scaling needs every one of them, and the candidate search and the
+/// scoring read them again.
+pub struct Cosines {
+    /// Index of each position among the offers or among the requests.
+    index: Vec<u32>,
+    requests: usize,
+    /// Offer index × requests + request index; NaN where a vector is missing.
+    values: Vec<f32>,
+}
+
+/// Above this many offer-request pairs (64 MiB of cosines) they are not
+/// kept but computed when needed.
+const MAX_KEPT: usize = 16_000_000;
+
+impl Cosines {
+    /// The table of a market, or `None` when it would be too large to keep.
+    pub fn of(vectors: &[Option<Vector>], offers: &[u32], requests: &[u32]) -> Option<Cosines> {
+        if offers.len().saturating_mul(requests.len()) > MAX_KEPT {
+            return None;
+        }
+        let mut index = vec![0u32; vectors.len()];
+        for list in [offers, requests] {
+            for (n, &p) in list.iter().enumerate() {
+                index[p as usize] = n as u32;
+            }
+        }
+        let mut values = Vec::with_capacity(offers.len() * requests.len());
+        for &o in offers {
+            let vo = vectors.get(o as usize).and_then(Option::as_ref);
+            values.extend(requests.iter().map(|&r| {
+                match (vo, vectors.get(r as usize).and_then(Option::as_ref)) {
+                    (Some(a), Some(b)) => dot(&a.0, &b.0),
+                    _ => f32::NAN,
+                }
+            }));
+        }
+        Some(Cosines {
+            index,
+            requests: requests.len(),
+            values,
+        })
+    }
+
+    /// The cosine of an offer and a request (by position), if both have a
+    /// vector.
+    pub fn get(&self, offer: u32, request: u32) -> Option<f64> {
+        let o = self.index[offer as usize] as usize;
+        let r = self.index[request as usize] as usize;
+        let v = self.values[o * self.requests + r];
+        (!v.is_nan()).then_some(f64::from(v))
+    }
+}
+
 /// How densely each item's neighbourhood is populated: the mean cosine of
 /// its `k` nearest counterparts (offers' among `requests`, requests' among
-/// `offers`), by position, 0 where there is no vector; and the mean of
-/// those densities over the items that have one. The matcher's local
-/// scaling of cosines (`Weights::encoder_local`). An item with fewer than
-/// `k` counterparts has the market's mean in place of the ones missing: in
-/// a market of a few items, one item's density would otherwise be the
-/// cosine of its one pair, and scaling would take that pair's closeness
-/// away.
+/// `offers`; `cosine` takes an offer and a request), by position, 0 where
+/// there is no vector; and the mean of those densities over the items that
+/// have one. The matcher's local scaling of cosines
+/// (`Weights::encoder_local`). An item with fewer than `k` counterparts
+/// has the market's mean in place of the ones missing: in a market of a
+/// few items, one item's density would otherwise be the cosine of its one
+/// pair, and scaling would take that pair's closeness away.
 pub fn densities(
-    vectors: &[Option<Vector>],
+    positions: usize,
     offers: &[u32],
     requests: &[u32],
     k: usize,
+    cosine: &dyn Fn(u32, u32) -> Option<f64>,
 ) -> (Vec<f64>, f64) {
-    let mut density = vec![0.0; vectors.len()];
+    let mut density = vec![0.0; positions];
     if k == 0 {
         return (density, 0.0);
     }
     let none = |_: u32| false;
-    let no_offset = |_: u32| 0.0;
     // Per item with a vector: the sum of its nearest cosines and how many.
     let mut near_sums: Vec<(u32, f64, usize)> = Vec::new();
-    for (mine, theirs) in [(offers, requests), (requests, offers)] {
-        for &i in mine {
-            let Some(v) = vectors.get(i as usize).and_then(Option::as_ref) else {
-                continue;
-            };
-            let near = nearest(v, theirs, vectors, k, &none, &no_offset);
-            if !near.is_empty() {
-                near_sums.push((i, near.iter().map(|h| h.1).sum(), near.len()));
-            }
+    for &o in offers {
+        let near = nearest(requests, k, &none, &|r| cosine(o, r));
+        if !near.is_empty() {
+            near_sums.push((o, near.iter().map(|h| h.1).sum(), near.len()));
+        }
+    }
+    for &r in requests {
+        let near = nearest(offers, k, &none, &|o| cosine(o, r));
+        if !near.is_empty() {
+            near_sums.push((r, near.iter().map(|h| h.1).sum(), near.len()));
         }
     }
     if near_sums.is_empty() {
@@ -133,27 +188,19 @@ pub fn densities(
     (density, mean)
 }
 
-/// The `k` positions among `among` whose vectors are nearest to `query`,
-/// nearest first, with their cosines less `offset` of the position (0 for
-/// plain cosines); positions for which `skip` is true and those without a
-/// vector are left out.
+/// The `k` positions among `among` with the highest `measure` (a cosine,
+/// scaled or not), highest first, with it; positions for which `skip` is
+/// true and those without a measure (no vector) are left out.
 pub fn nearest(
-    query: &Vector,
     among: &[u32],
-    vectors: &[Option<Vector>],
     k: usize,
     skip: &dyn Fn(u32) -> bool,
-    offset: &dyn Fn(u32) -> f64,
+    measure: &dyn Fn(u32) -> Option<f64>,
 ) -> Vec<(u32, f64)> {
     let mut hits: Vec<(u32, f64)> = among
         .iter()
         .filter(|&&j| !skip(j))
-        .filter_map(|&j| {
-            vectors
-                .get(j as usize)?
-                .as_ref()
-                .map(|v| (j, query.cosine(v) - offset(j)))
-        })
+        .filter_map(|&j| measure(j).map(|m| (j, m)))
         .collect();
     let k = k.min(hits.len());
     if k == 0 {
@@ -205,7 +252,10 @@ mod tests {
             Some(mix(0.8)),
             Some(mix(0.2)),
         ];
-        let (d, mean) = densities(&vectors, &[1, 2], &[0], 10);
+        let table = Cosines::of(&vectors, &[1, 2], &[0]).expect("small");
+        let cosine = |o: u32, r: u32| table.get(o, r);
+        assert!((cosine(1, 0).unwrap() - 0.8).abs() < 1e-3);
+        let (d, mean) = densities(3, &[1, 2], &[0], 10, &cosine);
         let raw_mean = (0.5 + 0.8 + 0.2) / 3.0;
         // The request has 2 of 10 counterparts, each offer 1 of 10.
         assert!((d[0] - (1.0 + 8.0 * raw_mean) / 10.0).abs() < 1e-3, "{d:?}");
@@ -213,23 +263,24 @@ mod tests {
         assert!((mean - (d[0] + d[1] + d[2]) / 3.0).abs() < 1e-9);
         // Well short of the pair's own cosine: scaling keeps it close.
         assert!(d[1] < 0.6, "{d:?}");
-        assert_eq!(densities(&vectors, &[1, 2], &[0], 0).1, 0.0);
+        assert_eq!(densities(3, &[1, 2], &[0], 0, &cosine).1, 0.0);
     }
 
     #[test]
     fn nearest_orders_by_cosine_and_skips() {
         let q = Vector::from_unit(&unit(1));
-        let vectors = vec![
+        let vectors = [
             Some(Vector::from_unit(&unit(5))),
             Some(Vector::from_unit(&unit(1))),
             None,
             Some(Vector::from_unit(&unit(2))),
         ];
         let all = [0, 1, 2, 3];
-        let hits = nearest(&q, &all, &vectors, 2, &|_| false, &|_| 0.0);
+        let cosine = |j: u32| vectors[j as usize].as_ref().map(|v| q.cosine(v));
+        let hits = nearest(&all, 2, &|_| false, &cosine);
         assert_eq!(hits[0].0, 1);
         assert_eq!(hits.len(), 2);
-        let hits = nearest(&q, &all, &vectors, 5, &|j| j == 1, &|_| 0.0);
+        let hits = nearest(&all, 5, &|j| j == 1, &cosine);
         assert_eq!(hits.len(), 2);
         assert!(hits.iter().all(|h| h.0 != 1 && h.0 != 2));
     }
