@@ -66,7 +66,7 @@ for held in "${sets[@]}"; do
   done
   # The held-out set last: learn judges on it but, with --always, does not choose by it.
   labelled+=(--labelled "$(event_of "$held")=$out/$held.gold.json")
-  echo "== $held held out; acceptance model fitted on the other two"
+  echo "== $held held out; acceptance model fitted on the others"
   DATABASE_URL="$url" RUST_LOG=warn "$bin" learn --always "${labelled[@]}" | sed 's/^/   /'
   event="$(event_of "$held")"
   DATABASE_URL="$url" RUST_LOG=warn "$bin" suggest --event "$event" --json > "$out/suggest.json"

@@ -150,17 +150,7 @@ async fn the_demo_home_page_answers_in_english_to_an_english_browser() {
     let app = TestApp::spawn().await;
     beursvloer::dev::demo::load(&app.db).await.unwrap();
 
-    let html = app
-        .visitor()
-        .client
-        .get(format!("{}/", app.address))
-        .header("accept-language", "en")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.visitor().get_html_in("/", "en").await;
 
     assert!(html.contains(r#"<html lang="en">"#));
     assert!(!html.contains("Vraag en aanbod"));

@@ -18,6 +18,13 @@ const GOLD: &str = "tests/data/dev.gold.json";
 /// catch a regression, not claims about new wording.
 const MEPPEL: &str = "tests/data/meppel.json";
 const MEPPEL_GOLD: &str = "tests/data/meppel.gold.json";
+/// A paraphrase-heavy set, written blind like Meppel and Zutphen: 143 of
+/// its 147 gold pairs share at most one content word, so words alone find
+/// little (TF-IDF recall@3 0.25, the matcher without its encoder 0.29).
+/// The encoder's settings were validated on it, so it is not unseen
+/// either; its floors catch a matcher that stops finding meaning.
+const TIEL: &str = "tests/data/tiel.json";
+const TIEL_GOLD: &str = "tests/data/tiel.gold.json";
 
 impl TestApp {
     fn database_of_this_app(&self) -> String {
@@ -93,6 +100,7 @@ async fn in_sample_suggestions_and_proposal_meet_the_makelaars_judgement() {
         GOLD,
         "hellendoorn-2027",
         Floors {
+            recall3: 0.90,
             precision: 0.84,
             recall: 0.72,
             two_way: 0.75,
@@ -112,6 +120,7 @@ async fn on_the_validation_set_the_matcher_stays_precise() {
         MEPPEL_GOLD,
         "meppel-2027",
         Floors {
+            recall3: 0.90,
             precision: 0.85,
             recall: 0.62,
             two_way: 0.55,
@@ -120,16 +129,36 @@ async fn on_the_validation_set_the_matcher_stays_precise() {
     .await;
 }
 
-/// Lowest figures a set must keep (recall@3 is at least 0.90 on both).
+#[tokio::test(flavor = "multi_thread")]
+async fn where_offer_and_request_share_no_word_the_matcher_still_finds_meaning() {
+    // In-sample with the built-in model: 0.467 / 0.446 / 0.208 / 0.100
+    // (recall@3 / precision / recall / two-way). Far below the bars for a
+    // hard set (README); these floors say the encoder still carries it.
+    judged(
+        TIEL,
+        TIEL_GOLD,
+        "tiel-2027",
+        Floors {
+            recall3: 0.40,
+            precision: 0.38,
+            recall: 0.15,
+            two_way: 0.05,
+        },
+    )
+    .await;
+}
+
+/// Lowest figures a set must keep.
 struct Floors {
+    recall3: f64,
     precision: f64,
     recall: f64,
     two_way: f64,
 }
 
 /// Import a labelled set, then check the suggestions and the proposal
-/// against the makelaar's pairs: recall@3 at least 0.90, and the proposal's
-/// precision, recall and two-way recall at least their `floors`.
+/// against the makelaar's pairs: recall@3, and the proposal's precision,
+/// recall and two-way recall, at least their `floors`.
 async fn judged(data: &str, gold_path: &str, event: &str, floors: Floors) {
     let app = TestApp::spawn().await;
     let (ok, out, err) = cli(&app, &["import", data]);
@@ -169,7 +198,7 @@ async fn judged(data: &str, gold_path: &str, event: &str, floors: Floors) {
         }
     }
     let recall3 = hit3 as f64 / fits.len() as f64;
-    assert!(recall3 >= 0.90, "recall@3 {recall3}");
+    assert!(recall3 >= floors.recall3, "recall@3 {recall3}");
 
     let (ok, out, err) = cli(&app, &["propose", "--event", event, "--json"]);
     assert!(ok, "{err}");

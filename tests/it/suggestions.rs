@@ -283,15 +283,8 @@ async fn the_marketplace_finds_an_offer_that_shares_no_word_by_its_meaning() {
     // The same reasons, read in English, are written in English.
     let page = app
         .visitor()
-        .client
-        .get(format!("{}/items/{request}", app.address))
-        .header("accept-language", "en")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .get_html_in(&format!("/items/{request}"), "en")
+        .await;
     let start = page.find("Offers that fit this").expect("English section");
     assert!(page[start..].contains("Related in meaning"), "{page}");
     assert!(!page[start..].contains("Verwant in betekenis"), "{page}");

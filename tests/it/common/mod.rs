@@ -303,6 +303,23 @@ impl Browser {
             .unwrap()
     }
 
+    /// A page as a browser that asks for `language` reads it.
+    pub async fn get_html_in(&self, path: &str, language: &str) -> String {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header("accept-language", language)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_success(),
+            "GET {path}: {}",
+            response.status()
+        );
+        response.text().await.unwrap()
+    }
+
     pub async fn get_html(&self, path: &str) -> String {
         let response = self.get(path).await;
         assert!(
