@@ -16,11 +16,13 @@
 //!   ranking too.
 //! - `encoder-share`: the sentence encoder's share in a pair's score
 //!   (`Weights::encoder`); the same objective as `encoder-candidates`.
+//! - `threshold`: the least acceptance probability of a one-way match
+//!   (`accept::THRESHOLD`); the objective of `complete`.
 //! - `encoder-local`: how many nearest counterparts set an item's density
 //!   in the local scaling of cosines (`Weights::encoder_local`, 0 = none);
 //!   the same objective.
 //!
-//! Usage: cargo run --release --example setting_study -- SETTING tests/data/dev tests/data/meppel tests/data/zutphen
+//! Usage: cargo run --release --example setting_study -- SETTING tests/data/dev tests/data/meppel tests/data/zutphen tests/data/tiel
 
 use std::collections::{HashMap, HashSet};
 
@@ -67,7 +69,7 @@ impl Figures {
 
     fn objective(&self, setting: Setting) -> f64 {
         match setting {
-            Setting::Complete => (self.f1() + self.two_way) / 2.0,
+            Setting::Complete | Setting::Threshold => (self.f1() + self.two_way) / 2.0,
             Setting::EncoderCandidates | Setting::EncoderShare | Setting::EncoderLocal => {
                 (self.recall3 + self.mrr + self.f1() + self.two_way) / 4.0
             }
@@ -137,6 +139,7 @@ enum Setting {
     EncoderCandidates,
     EncoderShare,
     EncoderLocal,
+    Threshold,
 }
 
 impl Setting {
@@ -147,6 +150,7 @@ impl Setting {
             Setting::EncoderCandidates => vec![0.0, 5.0, 10.0, 20.0, 30.0, 40.0],
             Setting::EncoderShare => vec![0.3, 0.4, 0.5, 0.6, 0.7, 0.8],
             Setting::EncoderLocal => vec![0.0, 5.0, 10.0, 20.0],
+            Setting::Threshold => vec![0.25, 0.3, 0.35, 0.4, 0.45, 0.5],
         }
     }
 
@@ -156,6 +160,7 @@ impl Setting {
             Setting::EncoderCandidates => Weights::default().encoder_candidates as f64,
             Setting::EncoderShare => Weights::default().encoder,
             Setting::EncoderLocal => Weights::default().encoder_local as f64,
+            Setting::Threshold => THRESHOLD,
         }
     }
 }
@@ -174,7 +179,7 @@ fn load(base: &str) -> Set {
 /// candidate pairs.
 fn build(set: &Set, setting: Setting, value: f64) -> Built {
     let weights = match setting {
-        Setting::Complete => Weights::default(),
+        Setting::Complete | Setting::Threshold => Weights::default(),
         Setting::EncoderCandidates => Weights {
             encoder_candidates: value as usize,
             ..Weights::default()
@@ -206,7 +211,12 @@ fn score(set: &Set, built: &Built, setting: Setting, value: f64, coef: &[f64]) -
     } else {
         COMPLETE
     };
-    let proposal = built.data.market.propose_with(coef, THRESHOLD, complete);
+    let threshold = if setting == Setting::Threshold {
+        value
+    } else {
+        THRESHOLD
+    };
+    let proposal = built.data.market.propose_with(coef, threshold, complete);
     figures(set, built, &proposal)
 }
 
@@ -243,8 +253,9 @@ fn main() {
         Some("encoder-candidates") => Setting::EncoderCandidates,
         Some("encoder-share") => Setting::EncoderShare,
         Some("encoder-local") => Setting::EncoderLocal,
+        Some("threshold") => Setting::Threshold,
         _ => {
-            eprintln!("usage: setting_study complete|encoder-candidates|encoder-share|encoder-local SET SET SET...");
+            eprintln!("usage: setting_study complete|encoder-candidates|encoder-share|encoder-local|threshold SET SET SET...");
             std::process::exit(2);
         }
     };

@@ -80,7 +80,7 @@ for held in "${sets[@]}"; do
 done
 
 # The built-in starting model (`matching::accept::COEF`): the same refit on
-# all three sets, none held out, so a new installation starts from them.
+# all the sets, none held out, so a new installation starts from them.
 db="bv_loso_all_$$"
 fresh_database "$db"
 url="$(database_url "$db")"
@@ -89,5 +89,5 @@ for s in "${sets[@]}"; do
   DATABASE_URL="$url" RUST_LOG=warn "$bin" import "$out/$s.json" >/dev/null
   labelled+=(--labelled "$(event_of "$s")=$out/$s.gold.json")
 done
-echo "== the starting model, fitted on all three sets"
+echo "== the starting model, fitted on all the sets"
 DATABASE_URL="$url" RUST_LOG=warn "$bin" learn --all "${labelled[@]}" | sed 's/^/   /'

@@ -333,7 +333,7 @@ impl Market {
             dots,
         )?;
         if let Some(raw) = cosine.or_else(|| self.cosine(o, r)) {
-            let cosine = self.scaled(o, r, raw).max(0.0);
+            let cosine = self.scaled(o, r, raw).clamp(0.0, 1.0);
             let floor = self.weights.encoder_floor;
             let part = ((cosine - floor) / (1.0 - floor)).max(0.0);
             let w = self.weights.encoder;
@@ -454,7 +454,7 @@ impl Market {
             });
             // Back to plain cosines, which the scoring scales.
             for n in &mut near {
-                n.1 += half_density(n.0);
+                n.1 = plain(n.0).unwrap_or(n.1);
             }
             hits.extend(near.iter().map(|&(j, _)| (0.0, j)));
         }

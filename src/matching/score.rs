@@ -1,5 +1,5 @@
 //! Scoring one offer against one request: text similarity, category
-//! compatibility, theme, place and fit of hours/quantity, with Dutch reasons.
+//! compatibility, theme, place and fit of hours/quantity, with reasons (`reason::Reason`).
 
 use crate::domain::Category;
 
@@ -256,7 +256,10 @@ pub struct Parts {
     pub theme: f64,
     pub place: f64,
     pub fit: f64,
-    /// Cosine of the two sentence-encoder vectors (0 when one is unknown).
+    /// Cosine of the two sentence-encoder vectors, locally scaled
+    /// (`Weights::encoder_local`; 0 when one is unknown). Acceptance models
+    /// fitted before the scaling read it as a plain cosine; the built-in
+    /// one gives it no weight.
     pub encoder: f64,
 }
 

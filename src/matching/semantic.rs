@@ -94,7 +94,7 @@ pub struct Cosines {
     values: Vec<f32>,
 }
 
-/// Above this many offer-request pairs (64 MiB of cosines) they are not
+/// Above this many offer-request pairs (61 MiB of cosines) they are not
 /// kept but computed when needed.
 const MAX_KEPT: usize = 16_000_000;
 

@@ -404,30 +404,31 @@ fn direction(parts: &[(usize, f32)]) -> Vector {
 
 /// An offer close to every request ("a hub": vague words such as "wij
 /// helpen graag") no longer outranks one that is close to this request
-/// alone, though its plain cosine is a little higher; without the local
-/// scaling it does.
+/// alone, though its plain cosine is higher; without the local scaling it
+/// does. Twelve requests and twelve offers, so every item has the ten
+/// nearest counterparts the default scaling looks at.
 #[test]
 fn an_offer_close_to_everything_does_not_outrank_one_close_to_this_request() {
-    let listings = vec![
-        item(1, 1, Request, Materiaal, "Aaa", "Bbb"),
-        item(2, 2, Request, Materiaal, "Ccc", "Ddd"),
-        item(3, 3, Offer, Materiaal, "Eee", "Fff"),
-        item(4, 4, Offer, Materiaal, "Ggg", "Hhh"),
-    ];
-    let vectors = || {
-        HashMap::from([
-            (1, direction(&[(0, 1.0)])),
-            (2, direction(&[(1, 1.0)])),
-            // The hub: cosine 0.5 with both requests.
-            (3, direction(&[(0, 0.5), (1, 0.5), (2, 0.5f32.sqrt())])),
-            // Close to request 1 only: cosine 0.45.
-            (
-                4,
-                direction(&[(0, 0.45), (3, (1.0f32 - 0.45 * 0.45).sqrt())]),
-            ),
-        ])
-    };
-    let parties: Vec<Party> = (1..5).map(|i| party(i, "7447")).collect();
+    let mut listings = Vec::new();
+    let mut vectors = HashMap::new();
+    for n in 0..12 {
+        // Requests 1..=12 on axes 0..=11; offers 101..=112 on axes of their own.
+        listings.push(item(1 + n, 1 + n, Request, Materiaal, "Aaa", "Bbb"));
+        vectors.insert(1 + n, direction(&[(n as usize, 1.0)]));
+        listings.push(item(101 + n, 101 + n, Offer, Materiaal, "Eee", "Fff"));
+        vectors.insert(101 + n, direction(&[(100 + n as usize, 1.0)]));
+    }
+    // The hub: cosine 0.5 with request 1 and about 0.26 with every other.
+    let rest = (0.75f32 / 11.0).sqrt();
+    let mut hub = vec![(0, 0.5)];
+    hub.extend((1..12).map(|axis| (axis, rest)));
+    vectors.insert(101, direction(&hub));
+    // Close to request 1 only: cosine 0.45.
+    vectors.insert(
+        102,
+        direction(&[(0, 0.45), (200, (1.0f32 - 0.45 * 0.45).sqrt())]),
+    );
+    let parties: Vec<Party> = listings.iter().map(|l| party(l.party, "7447")).collect();
     let best_for_1 = |local: usize| {
         let weights = Weights {
             encoder_local: local,
@@ -435,10 +436,13 @@ fn an_offer_close_to_everything_does_not_outrank_one_close_to_this_request() {
             ..Weights::default()
         };
         let mut m = Market::with_weights(parties.clone(), listings.clone(), weights);
-        m.set_vectors(vectors());
+        m.set_vectors(vectors.clone());
         m.suggestions_for(1, 2).first().map(|s| s.offer)
     };
-    assert_eq!(best_for_1(0), Some(3), "plain cosines favour the hub");
-    // Two nearest counterparts: all this market has for each item.
-    assert_eq!(best_for_1(2), Some(4), "scaled, the specific offer wins");
+    assert_eq!(best_for_1(0), Some(101), "plain cosines favour the hub");
+    assert_eq!(
+        best_for_1(Weights::default().encoder_local),
+        Some(102),
+        "scaled, the specific offer wins"
+    );
 }
