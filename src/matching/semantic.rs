@@ -101,7 +101,9 @@ const MAX_KEPT: usize = 16_000_000;
 impl Cosines {
     /// The table of a market, or `None` when it would be too large to keep.
     pub fn of(vectors: &[Option<Vector>], offers: &[u32], requests: &[u32]) -> Option<Cosines> {
-        if offers.len().saturating_mul(requests.len()) > MAX_KEPT {
+        if offers.len().saturating_mul(requests.len()) > MAX_KEPT
+            || vectors.iter().all(Option::is_none)
+        {
             return None;
         }
         let mut index = vec![0u32; vectors.len()];
@@ -142,10 +144,12 @@ impl Cosines {
 /// `offers`; `cosine` takes an offer and a request), by position, 0 where
 /// there is no vector; and the mean of those densities over the items that
 /// have one. The matcher's local scaling of cosines
-/// (`Weights::encoder_local`). An item with fewer than `k` counterparts
-/// has the market's mean in place of the ones missing: in a market of a
-/// few items, one item's density would otherwise be the cosine of its one
-/// pair, and scaling would take that pair's closeness away.
+/// (`Weights::encoder_local`). A market with fewer than `k` offers or `k`
+/// requests is not scaled (all densities 0): there, as in the one-item
+/// markets of the open marketplace, an item's few counterparts were chosen
+/// for it or are all there is, and say nothing about hubs. An item with
+/// fewer than `k` counterparts that have a vector has the market's mean in
+/// place of the ones missing.
 pub fn densities(
     positions: usize,
     offers: &[u32],
@@ -154,7 +158,7 @@ pub fn densities(
     cosine: &dyn Fn(u32, u32) -> Option<f64>,
 ) -> (Vec<f64>, f64) {
     let mut density = vec![0.0; positions];
-    if k == 0 {
+    if k == 0 || offers.len() < k || requests.len() < k {
         return (density, 0.0);
     }
     let none = |_: u32| false;
@@ -235,7 +239,8 @@ mod tests {
 
     #[test]
     fn few_counterparts_lean_on_the_markets_mean_density() {
-        // One request, two offers at cosines 0.8 and 0.2 with it.
+        // Requests 0 and 3, offers 1 and 2 at cosines 0.8 and 0.2 with
+        // request 0; request 3 has no vector. Two neighbours looked at.
         let e = |axis: usize| {
             let mut v = vec![0.0f32; DIM];
             v[axis] = 1.0;
@@ -251,19 +256,37 @@ mod tests {
             Some(Vector::from_unit(&e(0))),
             Some(mix(0.8)),
             Some(mix(0.2)),
+            None,
         ];
-        let table = Cosines::of(&vectors, &[1, 2], &[0]).expect("small");
+        let table = Cosines::of(&vectors, &[1, 2], &[0, 3]).expect("small");
         let cosine = |o: u32, r: u32| table.get(o, r);
         assert!((cosine(1, 0).unwrap() - 0.8).abs() < 1e-3);
-        let (d, mean) = densities(3, &[1, 2], &[0], 10, &cosine);
+        assert_eq!(cosine(1, 3), None);
+        let (d, mean) = densities(4, &[1, 2], &[0, 3], 2, &cosine);
         let raw_mean = (0.5 + 0.8 + 0.2) / 3.0;
-        // The request has 2 of 10 counterparts, each offer 1 of 10.
-        assert!((d[0] - (1.0 + 8.0 * raw_mean) / 10.0).abs() < 1e-3, "{d:?}");
-        assert!((d[1] - (0.8 + 9.0 * raw_mean) / 10.0).abs() < 1e-3, "{d:?}");
+        // Request 0 has both its neighbours; each offer one of two.
+        assert!((d[0] - 0.5).abs() < 1e-3, "{d:?}");
+        assert!((d[1] - (0.8 + raw_mean) / 2.0).abs() < 1e-3, "{d:?}");
+        assert!((d[2] - (0.2 + raw_mean) / 2.0).abs() < 1e-3, "{d:?}");
+        assert_eq!(d[3], 0.0, "no vector, no density");
         assert!((mean - (d[0] + d[1] + d[2]) / 3.0).abs() < 1e-9);
-        // Well short of the pair's own cosine: scaling keeps it close.
-        assert!(d[1] < 0.6, "{d:?}");
-        assert_eq!(densities(3, &[1, 2], &[0], 0, &cosine).1, 0.0);
+        assert_eq!(densities(4, &[1, 2], &[0, 3], 0, &cosine).1, 0.0);
+    }
+
+    #[test]
+    fn a_market_with_fewer_items_on_a_side_than_it_looks_at_is_not_scaled() {
+        // One request and its candidates (the open marketplace's market):
+        // each candidate's only counterpart is that request.
+        let vectors: Vec<Option<Vector>> =
+            (0..12).map(|i| Some(Vector::from_unit(&unit(i)))).collect();
+        let offers: Vec<u32> = (1..12).collect();
+        let table = Cosines::of(&vectors, &offers, &[0]).expect("small");
+        let (d, mean) = densities(12, &offers, &[0], 10, &|o, r| table.get(o, r));
+        assert!(d.iter().all(|&x| x == 0.0) && mean == 0.0, "{d:?}");
+        assert!(
+            Cosines::of(&[None, None], &[0], &[1]).is_none(),
+            "no vectors, no table"
+        );
     }
 
     #[test]

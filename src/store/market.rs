@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use sqlx::PgPool;
 
-use crate::matching::{Listing, Market, Party, Vector, Weights};
+use crate::matching::{Listing, Market, Party, Vector};
 
 /// How many candidates SQL hands to the scorer for one item.
 pub const CANDIDATES: i64 = 200;
@@ -63,11 +63,7 @@ impl LoadedMarket {
     }
 }
 
-fn build(rows: Vec<Row>) -> LoadedMarket {
-    build_with(rows, Weights::default())
-}
-
-fn build_with(mut rows: Vec<Row>, weights: Weights) -> LoadedMarket {
+fn build(mut rows: Vec<Row>) -> LoadedMarket {
     let mut parties: HashMap<i64, Party> = HashMap::new();
     let mut keys = HashMap::new();
     let vectors: HashMap<i64, Vector> = rows
@@ -103,7 +99,7 @@ fn build_with(mut rows: Vec<Row>, weights: Weights) -> LoadedMarket {
             })
         })
         .collect();
-    let mut market = Market::with_weights(parties.into_values().collect(), listings, weights);
+    let mut market = Market::new(parties.into_values().collect(), listings);
     market.set_vectors(vectors);
     LoadedMarket {
         market,
@@ -191,15 +187,8 @@ pub async fn around_item(db: &PgPool, item_id: i64) -> sqlx::Result<Option<Loade
     let (mut rows, pool) = tokio::try_join!(words, meaning_pool(db, &item))?;
     rows.extend(nearest_in_meaning(db, &item, &rows, &pool).await?);
     rows.push(item);
-    // No local scaling of cosines: in a market of one item and the
-    // candidates chosen for it, every candidate's one counterpart is that
-    // item, so densities would say nothing about hubs and would lower
-    // every pair alike (semantic::densities).
-    let weights = Weights {
-        encoder_local: 0,
-        ..Weights::default()
-    };
-    Ok(Some(build_with(rows, weights)))
+    // One item on its side: the market is not scaled (semantic::densities).
+    Ok(Some(build(rows)))
 }
 
 /// Below this many candidates in its own municipality, an item's word
