@@ -138,11 +138,13 @@ pub async fn learn(
     always: bool,
     all: bool,
 ) -> anyhow::Result<()> {
+    use crate::matching::dims::{self, Dims};
     use crate::matching::learn;
     let database = Database::open(&db).await?;
     let pool = &database.pool;
-    // (name, samples) per edition, in the order they are held out last.
-    let mut sets: Vec<(String, Vec<learn::Sample>)> = Vec::new();
+    // (name, market, decided pairs, whether the rest counts as a no) per
+    // edition, in the order they are held out last.
+    let mut sets: Vec<LearnSet> = Vec::new();
     for spec in &labelled {
         let (key, gold_path) = spec
             .split_once('=')
@@ -167,15 +169,24 @@ pub async fn learn(
                 Some((*offer, *request, true))
             })
             .collect();
-        let samples = learn::samples(&loaded.market, &learn::labels(&decided, true));
-        sets.push((format!("{key} (gelabeld)"), samples));
+        sets.push(LearnSet {
+            name: format!("{key} (gelabeld)"),
+            loaded,
+            decided,
+            rest_declined: true,
+        });
     }
     for edition in crate::store::models::decided_editions(pool).await? {
         let loaded = crate::store::market::for_event_history(pool, edition.id).await?;
         let decided = crate::store::models::decisions(pool, edition.id).await?;
-        let samples = learn::samples(&loaded.market, &learn::labels(&decided, false));
-        if !samples.is_empty() {
-            sets.push((edition.key, samples));
+        let set = LearnSet {
+            name: edition.key,
+            loaded,
+            decided,
+            rest_declined: false,
+        };
+        if !set.samples().is_empty() {
+            sets.push(set);
         }
     }
     if sets.len() < 2 {
@@ -185,35 +196,69 @@ pub async fn learn(
             sets.len()
         );
     }
-    let (held_name, held) = if all {
-        let every: Vec<learn::Sample> = sets.iter().flat_map(|(_, s)| s.clone()).collect();
-        ("alle sets (in-sample)".to_string(), every)
+    let mut held: Vec<LearnSet> = if all {
+        Vec::new()
     } else {
-        sets.pop().expect("two or more")
+        sets.pop().into_iter().collect()
     };
-    let train: Vec<learn::Sample> = sets.iter().flat_map(|(_, s)| s.clone()).collect();
+    let held_name = held
+        .first()
+        .map_or_else(|| "alle sets (in-sample)".to_string(), |s| s.name.clone());
     let trained_on = sets
         .iter()
-        .map(|(name, _)| name.as_str())
+        .map(|s| s.name.as_str())
         .collect::<Vec<_>>()
         .join(", ");
-    let current = crate::store::models::in_use(pool)
-        .await?
-        .map_or_else(learn::built_in, |m| m.coef);
+    // First the encoder's dimension weights, on the accepted pairs; then the
+    // acceptance model, on candidate pairs scored with them.
+    let refit_dims = {
+        let accepted: Vec<Vec<(i64, i64)>> = sets.iter().map(LearnSet::accepted).collect();
+        let fit_on: Vec<dims::Set<'_>> = sets
+            .iter()
+            .zip(&accepted)
+            .map(|(s, a)| s.loaded.market.dims_set(a))
+            .collect();
+        dims::fit(&fit_on).and_then(|w| Dims::from_weights(&w))
+    };
+    let train = samples_under(&mut sets, refit_dims.as_ref());
     let refit = learn::fit(&train, lambda);
-    let before = learn::judge(&current, &held);
-    let after = learn::judge(&refit, &held);
+    let (current, current_dims) = match crate::store::models::in_use(pool).await? {
+        Some(m) => (m.coef, m.dims),
+        None => (learn::built_in(), Some(Dims::built_in())),
+    };
+    // Judged where not fitted: the held-out edition, or with `all` every set.
+    let judged_on = if all { &mut sets } else { &mut held };
+    let before = learn::judge(&current, &samples_under(judged_on, current_dims.as_ref()));
+    let held_samples = samples_under(judged_on, refit_dims.as_ref());
+    let after = learn::judge(&refit, &held_samples);
     let better = after.log_loss < before.log_loss;
     let use_it = better || always || all;
     let figures =
         serde_json::json!({ "before": before, "after": after, "trained_samples": train.len() });
     let held_out = (!all).then_some(held_name.as_str());
-    crate::store::models::record(pool, &refit, &trained_on, held_out, figures, use_it).await?;
+    crate::store::models::record(
+        pool,
+        &refit,
+        refit_dims.as_ref(),
+        &trained_on,
+        held_out,
+        figures,
+        use_it,
+    )
+    .await?;
     database.close().await;
     println!("gefit op {} paren uit: {trained_on}", train.len());
     println!(
+        "{}",
+        if refit_dims.is_some() {
+            "de dimensiegewichten van de zinsencoder zijn gefit op de geaccepteerde paren"
+        } else {
+            "geen geaccepteerde paren met encodervectoren: gewone cosinussen"
+        }
+    );
+    println!(
         "getoetst op {held_name} ({} paren, {} ja)",
-        held.len(),
+        held_samples.len(),
         after.accepted
     );
     for (name, f) in [("in gebruik", before), ("nieuw", after)] {
@@ -239,6 +284,48 @@ pub async fn learn(
         println!("coëfficiënten: [{}]", rounded.join(", "));
     }
     Ok(())
+}
+
+/// One edition `learn` learns from or judges on.
+struct LearnSet {
+    name: String,
+    loaded: crate::store::market::LoadedMarket,
+    /// (offer, request, accepted).
+    decided: Vec<(i64, i64, bool)>,
+    /// Whether every other candidate pair counts as a no (a labelled set
+    /// lists all the pairs it accepts).
+    rest_declined: bool,
+}
+
+impl LearnSet {
+    fn accepted(&self) -> Vec<(i64, i64)> {
+        self.decided
+            .iter()
+            .filter(|d| d.2)
+            .map(|d| (d.0, d.1))
+            .collect()
+    }
+
+    fn samples(&self) -> Vec<crate::matching::learn::Sample> {
+        use crate::matching::learn;
+        learn::samples(
+            &self.loaded.market,
+            &learn::labels(&self.decided, self.rest_declined),
+        )
+    }
+}
+
+/// The samples of `sets` with their vectors compared under `dims`.
+fn samples_under(
+    sets: &mut [LearnSet],
+    dims: Option<&crate::matching::dims::Dims>,
+) -> Vec<crate::matching::learn::Sample> {
+    sets.iter_mut()
+        .flat_map(|s| {
+            s.loaded.market.use_dims(dims.cloned());
+            s.samples()
+        })
+        .collect()
 }
 
 /// Suggestions per request, as `shared/eval/score.py` reads them.

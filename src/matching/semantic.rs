@@ -32,6 +32,11 @@ impl Vector {
         (bytes.len() == DIM).then(|| Vector(normalised(bytes.iter().map(|&b| f32::from(b as i8)))))
     }
 
+    /// The components.
+    pub fn values(&self) -> &[f32] {
+        &self.0
+    }
+
     /// Cosine with another vector.
     pub fn cosine(&self, other: &Vector) -> f64 {
         f64::from(dot(&self.0, &other.0))
@@ -51,7 +56,7 @@ fn normalised(values: impl Iterator<Item = f32>) -> Box<[f32]> {
 /// Dot product of two vectors: the most frequent sum of the matcher (every
 /// request against every offer of a market). With AVX2, which most x86-64
 /// processors have, it runs in 256-bit registers.
-fn dot(a: &[f32], b: &[f32]) -> f32 {
+pub(super) fn dot(a: &[f32], b: &[f32]) -> f32 {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx2") {
@@ -101,9 +106,7 @@ const MAX_KEPT: usize = 16_000_000;
 impl Cosines {
     /// The table of a market, or `None` when it would be too large to keep.
     pub fn of(vectors: &[Option<Vector>], offers: &[u32], requests: &[u32]) -> Option<Cosines> {
-        if offers.len().saturating_mul(requests.len()) > MAX_KEPT
-            || vectors.iter().all(Option::is_none)
-        {
+        if !Cosines::fits(offers, requests) || vectors.iter().all(Option::is_none) {
             return None;
         }
         let mut index = vec![0u32; vectors.len()];
@@ -127,6 +130,11 @@ impl Cosines {
             requests: requests.len(),
             values,
         })
+    }
+
+    /// Whether the table of these offers and requests is small enough to keep.
+    pub fn fits(offers: &[u32], requests: &[u32]) -> bool {
+        offers.len().saturating_mul(requests.len()) <= MAX_KEPT
     }
 
     /// The cosine of an offer and a request (by position), if both have a

@@ -5,23 +5,29 @@
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
+use crate::matching::dims::Dims;
 use crate::matching::Market;
 
 /// The model in use.
 #[derive(Debug, Clone)]
 pub struct Model {
     pub coef: Vec<f64>,
+    /// The encoder's dimension weights it was fitted with (`None`: plain
+    /// cosines).
+    pub dims: Option<Dims>,
     pub fitted_at: OffsetDateTime,
     pub trained_on: String,
 }
 
 pub async fn in_use(db: &PgPool) -> sqlx::Result<Option<Model>> {
-    let row =
-        sqlx::query!("SELECT coef, fitted_at, trained_on FROM acceptance_models WHERE in_use")
-            .fetch_optional(db)
-            .await?;
+    let row = sqlx::query!(
+        "SELECT coef, encoder_dims, fitted_at, trained_on FROM acceptance_models WHERE in_use"
+    )
+    .fetch_optional(db)
+    .await?;
     Ok(row.map(|r| Model {
         coef: r.coef,
+        dims: r.encoder_dims.as_deref().and_then(Dims::from_weights),
         fitted_at: r.fitted_at,
         trained_on: r.trained_on,
     }))
@@ -33,6 +39,7 @@ pub async fn apply(db: &PgPool, market: &mut Market) -> sqlx::Result<Option<Mode
     let model = in_use(db).await?;
     if let Some(m) = &model {
         market.use_model(&m.coef);
+        market.use_dims(m.dims.clone());
     }
     Ok(model)
 }
@@ -42,6 +49,7 @@ pub async fn apply(db: &PgPool, market: &mut Market) -> sqlx::Result<Option<Mode
 pub async fn record(
     db: &PgPool,
     coef: &[f64],
+    dims: Option<&Dims>,
     trained_on: &str,
     held_out: Option<&str>,
     figures: serde_json::Value,
@@ -54,9 +62,10 @@ pub async fn record(
             .await?;
     }
     let id = sqlx::query_scalar!(
-        "INSERT INTO acceptance_models (coef, trained_on, held_out, figures, in_use)
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO acceptance_models (coef, encoder_dims, trained_on, held_out, figures, in_use)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         coef,
+        dims.map(Dims::weights) as Option<Vec<f32>>,
         trained_on,
         held_out,
         figures,
