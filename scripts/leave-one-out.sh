@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Leave-one-set-out figures of the matching module: for each labelled set,
-# the acceptance model and the encoder's dimension weights are refit
+# the acceptance model and the encoder's projection are refit
 # (`beursvloer learn --always`) on the others and put in use, and the
 # held-out set is scored through the real CLI
 # path (import, suggest --json, propose --json, shared/eval/score.py). No
@@ -67,7 +67,7 @@ for held in "${sets[@]}"; do
   done
   # The held-out set last: learn judges on it but, with --always, does not choose by it.
   labelled+=(--labelled "$(event_of "$held")=$out/$held.gold.json")
-  echo "== $held held out; acceptance model and encoder dimension weights fitted on the others"
+  echo "== $held held out; acceptance model and encoder projection fitted on the others"
   DATABASE_URL="$url" RUST_LOG=warn "$bin" learn --always "${labelled[@]}" | sed 's/^/   /'
   event="$(event_of "$held")"
   DATABASE_URL="$url" RUST_LOG=warn "$bin" suggest --event "$event" --json > "$out/suggest.json"

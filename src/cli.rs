@@ -138,8 +138,8 @@ pub async fn learn(
     always: bool,
     all: bool,
 ) -> anyhow::Result<()> {
-    use crate::matching::dims::{self, Dims};
     use crate::matching::learn;
+    use crate::matching::projection::Projection;
     let database = Database::open(&db).await?;
     let pool = &database.pool;
     // (name, market, decided pairs, whether the rest counts as a no) per
@@ -209,27 +209,31 @@ pub async fn learn(
         .map(|s| s.name.as_str())
         .collect::<Vec<_>>()
         .join(", ");
-    // First the encoder's dimension weights, on the accepted pairs; then the
-    // acceptance model, on candidate pairs scored with them.
-    let refit_dims = {
-        let accepted: Vec<Vec<(i64, i64)>> = sets.iter().map(LearnSet::accepted).collect();
-        let fit_on: Vec<dims::Set<'_>> = sets
-            .iter()
-            .zip(&accepted)
-            .map(|(s, a)| s.loaded.market.dims_set(a))
-            .collect();
-        dims::fit(&fit_on).and_then(|w| Dims::from_weights(&w))
-    };
-    let train = samples_under(&mut sets, refit_dims.as_ref());
+    // First the encoder's projection, on the accepted pairs; then the
+    // acceptance model, on candidate pairs scored with a projection fitted
+    // without them (each set's under one fitted on the other sets): under
+    // its own, a set's accepted pairs would look closer than a new
+    // edition's will, and the model would learn to trust the encoder more
+    // than it should.
+    let refit_projection = projection_of(&sets, None);
+    let mut train = Vec::new();
+    for i in 0..sets.len() {
+        let others = projection_of(&sets, Some(i));
+        sets[i].loaded.market.use_projection(others);
+        train.extend(sets[i].samples());
+    }
     let refit = learn::fit(&train, lambda);
-    let (current, current_dims) = match crate::store::models::in_use(pool).await? {
-        Some(m) => (m.coef, m.dims),
-        None => (learn::built_in(), Some(Dims::built_in())),
+    let (current, current_projection) = match crate::store::models::in_use(pool).await? {
+        Some(m) => (m.coef, m.projection),
+        None => (learn::built_in(), Some(Projection::built_in())),
     };
     // Judged where not fitted: the held-out edition, or with `all` every set.
     let judged_on = if all { &mut sets } else { &mut held };
-    let before = learn::judge(&current, &samples_under(judged_on, current_dims.as_ref()));
-    let held_samples = samples_under(judged_on, refit_dims.as_ref());
+    let before = learn::judge(
+        &current,
+        &samples_under(judged_on, current_projection.as_ref()),
+    );
+    let held_samples = samples_under(judged_on, refit_projection.as_ref());
     let after = learn::judge(&refit, &held_samples);
     let better = after.log_loss < before.log_loss;
     let use_it = better || always || all;
@@ -239,7 +243,7 @@ pub async fn learn(
     crate::store::models::record(
         pool,
         &refit,
-        refit_dims.as_ref(),
+        refit_projection.as_ref(),
         &trained_on,
         held_out,
         figures,
@@ -250,8 +254,8 @@ pub async fn learn(
     println!("gefit op {} paren uit: {trained_on}", train.len());
     println!(
         "{}",
-        if refit_dims.is_some() {
-            "de dimensiegewichten van de zinsencoder zijn gefit op de geaccepteerde paren"
+        if refit_projection.is_some() {
+            "de projectie van de zinsencoder is gefit op de geaccepteerde paren"
         } else {
             "geen geaccepteerde paren met encodervectoren: gewone cosinussen"
         }
@@ -315,14 +319,31 @@ impl LearnSet {
     }
 }
 
-/// The samples of `sets` with their vectors compared under `dims`.
+/// The projection fitted on the accepted pairs of `sets` (but the one at
+/// `skip`); `None` where there are none.
+fn projection_of(
+    sets: &[LearnSet],
+    skip: Option<usize>,
+) -> Option<crate::matching::projection::Projection> {
+    let accepted: Vec<Vec<(i64, i64)>> = sets.iter().map(LearnSet::accepted).collect();
+    let fit_on: Vec<pair_ranking::Market<'_>> = sets
+        .iter()
+        .zip(&accepted)
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != skip)
+        .map(|(_, (s, a))| s.loaded.market.projection_set(a))
+        .collect();
+    crate::matching::projection::fit(&fit_on)
+}
+
+/// The samples of `sets` with their vectors compared under `projection`.
 fn samples_under(
     sets: &mut [LearnSet],
-    dims: Option<&crate::matching::dims::Dims>,
+    projection: Option<&crate::matching::projection::Projection>,
 ) -> Vec<crate::matching::learn::Sample> {
     sets.iter_mut()
         .flat_map(|s| {
-            s.loaded.market.use_dims(dims.cloned());
+            s.loaded.market.use_projection(projection.cloned());
             s.samples()
         })
         .collect()

@@ -6,13 +6,13 @@
 mod accept;
 mod assign;
 mod cycles;
-pub mod dims;
 mod features;
 #[cfg(test)]
 mod fixtures;
 pub mod learn;
 mod margins;
 pub mod partners;
+pub mod projection;
 pub mod reason;
 mod score;
 mod semantic;
@@ -30,12 +30,19 @@ pub use score::{category_fit, Weights};
 pub use semantic::Vector;
 pub use two_way::{harmonic_mean, COMPLETE};
 
-use dims::Dims;
 use features::{Fields, ItemText, Vocab};
+use projection::Projection;
 use score::{ItemFacts, Parts};
 
-/// The built-in dimension weights, read once.
-static BUILT_IN_DIMS: std::sync::LazyLock<Dims> = std::sync::LazyLock::new(Dims::built_in);
+/// The built-in projection of requests, read once.
+static BUILT_IN_PROJECTION: std::sync::LazyLock<Projection> =
+    std::sync::LazyLock::new(Projection::built_in);
+
+/// A request's vector under the built-in projection
+/// (`projection::Projection::apply`).
+pub fn project_request(v: &Vector) -> Vector {
+    BUILT_IN_PROJECTION.apply(v)
+}
 
 /// An organisation taking part.
 #[derive(Debug, Clone)]
@@ -142,11 +149,13 @@ pub struct Market {
     /// Sentence-encoder vectors by position (see `set_vectors`), as the
     /// encoder gave them.
     vectors: Vec<Option<Vector>>,
-    /// The encoder's dimension weights (`dims`): cosines are weighted ones.
-    /// `None` compares plain cosines.
-    dims: Option<Dims>,
-    /// Each vector's weighted norm, by position (1 for plain cosines).
-    norms: Vec<f32>,
+    /// The projection of requests' vectors (`projection`): an offer is
+    /// compared with a request's projected vector. `None` compares plain
+    /// cosines.
+    projection: Option<Projection>,
+    /// The requests' projected vectors by position (`None` for offers, and
+    /// without a projection).
+    projected: Vec<Option<Vector>>,
     /// Each listing's density among its counterparts' vectors and the
     /// market's mean density (`semantic::densities`), for the local
     /// scaling of cosines.
@@ -238,8 +247,8 @@ impl Market {
         let request_positions = positions_of(Direction::Request);
         Market {
             vectors: vec![None; listings.len()],
-            dims: Some(BUILT_IN_DIMS.clone()),
-            norms: vec![1.0; listings.len()],
+            projection: Some(BUILT_IN_PROJECTION.clone()),
+            projected: vec![None; listings.len()],
             density: vec![0.0; listings.len()],
             mean_density: 0.0,
             cosines: None,
@@ -261,6 +270,49 @@ impl Market {
         }
     }
 
+    /// The market's vectors and the `accepted` (offer id, request id)
+    /// pairs among them, to fit a projection on (`projection::fit`):
+    /// requests on the left, offers on the right.
+    pub fn projection_set(&self, accepted: &[(i64, i64)]) -> pair_ranking::Market<'_> {
+        let with_vector = |positions: &[u32]| -> Vec<usize> {
+            positions
+                .iter()
+                .map(|&p| p as usize)
+                .filter(|&p| self.vectors[p].is_some())
+                .collect()
+        };
+        let (requests, offers) = (
+            with_vector(&self.request_positions),
+            with_vector(&self.offer_positions),
+        );
+        let index = |list: &[usize]| -> HashMap<usize, usize> {
+            list.iter().enumerate().map(|(n, &p)| (p, n)).collect()
+        };
+        let (request_index, offer_index) = (index(&requests), index(&offers));
+        let party = |p: usize| self.listings[p].party;
+        let values = |list: &[usize]| -> Vec<&[f32]> {
+            list.iter()
+                .filter_map(|&p| self.vectors[p].as_ref().map(Vector::values))
+                .collect()
+        };
+        pair_ranking::Market {
+            left: values(&requests),
+            right: values(&offers),
+            allowed: requests
+                .iter()
+                .flat_map(|&r| offers.iter().map(move |&o| party(o) != party(r)))
+                .collect(),
+            pairs: accepted
+                .iter()
+                .filter_map(|(o, r)| {
+                    let r = request_index.get(self.position.get(r)?)?;
+                    let o = offer_index.get(self.position.get(o)?)?;
+                    Some((*r, *o))
+                })
+                .collect(),
+        }
+    }
+
     /// Give listings their sentence-encoder vectors (by item id): their
     /// nearest counterparts become candidates too, and the cosine a part of
     /// their score. Listings without one are scored on words alone.
@@ -269,91 +321,31 @@ impl Market {
         self.index_vectors();
     }
 
-    /// Compare vectors under other dimension weights (`None`: plain
+    /// Compare requests and offers under another projection (`None`: plain
     /// cosines), as a model refit by `beursvloer learn` says.
-    pub fn use_dims(&mut self, dims: Option<Dims>) {
-        if self.dims != dims {
-            self.dims = dims;
+    pub fn use_projection(&mut self, projection: Option<Projection>) {
+        if self.projection != projection {
+            self.projection = projection;
             self.index_vectors();
         }
     }
 
-    /// The market's vectors and the `accepted` (offer id, request id)
-    /// pairs among them, to fit dimension weights on (`dims::fit`).
-    pub fn dims_set(&self, accepted: &[(i64, i64)]) -> dims::Set<'_> {
-        let with_vector = |positions: &[u32]| -> Vec<usize> {
-            positions
-                .iter()
-                .map(|&p| p as usize)
-                .filter(|&p| self.vectors[p].is_some())
-                .collect()
-        };
-        let (offers, requests) = (
-            with_vector(&self.offer_positions),
-            with_vector(&self.request_positions),
-        );
-        let index = |list: &[usize]| -> HashMap<usize, usize> {
-            list.iter().enumerate().map(|(n, &p)| (p, n)).collect()
-        };
-        let (offer_index, request_index) = (index(&offers), index(&requests));
-        let party = |p: usize| self.listings[p].party;
-        dims::Set {
-            offers: offers
-                .iter()
-                .filter_map(|&p| self.vectors[p].as_ref())
-                .collect(),
-            requests: requests
-                .iter()
-                .filter_map(|&p| self.vectors[p].as_ref())
-                .collect(),
-            allowed: offers
-                .iter()
-                .flat_map(|&o| requests.iter().map(move |&r| party(o) != party(r)))
-                .collect(),
-            accepted: accepted
-                .iter()
-                .filter_map(|(o, r)| {
-                    let o = offer_index.get(self.position.get(o)?)?;
-                    let r = request_index.get(self.position.get(r)?)?;
-                    Some((*o, *r))
-                })
-                .collect(),
-        }
-    }
-
-    /// The dimension weights in use.
-    pub fn dims(&self) -> Option<&Dims> {
-        self.dims.as_ref()
-    }
-
-    /// The cosine table, the weighted norms and the densities of the
-    /// market's vectors under its dimension weights.
+    /// The requests' projected vectors, the cosine table and the densities
+    /// of the market's vectors under its projection.
     fn index_vectors(&mut self) {
-        self.norms = match &self.dims {
-            Some(d) => self
-                .vectors
-                .iter()
-                .map(|v| v.as_ref().map_or(1.0, |v| d.norm(v)))
-                .collect(),
-            None => vec![1.0; self.vectors.len()],
-        };
-        self.cosines = match &self.dims {
-            // The table is built from the weighted vectors, so each of its
-            // cosines is one dot product; they are not kept beyond it.
-            Some(d) if semantic::Cosines::fits(&self.offer_positions, &self.request_positions) => {
-                let weighted: Vec<Option<Vector>> = self
-                    .vectors
-                    .iter()
-                    .map(|v| v.as_ref().map(|v| d.apply(v)))
-                    .collect();
-                semantic::Cosines::of(&weighted, &self.offer_positions, &self.request_positions)
+        self.projected = vec![None; self.vectors.len()];
+        if let Some(projection) = &self.projection {
+            for &p in &self.request_positions {
+                self.projected[p as usize] = self.vectors[p as usize]
+                    .as_ref()
+                    .map(|v| projection.apply(v));
             }
-            _ => semantic::Cosines::of(
-                &self.vectors,
-                &self.offer_positions,
-                &self.request_positions,
-            ),
-        };
+        }
+        self.cosines = semantic::Cosines::of(
+            &|p| self.compared(p),
+            &self.offer_positions,
+            &self.request_positions,
+        );
         (self.density, self.mean_density) = semantic::densities(
             self.listings.len(),
             &self.offer_positions,
@@ -363,17 +355,19 @@ impl Market {
         );
     }
 
-    /// The encoder's cosine (weighted by `dims`) of an offer and a request
-    /// (by position), when both have a vector.
+    /// The vector position `p` is compared by: a request's projected one,
+    /// an offer's own.
+    fn compared(&self, p: usize) -> Option<&Vector> {
+        self.projected[p].as_ref().or(self.vectors[p].as_ref())
+    }
+
+    /// The encoder's cosine of an offer and a request (by position), the
+    /// request projected, when both have a vector.
     fn cosine(&self, o: usize, r: usize) -> Option<f64> {
-        if let Some(table) = &self.cosines {
-            return table.get(o as u32, r as u32);
+        match &self.cosines {
+            Some(table) => table.get(o as u32, r as u32),
+            None => Some(self.compared(o)?.cosine(self.compared(r)?)),
         }
-        let (a, b) = (self.vectors[o].as_ref()?, self.vectors[r].as_ref()?);
-        Some(match &self.dims {
-            Some(d) => d.dot(a, b) / f64::from(self.norms[o] * self.norms[r]),
-            None => a.cosine(b),
-        })
     }
 
     /// The encoder's cosine of positions `a` and `b` with their local
@@ -436,12 +430,14 @@ impl Market {
             let w = self.weights.encoder;
             scored.score = ((1.0 - w) * scored.score + w * part).clamp(0.0, 1.0);
             scored.parts.encoder = cosine;
-            // The only reason of a pair found by the encoder alone.
-            // (Said of the cosine before the local scaling. The bar was read
-            // on plain cosines; the dimension weights leave the cosines of
-            // accepted pairs where they were, a median of 0.41 on dev both
-            // ways, and lower the rest.)
-            if with_reasons && (raw >= RELATED_IN_MEANING || scored.reasons.is_empty()) {
+            // The only reason of a pair found by the encoder alone. Said of
+            // the plain cosine, neither projected nor scaled: the one its bar
+            // was read on.
+            let plain = || match (&self.vectors[o], &self.vectors[r]) {
+                (Some(a), Some(b)) => a.cosine(b),
+                _ => raw,
+            };
+            if with_reasons && (scored.reasons.is_empty() || plain() >= RELATED_IN_MEANING) {
                 scored.reasons.push(reason::Reason::Meaning.encode());
             }
         }

@@ -56,7 +56,7 @@ fn normalised(values: impl Iterator<Item = f32>) -> Box<[f32]> {
 /// Dot product of two vectors: the most frequent sum of the matcher (every
 /// request against every offer of a market). With AVX2, which most x86-64
 /// processors have, it runs in 256-bit registers.
-pub(super) fn dot(a: &[f32], b: &[f32]) -> f32 {
+fn dot(a: &[f32], b: &[f32]) -> f32 {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx2") {
@@ -105,11 +105,17 @@ const MAX_KEPT: usize = 16_000_000;
 
 impl Cosines {
     /// The table of a market, or `None` when it would be too large to keep.
-    pub fn of(vectors: &[Option<Vector>], offers: &[u32], requests: &[u32]) -> Option<Cosines> {
-        if !Cosines::fits(offers, requests) || vectors.iter().all(Option::is_none) {
+    pub fn of<'a>(
+        vector: &dyn Fn(usize) -> Option<&'a Vector>,
+        offers: &[u32],
+        requests: &[u32],
+    ) -> Option<Cosines> {
+        let positions = offers.iter().chain(requests).map(|&p| p as usize + 1);
+        let len = positions.max().unwrap_or(0);
+        if !Cosines::fits(offers, requests) || (0..len).all(|p| vector(p).is_none()) {
             return None;
         }
-        let mut index = vec![0u32; vectors.len()];
+        let mut index = vec![0u32; len];
         for list in [offers, requests] {
             for (n, &p) in list.iter().enumerate() {
                 index[p as usize] = n as u32;
@@ -117,12 +123,10 @@ impl Cosines {
         }
         let mut values = Vec::with_capacity(offers.len() * requests.len());
         for &o in offers {
-            let vo = vectors.get(o as usize).and_then(Option::as_ref);
-            values.extend(requests.iter().map(|&r| {
-                match (vo, vectors.get(r as usize).and_then(Option::as_ref)) {
-                    (Some(a), Some(b)) => dot(&a.0, &b.0),
-                    _ => f32::NAN,
-                }
+            let vo = vector(o as usize);
+            values.extend(requests.iter().map(|&r| match (vo, vector(r as usize)) {
+                (Some(a), Some(b)) => dot(&a.0, &b.0),
+                _ => f32::NAN,
             }));
         }
         Some(Cosines {
@@ -260,13 +264,13 @@ mod tests {
             v[1] = (1.0 - c * c).sqrt();
             Vector::from_unit(&v)
         };
-        let vectors = vec![
+        let vectors = [
             Some(Vector::from_unit(&e(0))),
             Some(mix(0.8)),
             Some(mix(0.2)),
             None,
         ];
-        let table = Cosines::of(&vectors, &[1, 2], &[0, 3]).expect("small");
+        let table = Cosines::of(&|p| vectors[p].as_ref(), &[1, 2], &[0, 3]).expect("small");
         let cosine = |o: u32, r: u32| table.get(o, r);
         assert!((cosine(1, 0).unwrap() - 0.8).abs() < 1e-3);
         assert_eq!(cosine(1, 3), None);
@@ -288,11 +292,11 @@ mod tests {
         let vectors: Vec<Option<Vector>> =
             (0..12).map(|i| Some(Vector::from_unit(&unit(i)))).collect();
         let offers: Vec<u32> = (1..12).collect();
-        let table = Cosines::of(&vectors, &offers, &[0]).expect("small");
+        let table = Cosines::of(&|p| vectors[p].as_ref(), &offers, &[0]).expect("small");
         let (d, mean) = densities(12, &offers, &[0], 10, &|o, r| table.get(o, r));
         assert!(d.iter().all(|&x| x == 0.0) && mean == 0.0, "{d:?}");
         assert!(
-            Cosines::of(&[None, None], &[0], &[1]).is_none(),
+            Cosines::of(&|_| None, &[0], &[1]).is_none(),
             "no vectors, no table"
         );
     }

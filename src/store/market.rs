@@ -239,6 +239,14 @@ async fn nearest_in_meaning(
     let Some(query) = item.vector.as_deref().and_then(Vector::from_bytes) else {
         return Ok(Vec::new());
     };
+    // A request is compared projected, as the matcher compares it; the
+    // requests of an offer's pool are compared plain (projecting thousands
+    // would cost more than the rest of the page).
+    let query = if item.direction == "request" {
+        crate::matching::project_request(&query)
+    } else {
+        query
+    };
     let known: std::collections::HashSet<i64> = found.iter().map(|r| r.id).collect();
     let mut near: Vec<(f64, i64)> = pool
         .iter()

@@ -5,29 +5,31 @@
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
-use crate::matching::dims::Dims;
+use crate::matching::projection::Projection;
 use crate::matching::Market;
 
 /// The model in use.
 #[derive(Debug, Clone)]
 pub struct Model {
     pub coef: Vec<f64>,
-    /// The encoder's dimension weights it was fitted with (`None`: plain
-    /// cosines).
-    pub dims: Option<Dims>,
+    /// The encoder's projection it was fitted with (`None`: plain cosines).
+    pub projection: Option<Projection>,
     pub fitted_at: OffsetDateTime,
     pub trained_on: String,
 }
 
 pub async fn in_use(db: &PgPool) -> sqlx::Result<Option<Model>> {
     let row = sqlx::query!(
-        "SELECT coef, encoder_dims, fitted_at, trained_on FROM acceptance_models WHERE in_use"
+        "SELECT coef, encoder_projection, fitted_at, trained_on FROM acceptance_models WHERE in_use"
     )
     .fetch_optional(db)
     .await?;
     Ok(row.map(|r| Model {
         coef: r.coef,
-        dims: r.encoder_dims.as_deref().and_then(Dims::from_weights),
+        projection: r
+            .encoder_projection
+            .as_deref()
+            .and_then(Projection::from_matrix),
         fitted_at: r.fitted_at,
         trained_on: r.trained_on,
     }))
@@ -39,7 +41,7 @@ pub async fn apply(db: &PgPool, market: &mut Market) -> sqlx::Result<Option<Mode
     let model = in_use(db).await?;
     if let Some(m) = &model {
         market.use_model(&m.coef);
-        market.use_dims(m.dims.clone());
+        market.use_projection(m.projection.clone());
     }
     Ok(model)
 }
@@ -49,7 +51,7 @@ pub async fn apply(db: &PgPool, market: &mut Market) -> sqlx::Result<Option<Mode
 pub async fn record(
     db: &PgPool,
     coef: &[f64],
-    dims: Option<&Dims>,
+    projection: Option<&Projection>,
     trained_on: &str,
     held_out: Option<&str>,
     figures: serde_json::Value,
@@ -62,10 +64,10 @@ pub async fn record(
             .await?;
     }
     let id = sqlx::query_scalar!(
-        "INSERT INTO acceptance_models (coef, encoder_dims, trained_on, held_out, figures, in_use)
+        "INSERT INTO acceptance_models (coef, encoder_projection, trained_on, held_out, figures, in_use)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         coef,
-        dims.map(Dims::weights) as Option<Vec<f32>>,
+        projection.map(|p| p.matrix().to_vec()) as Option<Vec<f32>>,
         trained_on,
         held_out,
         figures,
