@@ -223,10 +223,9 @@ pub async fn learn(
         train.extend(sets[i].samples());
     }
     let refit = learn::fit(&train, lambda);
-    let (current, current_projection) = match crate::store::models::in_use(pool).await? {
-        Some(m) => (m.coef, m.projection),
-        None => (learn::built_in(), Some(Projection::built_in())),
-    };
+    let (current, current_projection) = crate::store::models::fitted_in_use(pool)
+        .await?
+        .unwrap_or_else(|| (learn::built_in(), Some(Projection::built_in())));
     // Judged where not fitted: the held-out edition, or with `all` every set.
     let judged_on = if all { &mut sets } else { &mut held };
     let before = learn::judge(

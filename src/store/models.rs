@@ -8,42 +8,47 @@ use time::OffsetDateTime;
 use crate::matching::projection::Projection;
 use crate::matching::Market;
 
-/// The model in use.
+/// The model in use: what the werkplaats says of it.
 #[derive(Debug, Clone)]
 pub struct Model {
-    pub coef: Vec<f64>,
-    /// The encoder's projection it was fitted with (`None`: plain cosines).
-    pub projection: Option<Projection>,
     pub fitted_at: OffsetDateTime,
     pub trained_on: String,
 }
 
 pub async fn in_use(db: &PgPool) -> sqlx::Result<Option<Model>> {
-    let row = sqlx::query!(
-        "SELECT coef, encoder_projection, fitted_at, trained_on FROM acceptance_models WHERE in_use"
+    sqlx::query_as!(
+        Model,
+        "SELECT fitted_at, trained_on FROM acceptance_models WHERE in_use"
     )
     .fetch_optional(db)
-    .await?;
-    Ok(row.map(|r| Model {
-        coef: r.coef,
-        projection: r
+    .await
+}
+
+/// The coefficients of the model in use and the encoder's projection it
+/// was fitted with (`None`: plain cosines); a megabyte, so only read where
+/// a market is ranked with it.
+pub async fn fitted_in_use(db: &PgPool) -> sqlx::Result<Option<(Vec<f64>, Option<Projection>)>> {
+    let row = sqlx::query!("SELECT coef, encoder_projection FROM acceptance_models WHERE in_use")
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(|r| {
+        let projection = r
             .encoder_projection
             .as_deref()
-            .and_then(Projection::from_matrix),
-        fitted_at: r.fitted_at,
-        trained_on: r.trained_on,
+            .and_then(Projection::from_matrix);
+        (r.coef, projection)
     }))
 }
 
 /// Rank `market` with the model in use, when there is one (else the
-/// built-in one stays); returns that model.
-pub async fn apply(db: &PgPool, market: &mut Market) -> sqlx::Result<Option<Model>> {
-    let model = in_use(db).await?;
-    if let Some(m) = &model {
-        market.use_model(&m.coef);
-        market.use_projection(m.projection.clone());
+/// built-in one stays); says whether there was one.
+pub async fn apply(db: &PgPool, market: &mut Market) -> sqlx::Result<bool> {
+    let fitted = fitted_in_use(db).await?;
+    if let Some((coef, projection)) = &fitted {
+        market.use_model(coef);
+        market.use_projection(projection.clone());
     }
-    Ok(model)
+    Ok(fitted.is_some())
 }
 
 /// Store a fitted model with its figures; when `use_it`, it replaces the one
