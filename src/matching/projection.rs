@@ -33,9 +33,10 @@ const BUILT_IN: &[u8] = include_bytes!(concat!(
     "/models/projection.bin"
 ));
 
-/// M, `DIM` × `DIM`, row-major.
+/// M, `DIM` × `DIM`, row-major; shared, as every market starts from the
+/// built-in one (a copy would be a megabyte per market).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Projection(Box<[f32]>);
+pub struct Projection(std::sync::Arc<[f32]>);
 
 impl Projection {
     /// From M's values, row-major; `None` unless `DIM` × `DIM` finite ones.
