@@ -24,13 +24,17 @@
 //!
 //! Usage: cargo run --release --example setting_study -- SETTING tests/data/dev tests/data/meppel tests/data/zutphen tests/data/tiel
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use beursvloer::matching::learn::{self, Sample};
-use beursvloer::matching::{Proposal, Weights, COMPLETE};
+use beursvloer::matching::{Weights, COMPLETE};
 
 #[path = "support/dataset.rs"]
 mod dataset;
+#[path = "support/figures.rs"]
+mod figures;
+
+use figures::Figures;
 
 /// The proposal's threshold and the fit's L2 penalty, as in the product.
 const THRESHOLD: f64 = 0.4;
@@ -41,7 +45,7 @@ struct Set {
     name: String,
     doc: serde_json::Value,
     gold: dataset::Gold,
-    two_way: Vec<((String, String), (String, String))>,
+    two_way: Vec<figures::TwoWayPair>,
 }
 
 struct Built {
@@ -49,87 +53,12 @@ struct Built {
     samples: Vec<Sample>,
 }
 
-/// The figures of `shared/eval/score.py`.
-struct Figures {
-    recall3: f64,
-    mrr: f64,
-    precision: f64,
-    recall: f64,
-    two_way: f64,
-}
-
-impl Figures {
-    fn f1(&self) -> f64 {
-        if self.precision + self.recall == 0.0 {
-            0.0
-        } else {
-            2.0 * self.precision * self.recall / (self.precision + self.recall)
+fn objective(f: &Figures, setting: Setting) -> f64 {
+    match setting {
+        Setting::Complete | Setting::Threshold => (f.f1() + f.two_way) / 2.0,
+        Setting::EncoderCandidates | Setting::EncoderShare | Setting::EncoderLocal => {
+            (f.recall3 + f.mrr + f.f1() + f.two_way) / 4.0
         }
-    }
-
-    fn objective(&self, setting: Setting) -> f64 {
-        match setting {
-            Setting::Complete | Setting::Threshold => (self.f1() + self.two_way) / 2.0,
-            Setting::EncoderCandidates | Setting::EncoderShare | Setting::EncoderLocal => {
-                (self.recall3 + self.mrr + self.f1() + self.two_way) / 4.0
-            }
-        }
-    }
-}
-
-fn figures(set: &Set, built: &Built, proposal: &Proposal) -> Figures {
-    let key = |id: &i64| built.data.keys[id].clone();
-    let requests_with_gold: HashSet<&String> = set.gold.iter().map(|(_, r)| r).collect();
-    let proposed: Vec<(String, String)> = proposal
-        .matches
-        .iter()
-        .map(|m| (key(&m.offer), key(&m.request)))
-        .collect();
-    let right: Vec<&(String, String)> = proposed.iter().filter(|p| set.gold.contains(*p)).collect();
-    let matched: HashSet<&String> = right.iter().map(|(_, r)| r).collect();
-    let unordered = |a: (String, String), b: (String, String)| {
-        if a <= b {
-            (a, b)
-        } else {
-            (b, a)
-        }
-    };
-    let got: HashSet<_> = proposal
-        .two_way
-        .iter()
-        .map(|t| {
-            unordered(
-                (key(&t.give.offer), key(&t.give.request)),
-                (key(&t.ret.offer), key(&t.ret.request)),
-            )
-        })
-        .collect();
-    let gold_two_way: HashSet<_> = set
-        .two_way
-        .iter()
-        .map(|(g, r)| unordered(g.clone(), r.clone()))
-        .collect();
-    let share = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
-    let (mut hit3, mut rr) = (0, 0.0);
-    for (request, offers) in built.data.market.suggestions(10) {
-        let request = key(&request);
-        if !requests_with_gold.contains(&request) {
-            continue;
-        }
-        let rank = offers
-            .iter()
-            .position(|o| set.gold.contains(&(key(&o.offer), request.clone())));
-        if let Some(rank) = rank {
-            rr += 1.0 / (rank as f64 + 1.0);
-            hit3 += usize::from(rank < 3);
-        }
-    }
-    Figures {
-        recall3: share(hit3, requests_with_gold.len()),
-        mrr: rr / requests_with_gold.len().max(1) as f64,
-        precision: share(right.len(), proposed.len()),
-        recall: share(matched.len(), requests_with_gold.len()),
-        two_way: share(gold_two_way.intersection(&got).count(), gold_two_way.len()),
     }
 }
 
@@ -217,7 +146,7 @@ fn score(set: &Set, built: &Built, setting: Setting, value: f64, coef: &[f64]) -
         THRESHOLD
     };
     let proposal = built.data.market.propose_with(coef, threshold, complete);
-    figures(set, built, &proposal)
+    figures::figures(&set.gold, &set.two_way, &built.data, &proposal)
 }
 
 /// The value of the grid with the best mean objective over `sets`, ties to
@@ -234,7 +163,7 @@ fn choose(
         let c = coef(v);
         let objective = sets
             .iter()
-            .map(|&i| score(&all[i], &built[i][v], setting, value, &c).objective(setting))
+            .map(|&i| objective(&score(&all[i], &built[i][v], setting, value, &c), setting))
             .sum::<f64>()
             / sets.len() as f64;
         if objective > best.0 + 1e-9
@@ -275,12 +204,6 @@ fn main() {
         .iter()
         .position(|&v| v == setting.product())
         .expect("the product's value is in the grid");
-    let line = |f: &Figures| {
-        format!(
-            "{:.3} / {:.3} / {:.3} / {:.3} / {:.3}",
-            f.recall3, f.mrr, f.precision, f.recall, f.two_way
-        )
-    };
     println!(
         "held out | chosen | held out, chosen: recall@3 / MRR / P / R / two-way | the same at {}",
         setting.product()
@@ -308,8 +231,8 @@ fn main() {
             "{} | {} | {} | {}",
             held.name,
             value,
-            line(&chosen),
-            line(&product)
+            chosen.line(),
+            product.line()
         );
     }
     let every: Vec<usize> = (0..sets.len()).collect();

@@ -3,6 +3,7 @@
 //! normalised so that a dot product is a cosine similarity.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::{LazyLock, RwLock};
 
 use super::text::{self, Token};
 use super::thesaurus::Thesaurus;
@@ -175,6 +176,31 @@ pub fn expand(
     out
 }
 
+/// Compound splits already made: every market (each werkplaats view, each
+/// item page) splits the same words again, and a split tries every cut
+/// against the lexicon.
+static SPLITS: LazyLock<RwLock<HashMap<String, Option<(String, String)>>>> =
+    LazyLock::new(Default::default);
+
+/// How many splits are remembered at most; then the memory starts afresh.
+const REMEMBERED: usize = 200_000;
+
+/// A folded word split against the Dutch lexicon and the thesaurus's own
+/// words (`text::split_compound_with`), remembered.
+fn split_compound(thesaurus: &Thesaurus, word: &str) -> Option<(String, String)> {
+    if let Some(split) = SPLITS.read().ok().and_then(|k| k.get(word).cloned()) {
+        return split;
+    }
+    let split = text::split_compound_with(word, &|w| thesaurus.knows(w));
+    if let Ok(mut known) = SPLITS.write() {
+        if known.len() >= REMEMBERED {
+            known.clear();
+        }
+        known.insert(word.to_string(), split.clone());
+    }
+    split
+}
+
 /// Build the features of all items of a market at once (IDF needs them all).
 pub fn build(items: &[Fields<'_>]) -> (Vocab, Vec<ItemText>) {
     let thesaurus = Thesaurus::get();
@@ -186,10 +212,9 @@ pub fn build(items: &[Fields<'_>]) -> (Vocab, Vec<ItemText>) {
         .flatten()
         .map(|(t, _)| t.surface.as_str())
         .collect();
-    let known = |w: &str| thesaurus.knows(w);
     let splits: HashMap<&str, (String, String)> = market
         .iter()
-        .filter_map(|&w| text::split_compound_with(w, &known).map(|s| (w, s)))
+        .filter_map(|&w| split_compound(thesaurus, w).map(|s| (w, s)))
         .collect();
     let split = |w: &str| splits.get(w).cloned();
     let root_map = derived_roots(&tokens, &split);

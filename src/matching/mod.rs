@@ -335,10 +335,13 @@ impl Market {
     fn index_vectors(&mut self) {
         self.projected = vec![None; self.vectors.len()];
         if let Some(projection) = &self.projection {
-            for &p in &self.request_positions {
-                self.projected[p as usize] = self.vectors[p as usize]
-                    .as_ref()
-                    .map(|v| projection.apply(v));
+            let (positions, vectors): (Vec<usize>, Vec<&Vector>) = self
+                .request_positions
+                .iter()
+                .filter_map(|&p| Some((p as usize, self.vectors[p as usize].as_ref()?)))
+                .unzip();
+            for (p, v) in positions.into_iter().zip(projection.apply_many(&vectors)) {
+                self.projected[p] = Some(v);
             }
         }
         self.cosines = semantic::Cosines::of(

@@ -63,6 +63,18 @@ impl Projection {
     pub fn apply(&self, request: &Vector) -> Vector {
         Vector::from_unit(&pair_ranking::map(DIM, &self.0, request.values()))
     }
+
+    /// `apply` to many requests, in one matrix product.
+    pub fn apply_many(&self, requests: &[&Vector]) -> Vec<Vector> {
+        let stacked: Vec<f32> = requests
+            .iter()
+            .flat_map(|v| v.values().iter().copied())
+            .collect();
+        pair_ranking::map_many(DIM, &self.0, &stacked)
+            .chunks_exact(DIM)
+            .map(Vector::from_unit)
+            .collect()
+    }
 }
 
 /// The projection fitted on `markets` (requests on the left, offers on the
@@ -105,6 +117,9 @@ mod tests {
         let r = p.apply(&requests[0]);
         assert!(r.cosine(&offers[0]) > r.cosine(&other));
         assert!(r.cosine(&offers[0]) > r.cosine(&offers[1]));
+        let both = p.apply_many(&[&requests[0], &requests[1]]);
+        assert!((both[0].cosine(&r) - 1.0).abs() < 1e-5);
+        assert!((both[1].cosine(&p.apply(&requests[1])) - 1.0).abs() < 1e-5);
     }
 
     #[test]

@@ -121,11 +121,27 @@ impl Cosines {
                 index[p as usize] = n as u32;
             }
         }
+        // Those with a vector, stacked, multiplied in one matrix product,
+        // then spread over the table; NaN where a vector is missing.
+        let stack = |list: &[u32]| -> (Vec<Option<usize>>, Vec<f32>) {
+            let mut stacked = Vec::new();
+            let mut row = Vec::with_capacity(list.len());
+            for &p in list {
+                row.push(vector(p as usize).map(|v| {
+                    stacked.extend_from_slice(&v.0);
+                    stacked.len() / DIM - 1
+                }));
+            }
+            (row, stacked)
+        };
+        let (offer_rows, offer_vectors) = stack(offers);
+        let (request_rows, request_vectors) = stack(requests);
+        let products = pair_ranking::dots_all(DIM, &offer_vectors, &request_vectors);
+        let width = request_vectors.len() / DIM;
         let mut values = Vec::with_capacity(offers.len() * requests.len());
-        for &o in offers {
-            let vo = vector(o as usize);
-            values.extend(requests.iter().map(|&r| match (vo, vector(r as usize)) {
-                (Some(a), Some(b)) => dot(&a.0, &b.0),
+        for o in &offer_rows {
+            values.extend(request_rows.iter().map(|r| match (o, r) {
+                (Some(o), Some(r)) => products[o * width + r],
                 _ => f32::NAN,
             }));
         }
