@@ -9,8 +9,6 @@
 #
 #   scripts/leave-one-out.sh                  # dev, meppel, zutphen, tiel (debug build)
 #   BUILD=release scripts/leave-one-out.sh
-#   BUILT_IN_COEF=1 scripts/leave-one-out.sh  # the fold's projection with the
-#                                             # built-in acceptance coefficients
 #
 # Word lists and weights other than the acceptance model were written and
 # tuned while looking at dev (in-sample) and Meppel (validation); zutphen was
@@ -71,13 +69,6 @@ for held in "${sets[@]}"; do
   labelled+=(--labelled "$(event_of "$held")=$out/$held.gold.json")
   echo "== $held held out; acceptance model and encoder projection fitted on the others"
   DATABASE_URL="$url" RUST_LOG=warn "$bin" learn --always "${labelled[@]}" | sed 's/^/   /'
-  if [ -n "${BUILT_IN_COEF:-}" ]; then
-    # The configuration a new installation ships with: the fold's projection,
-    # the built-in acceptance coefficients (matching::accept::COEF).
-    coef="$(sed -n '/pub const COEF/,/];/p' src/matching/accept.rs | tr -d '\n ' | sed 's/.*=\[//; s/,\];//')"
-    "$(psql_bin)" -q "$url" -v ON_ERROR_STOP=1 -c "UPDATE acceptance_models SET coef = ARRAY[$coef]::double precision[] WHERE in_use"
-    echo "   (built-in acceptance coefficients)"
-  fi
   event="$(event_of "$held")"
   DATABASE_URL="$url" RUST_LOG=warn "$bin" suggest --event "$event" --json > "$out/suggest.json"
   DATABASE_URL="$url" RUST_LOG=warn "$bin" propose --event "$event" --json > "$out/propose.json"
@@ -89,8 +80,9 @@ for held in "${sets[@]}"; do
   fi
 done
 
-# The built-in starting model (`matching::accept::COEF`): the same refit on
-# all the sets, none held out, so a new installation starts from them.
+# The built-in starting model (`matching::accept::COEF`) is this refit on
+# all the sets, none held out, so a new installation starts from them; the
+# folds above are what it does on a set it has not seen.
 db="bv_loso_all_$$"
 fresh_database "$db"
 url="$(database_url "$db")"

@@ -762,6 +762,19 @@ impl Market {
         let cap_of = |offer: i64| self.cap_of(offer);
         let raw = margins::raw(&all, w.min_suggestion, &cap_of);
         let confidence = margins::confidence(&all, &raw, w);
+        // The same margins by the encoder's cosine alone: a second opinion
+        // that does not lean on shared words.
+        let by_meaning: Vec<Suggestion> = all
+            .iter()
+            .zip(&parts)
+            .map(|(p, x)| Suggestion {
+                offer: p.offer,
+                request: p.request,
+                score: x.encoder,
+                reasons: Vec::new(),
+            })
+            .collect();
+        let meaning = margins::raw(&by_meaning, 0.0, &cap_of);
         let kind = |item: i64| {
             self.party_of(item)
                 .and_then(|p| self.parties.get(&p))
@@ -771,21 +784,26 @@ impl Market {
             .zip(parts)
             .zip(confidence)
             .zip(raw)
-            .map(|(((p, parts), conf), (rm, om, top, mutual))| {
-                let x = accept::features(&accept::Inputs {
-                    score: p.score,
-                    confidence: conf,
-                    request_margin: rm,
-                    offer_margin: om,
-                    top_of_request: top,
-                    mutual,
-                    reciprocal: reciprocal.contains(&(p.offer, p.request)),
-                    parts,
-                    offer_kind: kind(p.offer),
-                    request_kind: kind(p.request),
-                });
-                (p, x.to_vec())
-            })
+            .zip(meaning)
+            .map(
+                |((((p, parts), conf), (rm, om, top, mutual)), (mrm, mom, _, _))| {
+                    let x = accept::features(&accept::Inputs {
+                        score: p.score,
+                        confidence: conf,
+                        request_margin: rm,
+                        offer_margin: om,
+                        top_of_request: top,
+                        mutual,
+                        reciprocal: reciprocal.contains(&(p.offer, p.request)),
+                        parts,
+                        offer_kind: kind(p.offer),
+                        request_kind: kind(p.request),
+                        meaning_request_margin: mrm,
+                        meaning_offer_margin: mom,
+                    });
+                    (p, x.to_vec())
+                },
+            )
             .collect()
     }
 
