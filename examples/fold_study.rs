@@ -1,5 +1,7 @@
 //! Nested leave-one-set-out study of the proposal's threshold (or, with
-//! `KNOB=complete`, the least probability of a way back), with the
+//! `KNOB=complete`, the least probability of a way back; with
+//! `KNOB=encoder-share`, the encoder's share in the score, see
+//! `encoder_share`), with the
 //! encoder's projection and the acceptance model refit per fold as
 //! `beursvloer learn` refits them (`setting_study` predates the projection:
 //! its markets compare under the built-in one, which has seen every set).
@@ -33,7 +35,7 @@ use std::collections::HashMap;
 
 use beursvloer::matching::learn::{self, Sample};
 use beursvloer::matching::projection::{self, Projection};
-use beursvloer::matching::COMPLETE;
+use beursvloer::matching::{Weights, COMPLETE};
 
 #[path = "support/dataset.rs"]
 mod dataset;
@@ -172,6 +174,8 @@ impl Study {
     /// threshold and least probability of a way back of `at`.
     fn score(&mut self, i: usize, pool: Pool, coef: &[f64], at: (f64, f64)) -> Figures {
         self.compare_under(i, pool);
+        // Suggestions are ranked by the model in use: this fold's.
+        self.sets[i].data.market.use_model(coef);
         let s = &self.sets[i];
         let proposal = s.data.market.propose_with(coef, at.0, at.1);
         figures::figures(&s.gold, &s.two_way, &s.data, &proposal)
@@ -234,47 +238,130 @@ impl Study {
     }
 }
 
+impl Study {
+    fn new(bases: &[String], weights: Weights, cache: &str) -> Study {
+        let sets = bases
+            .iter()
+            .map(|base| {
+                let doc = dataset::read_json(&format!("{base}.json"));
+                let data = dataset::load_with(&doc, weights);
+                let gold_path = format!("{base}.gold.json");
+                let gold = dataset::gold(&gold_path);
+                let id: HashMap<&str, i64> =
+                    data.keys.iter().map(|(id, k)| (k.as_str(), *id)).collect();
+                let accepted = gold
+                    .iter()
+                    .filter_map(|(o, r)| Some((*id.get(o.as_str())?, *id.get(r.as_str())?)))
+                    .collect();
+                Set {
+                    name: base.rsplit('/').next().unwrap_or(base).to_string(),
+                    two_way: dataset::two_way(&gold_path),
+                    gold,
+                    data,
+                    accepted,
+                }
+            })
+            .collect();
+        Study {
+            sets,
+            projections: HashMap::new(),
+            models: HashMap::new(),
+            cache: cache.to_string(),
+        }
+    }
+}
+
+/// The sentence encoder's share in a pair's score (`Weights::encoder`),
+/// chosen the nested way: one study per value (its markets scored with
+/// it), the objective (recall@3 + MRR + proposal F1 + two-way recall) / 4,
+/// as `setting_study encoder-share` judged it, fixed before any run.
+fn encoder_share(bases: &[String], cache: &str) {
+    const GRID: [f64; 6] = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
+    let product = Weights::default().encoder;
+    let mut studies: Vec<Study> = GRID
+        .iter()
+        .map(|&v| {
+            let weights = Weights {
+                encoder: v,
+                ..Weights::default()
+            };
+            Study::new(bases, weights, cache)
+        })
+        .collect();
+    let n = bases.len();
+    let all: Pool = (1 << n) - 1;
+    let at = (THRESHOLD, COMPLETE);
+    let objective = |f: &Figures| (f.recall3 + f.mrr + f.f1() + f.two_way) / 4.0;
+    let choose = |studies: &mut Vec<Study>, pool: Pool| -> (usize, f64) {
+        let mut best = (
+            f64::MIN,
+            GRID.iter().position(|&v| v == product).unwrap_or(0),
+        );
+        for (v, study) in studies.iter_mut().enumerate() {
+            let inner = members(pool, n);
+            let mut total = 0.0;
+            for &i in &inner {
+                let rest = pool & !(1 << i);
+                let coef = study.model(rest);
+                total += objective(&study.score(i, rest, &coef, at));
+            }
+            let mean = total / inner.len() as f64;
+            if mean > best.0 + 1e-9 || ((mean - best.0).abs() <= 1e-9 && GRID[v] == product) {
+                best = (mean, v);
+            }
+        }
+        (best.1, best.0)
+    };
+    let base = GRID
+        .iter()
+        .position(|&v| v == product)
+        .expect("in the grid");
+    println!("held out | chosen | held out at the chosen value | at {product}");
+    for h in 0..n {
+        let pool = all & !(1 << h);
+        let (v, _) = choose(&mut studies, pool);
+        let coef = studies[v].model(pool);
+        let chosen = studies[v].score(h, pool, &coef, at);
+        let coef = studies[base].model(pool);
+        let now = studies[base].score(h, pool, &coef, at);
+        println!(
+            "{} | {} | {} | {}",
+            studies[v].sets[h].name,
+            GRID[v],
+            chosen.line(),
+            now.line()
+        );
+    }
+    let (v, mean) = choose(&mut studies, all);
+    println!("chosen on all sets: {} (objective {mean:.4})", GRID[v]);
+    let coef: Vec<String> = studies[v]
+        .model(all)
+        .iter()
+        .map(|c| format!("{c:.3}"))
+        .collect();
+    println!(
+        "acceptance model refit on all sets at {}: [{}]",
+        GRID[v],
+        coef.join(", ")
+    );
+}
+
 fn main() {
     let bases: Vec<String> = std::env::args().skip(1).collect();
     if bases.len() < 3 {
         eprintln!("usage: fold_study SET SET SET... (paths without .json)");
         std::process::exit(2);
     }
-    let sets: Vec<Set> = bases
-        .iter()
-        .map(|base| {
-            let data = dataset::load(&dataset::read_json(&format!("{base}.json")), None);
-            let gold_path = format!("{base}.gold.json");
-            let gold = dataset::gold(&gold_path);
-            let id: HashMap<&str, i64> =
-                data.keys.iter().map(|(id, k)| (k.as_str(), *id)).collect();
-            let accepted = gold
-                .iter()
-                .filter_map(|(o, r)| Some((*id.get(o.as_str())?, *id.get(r.as_str())?)))
-                .collect();
-            Set {
-                name: base.rsplit('/').next().unwrap_or(base).to_string(),
-                two_way: dataset::two_way(&gold_path),
-                gold,
-                data,
-                accepted,
-            }
-        })
-        .collect();
     let cache = std::env::var("FOLD_CACHE").unwrap_or_else(|_| "/tmp/fold-study".into());
     std::fs::create_dir_all(&cache).expect("the cache folder");
-    let n = sets.len();
-    let mut study = Study {
-        sets,
-        projections: HashMap::new(),
-        models: HashMap::new(),
-        cache,
-    };
+    let n = bases.len();
     let all: Pool = (1 << n) - 1;
     let knob = match std::env::var("KNOB").as_deref() {
         Ok("complete") => Knob::Complete,
+        Ok("encoder-share") => return encoder_share(&bases, &cache),
         _ => Knob::Threshold,
     };
+    let mut study = Study::new(&bases, Weights::default(), &cache);
     let product = (THRESHOLD, COMPLETE);
     println!("held out | learn | built-in coef | chosen value: value, figures (recall@3 / MRR / P / R / two-way) | learn, suggestions ranked by acceptance probability: recall@3 / MRR");
     for h in 0..n {

@@ -353,14 +353,15 @@ pub async fn suggest(db: DbArgs, event_key: Option<String>, json: bool) -> anyho
     let loaded = load_market(&db, event_key).await?;
     let requests: Vec<serde_json::Value> = loaded
         .market
-        .suggestions(10)
+        .suggestions_ranked(10)
         .into_iter()
         .map(|(request, offers)| {
             serde_json::json!({
                 "request": loaded.key(request),
-                "offers": offers.iter().map(|s| serde_json::json!({
+                "offers": offers.iter().map(|(s, likelihood)| serde_json::json!({
                     "offer": loaded.key(s.offer),
                     "score": round(s.score),
+                    "likelihood": round(*likelihood),
                     "reasons": reasons(&s.reasons),
                 })).collect::<Vec<_>>(),
             })

@@ -179,15 +179,17 @@ pub fn expand(
 /// Compound splits already made: every market (each werkplaats view, each
 /// item page) splits the same words again, and a split tries every cut
 /// against the lexicon.
-static SPLITS: LazyLock<RwLock<HashMap<String, Option<(String, String)>>>> =
-    LazyLock::new(Default::default);
+static SPLITS: LazyLock<RwLock<HashMap<String, Split>>> = LazyLock::new(Default::default);
+
+/// A compound's (modifier, head), or `None` for a word that does not split.
+type Split = Option<(String, String)>;
 
 /// How many splits are remembered at most; then the memory starts afresh.
 const REMEMBERED: usize = 200_000;
 
 /// A folded word split against the Dutch lexicon and the thesaurus's own
 /// words (`text::split_compound_with`), remembered.
-fn split_compound(thesaurus: &Thesaurus, word: &str) -> Option<(String, String)> {
+fn split_compound(thesaurus: &Thesaurus, word: &str) -> Split {
     if let Some(split) = SPLITS.read().ok().and_then(|k| k.get(word).cloned()) {
         return split;
     }

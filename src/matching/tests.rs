@@ -446,3 +446,94 @@ fn an_offer_close_to_everything_does_not_outrank_one_close_to_this_request() {
         "scaled, the specific offer wins"
     );
 }
+
+/// An event's suggestions put the offer a makelaar would likeliest accept
+/// first, not merely the highest score: an offer that is the clear best of
+/// another request, and can serve only one, is the weaker suggestion for a
+/// request it fits a little better by words than the offer nobody else
+/// needs.
+#[test]
+fn suggestions_put_the_likeliest_offer_first() {
+    let single = |mut l: Listing| {
+        l.quantity = Some("1".into());
+        l
+    };
+    let mut listings = vec![
+        single(item(
+            1,
+            1,
+            Offer,
+            Materiaal,
+            "Laptop te geef",
+            "Wij geven een goede laptop met lader weg",
+        )),
+        single(item(
+            3,
+            3,
+            Offer,
+            Materiaal,
+            "Computer te geef",
+            "Een oude computer met scherm",
+        )),
+        item(
+            2,
+            2,
+            Request,
+            Materiaal,
+            "Laptop gezocht",
+            "Voor de administratie zoeken wij een laptop of een computer",
+        ),
+        item(
+            4,
+            4,
+            Request,
+            Materiaal,
+            "Goede laptop met lader gezocht",
+            "Wij zoeken een goede laptop met lader",
+        ),
+    ];
+    let filler = [
+        ("Kookles voor beginners", "Onze chef geeft een avond les"),
+        ("Verf over", "Potten muurverf in wit"),
+        ("Zaal te huur", "Grote zaal voor 80 personen met beamer"),
+        ("Tuinonderhoud", "Snoeien en onkruid wieden in de tuin"),
+        ("Muziek bij uw feest", "Ons orkest speelt op uw jubileum"),
+    ];
+    for (i, (t, d)) in filler.iter().enumerate() {
+        let id = 10 + i as i64;
+        let dir = if i % 2 == 0 { Offer } else { Request };
+        listings.push(item(id, id, dir, Materiaal, t, d));
+    }
+    let m = Market::new((1..20).map(|i| party(i, "7447")).collect(), listings);
+    let of_request = |r: i64| -> Vec<(i64, f64, f64)> {
+        m.candidate_features()
+            .into_iter()
+            .filter(|(p, _)| p.request == r)
+            .map(|(p, x)| {
+                let mut v = [0.0; accept::N];
+                v.copy_from_slice(&x);
+                (p.offer, p.score, accept::probability(&v, &accept::COEF))
+            })
+            .collect()
+    };
+    let pairs = of_request(2);
+    let best_by = |k: fn(&(i64, f64, f64)) -> f64| {
+        pairs
+            .iter()
+            .max_by(|a, b| k(a).total_cmp(&k(b)))
+            .map(|p| p.0)
+    };
+    let likeliest = best_by(|p| p.2);
+    assert_ne!(
+        likeliest,
+        best_by(|p| p.1),
+        "the two orders differ here: {pairs:?}"
+    );
+    let suggested = m.suggestions(10);
+    let first = suggested
+        .iter()
+        .find(|(r, _)| *r == 2)
+        .and_then(|(_, offers)| offers.first())
+        .map(|s| s.offer);
+    assert_eq!(first, likeliest, "{pairs:?}");
+}

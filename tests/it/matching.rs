@@ -188,11 +188,17 @@ async fn judged(data: &str, gold_path: &str, event: &str, floors: Floors) {
     for r in suggest["requests"].as_array().unwrap() {
         let offers = r["offers"].as_array().unwrap();
         assert!(offers.len() <= 10);
-        let scores: Vec<f64> = offers
+        // The likeliest to be accepted first (the acceptance model reads
+        // each pair against its competition), not simply the highest score.
+        let likelihoods: Vec<f64> = offers
             .iter()
-            .map(|o| o["score"].as_f64().unwrap())
+            .map(|o| o["likelihood"].as_f64().unwrap())
             .collect();
-        assert!(scores.windows(2).all(|w| w[0] >= w[1]), "best first");
+        assert!(
+            likelihoods.windows(2).all(|w| w[0] >= w[1]),
+            "likeliest first"
+        );
+        assert!(likelihoods.iter().all(|p| (0.0..=1.0).contains(p)));
         assert!(
             offers
                 .iter()

@@ -67,7 +67,7 @@ pub fn map(dim: usize, m: &[f32], v: &[f32]) -> Vec<f32> {
 /// cache-blocked, AVX/FMA where the processor has them) rather than `n`
 /// passes over M's megabyte: a market projects all its requests this way.
 pub fn map_many(dim: usize, m: &[f32], vs: &[f32]) -> Vec<f32> {
-    let n = if dim == 0 { 0 } else { vs.len() / dim };
+    let n = vs.len().checked_div(dim).unwrap_or(0);
     assert!(m.len() == dim * dim && vs.len() == n * dim, "shapes");
     let mut out = vec![0.0f32; n * dim];
     if n == 0 {
@@ -101,11 +101,10 @@ pub fn map_many(dim: usize, m: &[f32], vs: &[f32]) -> Vec<f32> {
 /// `dim` one after the other): `a.len() / dim` × `b.len() / dim`,
 /// row-major, in one matrix product A Bᵀ.
 pub fn dots_all(dim: usize, a: &[f32], b: &[f32]) -> Vec<f32> {
-    let (na, nb) = if dim == 0 {
-        (0, 0)
-    } else {
-        (a.len() / dim, b.len() / dim)
-    };
+    let (na, nb) = (
+        a.len().checked_div(dim).unwrap_or(0),
+        b.len().checked_div(dim).unwrap_or(0),
+    );
     assert!(a.len() == na * dim && b.len() == nb * dim, "shapes");
     let mut out = vec![0.0f32; na * nb];
     if na == 0 || nb == 0 {
