@@ -35,12 +35,9 @@ fn item(
 use Category::*;
 use Direction::*;
 
-/// A market of filler items plus the two under test, so IDF is meaningful.
-fn market_with(offer: (&str, &str, Category), request: (&str, &str, Category)) -> Market {
-    let mut listings = vec![
-        item(1, 1, Offer, offer.2, offer.0, offer.1),
-        item(2, 2, Request, request.2, request.0, request.1),
-    ];
+/// Items of other kinds (ids 10 to 14, each its own organisation), so that
+/// IDF is meaningful in a small market.
+fn filler() -> Vec<Listing> {
     let filler = [
         (
             "Kookles voor beginners",
@@ -51,11 +48,24 @@ fn market_with(offer: (&str, &str, Category), request: (&str, &str, Category)) -
         ("Tuinonderhoud", "Snoeien en onkruid wieden in de tuin"),
         ("Muziek bij uw feest", "Ons orkest speelt op uw jubileum"),
     ];
-    for (i, (t, d)) in filler.iter().enumerate() {
-        let id = 10 + i as i64;
-        let dir = if i % 2 == 0 { Offer } else { Request };
-        listings.push(item(id, id, dir, Materiaal, t, d));
-    }
+    filler
+        .iter()
+        .enumerate()
+        .map(|(i, (t, d))| {
+            let id = 10 + i as i64;
+            let dir = if i % 2 == 0 { Offer } else { Request };
+            item(id, id, dir, Materiaal, t, d)
+        })
+        .collect()
+}
+
+/// A market of filler items plus the two under test, so IDF is meaningful.
+fn market_with(offer: (&str, &str, Category), request: (&str, &str, Category)) -> Market {
+    let mut listings = vec![
+        item(1, 1, Offer, offer.2, offer.0, offer.1),
+        item(2, 2, Request, request.2, request.0, request.1),
+    ];
+    listings.extend(filler());
     let parties = (1..20).map(|i| party(i, "7447")).collect();
     Market::new(parties, listings)
 }
@@ -492,18 +502,7 @@ fn suggestions_put_the_likeliest_offer_first() {
             "Wij zoeken een goede laptop met lader",
         ),
     ];
-    let filler = [
-        ("Kookles voor beginners", "Onze chef geeft een avond les"),
-        ("Verf over", "Potten muurverf in wit"),
-        ("Zaal te huur", "Grote zaal voor 80 personen met beamer"),
-        ("Tuinonderhoud", "Snoeien en onkruid wieden in de tuin"),
-        ("Muziek bij uw feest", "Ons orkest speelt op uw jubileum"),
-    ];
-    for (i, (t, d)) in filler.iter().enumerate() {
-        let id = 10 + i as i64;
-        let dir = if i % 2 == 0 { Offer } else { Request };
-        listings.push(item(id, id, dir, Materiaal, t, d));
-    }
+    listings.extend(filler());
     let m = Market::new((1..20).map(|i| party(i, "7447")).collect(), listings);
     let of_request = |r: i64| -> Vec<(i64, f64, f64)> {
         m.candidate_features()
