@@ -40,15 +40,19 @@ pub async fn fitted_in_use(db: &PgPool) -> sqlx::Result<Option<(Vec<f64>, Option
     }))
 }
 
-/// Rank `market` with the model in use, when there is one (else the
-/// built-in one stays); says whether there was one.
+/// Rank `market` with the model in use, when there is one the market
+/// takes (else the built-in one stays, with its projection: a model of an
+/// older shape is refused, and its projection belongs to it); says whether
+/// it was taken.
 pub async fn apply(db: &PgPool, market: &mut Market) -> sqlx::Result<bool> {
-    let fitted = fitted_in_use(db).await?;
-    if let Some((coef, projection)) = &fitted {
-        market.use_model(coef);
-        market.use_projection(projection.clone());
+    let Some((coef, projection)) = fitted_in_use(db).await? else {
+        return Ok(false);
+    };
+    let taken = market.use_model(&coef);
+    if taken {
+        market.use_projection(projection);
     }
-    Ok(fitted.is_some())
+    Ok(taken)
 }
 
 /// Store a fitted model with its figures; when `use_it`, it replaces the one
