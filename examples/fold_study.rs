@@ -239,6 +239,120 @@ impl Study {
 }
 
 impl Study {
+    /// Every gold two-way pair of held-out set `i` the proposal (pool's
+    /// projection and `coef`) does not hold, with each half's rank among its
+    /// request's candidates (by probability), its probability, and whether
+    /// it was chosen; with `ALL`, the pairs it holds too.
+    fn two_way_detail(&mut self, i: usize, pool: Pool, coef: &[f64]) {
+        self.compare_under(i, pool);
+        self.sets[i].data.market.use_model(coef);
+        let s = &self.sets[i];
+        let key = |id: &i64| s.data.keys[id].clone();
+        let proposal = s.data.market.propose_with(coef, THRESHOLD, COMPLETE);
+        let chosen: std::collections::HashSet<(String, String)> = proposal
+            .matches
+            .iter()
+            .map(|m| (key(&m.offer), key(&m.request)))
+            .collect();
+        let mut by_request: HashMap<String, Vec<(f64, String)>> = HashMap::new();
+        for (p, x) in s.data.market.candidate_features() {
+            let z = coef[0] + x.iter().zip(&coef[1..]).map(|(a, b)| a * b).sum::<f64>();
+            by_request
+                .entry(key(&p.request))
+                .or_default()
+                .push((1.0 / (1.0 + (-z).exp()), key(&p.offer)));
+        }
+        for list in by_request.values_mut() {
+            list.sort_by(|a, b| b.0.total_cmp(&a.0));
+        }
+        let half = |p: &(String, String)| -> String {
+            let list = by_request.get(&p.1);
+            let at = list.and_then(|l| l.iter().position(|(_, o)| *o == p.0));
+            let id: HashMap<&String, i64> = s.data.keys.iter().map(|(i, k)| (k, *i)).collect();
+            let (rank, prob) = match (list, at) {
+                (Some(l), Some(r)) => ((r + 1).to_string(), format!("{:.2}", l[r].0)),
+                _ => (
+                    "-".into(),
+                    match s.data.market.pair(id[&p.0], id[&p.1]) {
+                        Some(pair) => format!("score {:.2}", pair.score),
+                        None => "unscored".into(),
+                    },
+                ),
+            };
+            let top = list
+                .and_then(|l| l.first())
+                .map_or("-".into(), |(p, o)| format!("{o}:{p:.2}"));
+            let state = if chosen.contains(p) { "chosen" } else { "not" };
+            format!("{}->{} rank {rank} p {prob} {state} (top {top})", p.0, p.1)
+        };
+        // The best way back of every chosen match, by score, among the
+        // requesting party's offers and the offering party's requests.
+        let mut items_of: HashMap<i64, (Vec<i64>, Vec<i64>)> = HashMap::new();
+        for &id in s.data.keys.keys() {
+            let Some(party) = s.data.market.party(id) else {
+                continue;
+            };
+            let e = items_of.entry(party).or_default();
+            if s.data.req_index.contains_key(&id) {
+                e.1.push(id);
+            } else {
+                e.0.push(id);
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut backs = Vec::new();
+        for m in &proposal.matches {
+            let (Some(a), Some(b)) = (s.data.market.party(m.offer), s.data.market.party(m.request))
+            else {
+                continue;
+            };
+            if !seen.insert((a.min(b), a.max(b))) {
+                continue;
+            }
+            let mut combos = Vec::new();
+            for &o in &items_of[&b].0 {
+                for &r in &items_of[&a].1 {
+                    if let Some(pair) = s.data.market.pair(o, r) {
+                        combos.push((pair.score, o, r));
+                    }
+                }
+            }
+            combos.sort_by(|x, y| y.0.total_cmp(&x.0));
+            let n = combos.len();
+            if let Some(&(score, o, r)) = combos.first() {
+                let second = combos.get(1).map_or(0.0, |c| c.0);
+                let pair = (key(&o), key(&r));
+                let gold = s.gold.contains(&pair);
+                let any_gold = combos
+                    .iter()
+                    .any(|c| s.gold.contains(&(key(&c.1), key(&c.2))));
+                backs.push((
+                    score,
+                    second,
+                    n,
+                    gold,
+                    any_gold,
+                    chosen.contains(&pair),
+                    m.score,
+                ));
+            }
+        }
+        backs.sort_by(|x, y| y.0.total_cmp(&x.0));
+        for (score, second, n, gold, any_gold, was, fwd) in &backs {
+            println!(
+                "  BACK score {score:.2} second {second:.2} of {n} fwd {fwd:.2} gold {gold} any {any_gold} chosen {was}"
+            );
+        }
+        let all = std::env::var("ALL").is_ok();
+        for (g, r) in &s.two_way {
+            let held = chosen.contains(g) && chosen.contains(r);
+            if all || !held {
+                let mark = if held { "HELD" } else { "MISSED" };
+                println!("  {mark} {} | {}", half(g), half(r));
+            }
+        }
+    }
+
     fn new(bases: &[String], weights: Weights, cache: &str) -> Study {
         let sets = bases
             .iter()
@@ -362,6 +476,15 @@ fn main() {
         _ => Knob::Threshold,
     };
     let mut study = Study::new(&bases, Weights::default(), &cache);
+    if std::env::var("DETAIL").as_deref() == Ok("two-way") {
+        for h in 0..n {
+            let pool = all & !(1 << h);
+            let coef = study.model(pool);
+            println!("{} held out:", study.sets[h].name);
+            study.two_way_detail(h, pool, &coef);
+        }
+        return;
+    }
     let product = (THRESHOLD, COMPLETE);
     println!("held out | learn | built-in coef | chosen value: value, figures (recall@3 / MRR / P / R / two-way) | learn, suggestions ranked by acceptance probability: recall@3 / MRR");
     for h in 0..n {

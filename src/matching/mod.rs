@@ -785,6 +785,19 @@ impl Market {
         self.position.get(&offer).map_or(1, |&i| self.capacities[i])
     }
 
+    /// One offer scored for one request (by id), with its reasons: how the
+    /// matcher sees a pair someone asked for, however it ranks. `None` when
+    /// either is not in this market, they are not an offer and a request,
+    /// or they cannot be paired (the same organisation).
+    pub fn pair(&self, offer: i64, request: i64) -> Option<Suggestion> {
+        let (&o, &r) = (self.position.get(&offer)?, self.position.get(&request)?);
+        let directions = (self.listings[o].direction, self.listings[r].direction);
+        if directions != (Direction::Offer, Direction::Request) {
+            return None;
+        }
+        self.score_pair(o, r, true)
+    }
+
     /// Candidate pairs of the assignment with their acceptance features.
     #[doc(hidden)]
     pub fn candidate_features(&self) -> Vec<(Suggestion, Vec<f64>)> {

@@ -202,6 +202,55 @@ fn never_within_one_party() {
     assert!(p.matches.iter().all(|s| s.request != 2));
 }
 
+#[test]
+fn an_asked_pair_is_scored_even_when_it_is_no_suggestion() {
+    // Someone asked for the laptops to go to the hedge: no suggestion, yet
+    // the makelaar sees how the matcher judges it, reasons and all.
+    let m = market_with(
+        (
+            "Afgeschreven laptops",
+            "Twintig laptops van kantoor",
+            Materiaal,
+        ),
+        (
+            "Hulp bij het snoeien",
+            "Onze heg moet worden gesnoeid",
+            Menskracht,
+        ),
+    );
+    assert!(pair_score(&m).is_none());
+    let asked = m.pair(1, 2).expect("an offer and a request are scored");
+    assert!(asked.score < m.min_suggestion(), "{}", asked.score);
+    // A suggested pair gets the same score and reasons its suggestion has.
+    let m = market_with(
+        (
+            "Vergaderruimte",
+            "Een vergaderruimte voor tien",
+            Faciliteiten,
+        ),
+        (
+            "Vergaderruimte gezocht",
+            "Wij zoeken een vergaderruimte",
+            Faciliteiten,
+        ),
+    );
+    let suggested = pair_score(&m).expect("suggested");
+    let asked = m.pair(1, 2).expect("scored");
+    assert_eq!(
+        (asked.score, &asked.reasons),
+        (suggested.score, &suggested.reasons)
+    );
+    // Not a pair: the wrong way round, an unknown id, one organisation.
+    assert!(m.pair(2, 1).is_none());
+    assert!(m.pair(1, 999).is_none());
+    let listings = vec![
+        item(1, 1, Offer, Materiaal, "Laptops", "Afgeschreven laptops"),
+        item(2, 1, Request, Materiaal, "Laptops", "Laptops gezocht"),
+    ];
+    let m = Market::new(vec![party(1, "7447")], listings);
+    assert!(m.pair(1, 2).is_none());
+}
+
 fn reciprocal_market() -> Market {
     let listings = vec![
         item(

@@ -92,12 +92,7 @@ async fn offered(app: &AppState, event: &Event) -> Result<Offered, AppError> {
         .into_iter()
         .filter(|(o, r, _)| !handled.contains(&(*o, *r)))
         .map(|(offer, request, by)| {
-            let scored = loaded
-                .market
-                .suggestions_for(request, 50)
-                .into_iter()
-                .find(|s| s.offer == offer);
-            let suggestion = scored.unwrap_or(Suggestion {
+            let suggestion = loaded.market.pair(offer, request).unwrap_or(Suggestion {
                 offer,
                 request,
                 score: 0.0,
