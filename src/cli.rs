@@ -102,26 +102,32 @@ async fn load_market(
     db: &DbArgs,
     event_key: Option<String>,
 ) -> anyhow::Result<crate::store::market::LoadedMarket> {
-    let (database, loaded) = match event_key {
+    let (database, event) = match event_key {
         Some(key) => {
             let (database, event) = open_event(db, &key).await?;
-            let loaded = crate::store::market::for_event(&database.pool, event.id).await;
-            (database, loaded)
+            (database, Some(event))
         }
-        None => {
-            let database = Database::open(db).await?;
-            let loaded = crate::store::market::whole_marketplace(&database.pool).await;
-            (database, loaded)
+        None => (Database::open(db).await?, None),
+    };
+    let loaded = async {
+        let model = crate::store::models::fitted_in_use(&database.pool).await?;
+        match event {
+            Some(event) => {
+                crate::store::market::for_event_under(&database.pool, event.id, model.as_ref())
+                    .await
+            }
+            None => {
+                let mut loaded = crate::store::market::whole_marketplace(&database.pool).await?;
+                if let Some(model) = &model {
+                    model.apply(&mut loaded.market);
+                }
+                Ok(loaded)
+            }
         }
-    };
-    let applied = match loaded {
-        Ok(mut loaded) => crate::store::models::apply(&database.pool, &mut loaded.market)
-            .await
-            .map(|_| loaded),
-        Err(e) => Err(e),
-    };
+    }
+    .await;
     database.close().await;
-    Ok(applied?)
+    Ok(loaded?)
 }
 
 /// `beursvloer learn`: refit the acceptance model on this installation's
@@ -225,7 +231,10 @@ pub async fn learn(
     let refit = learn::fit(&train, lambda);
     let (current, current_projection) = crate::store::models::fitted_in_use(pool)
         .await?
-        .unwrap_or_else(|| (learn::built_in(), Some(Projection::built_in())));
+        .map_or_else(
+            || (learn::built_in(), Some(Projection::built_in())),
+            |m| (m.coef, m.projection),
+        );
     // Judged where not fitted: the held-out edition, or with `all` every set.
     let judged_on = if all { &mut sets } else { &mut held };
     let before = learn::judge(

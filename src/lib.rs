@@ -62,6 +62,7 @@ pub fn router(db: PgPool, config: WebConfig) -> Router {
         live: web::editions::live::Hub::start(db.clone()),
         market: web::market::cache::MarketCache::start(db.clone(), changed),
         regions: Default::default(),
+        models: Default::default(),
         form_key: web::visitor_token::FormKey::default(),
         db,
         config: Arc::new(config),

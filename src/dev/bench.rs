@@ -223,10 +223,29 @@ pub fn proposal(n: usize) -> String {
         let mut market = Market::new(parties.clone(), listings.clone());
         market.set_vectors(vectors.clone());
     });
+    // A refit model's projection (the built-in one moved a little): taken
+    // before the vectors, as the werkplaats does, and after them.
+    let mut refit = crate::matching::projection::Projection::built_in()
+        .matrix()
+        .to_vec();
+    refit[0] += 0.01;
+    let refit = crate::matching::projection::Projection::from_matrix(&refit);
+    let before = median(5, || {
+        let mut market = Market::new(parties.clone(), listings.clone());
+        market.use_projection(refit.clone());
+        market.set_vectors(vectors.clone());
+    });
+    let after = median(5, || {
+        let mut market = Market::new(parties.clone(), listings.clone());
+        market.set_vectors(vectors.clone());
+        market.use_projection(refit.clone());
+    });
     format!(
-        "proposal, {n} items with encoder vectors: {:.1} ms (median of 5, Market::new + propose; Market::new alone {:.1} ms), {matches} matches, peak memory {:.0} MiB",
+        "proposal, {n} items with encoder vectors: {:.1} ms (median of 5, Market::new + propose; Market::new alone {:.1} ms; under a refit projection taken before the vectors {:.1} ms, after them {:.1} ms), {matches} matches, peak memory {:.0} MiB",
         time.as_secs_f64() * 1000.0,
         building.as_secs_f64() * 1000.0,
+        before.as_secs_f64() * 1000.0,
+        after.as_secs_f64() * 1000.0,
         peak_memory_mib()
     )
 }

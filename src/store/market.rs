@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use sqlx::PgPool;
 
+use super::models::Fitted;
 use crate::matching::{Listing, Market, Party, Vector};
 
 /// How many candidates SQL hands to the scorer for one item.
@@ -63,7 +64,9 @@ impl LoadedMarket {
     }
 }
 
-fn build(mut rows: Vec<Row>) -> LoadedMarket {
+/// The market of `rows`, ranked with `model` when it takes it (the model
+/// is taken before the vectors, so they are indexed once).
+fn build_under(mut rows: Vec<Row>, model: Option<&Fitted>) -> LoadedMarket {
     let mut parties: HashMap<i64, Party> = HashMap::new();
     let mut keys = HashMap::new();
     let vectors: HashMap<i64, Vector> = rows
@@ -100,6 +103,9 @@ fn build(mut rows: Vec<Row>) -> LoadedMarket {
         })
         .collect();
     let mut market = Market::new(parties.into_values().collect(), listings);
+    if let Some(model) = model {
+        model.apply(&mut market);
+    }
     market.set_vectors(vectors);
     LoadedMarket {
         market,
@@ -108,15 +114,29 @@ fn build(mut rows: Vec<Row>) -> LoadedMarket {
     }
 }
 
+fn build(rows: Vec<Row>) -> LoadedMarket {
+    build_under(rows, None)
+}
+
 /// The open items of one event.
 pub async fn for_event(db: &PgPool, event_id: i64) -> sqlx::Result<LoadedMarket> {
+    for_event_under(db, event_id, None).await
+}
+
+/// The open items of one event, ranked with `model` (the one in use, from
+/// `models::ModelCache`) when it is of the market's shape.
+pub async fn for_event_under(
+    db: &PgPool,
+    event_id: i64,
+    model: Option<&Fitted>,
+) -> sqlx::Result<LoadedMarket> {
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} {FROM} WHERE i.event_id = $1 AND i.status = 'open' ORDER BY i.id"
     ))
     .bind(event_id)
     .fetch_all(db)
     .await?;
-    Ok(build(rows))
+    Ok(build_under(rows, model))
 }
 
 /// Every item an edition had, matched or not (withdrawn ones left out): the

@@ -2,6 +2,8 @@
 //! learn from: a match the makelaar proposed that nobody declined is a yes;
 //! a declined or cancelled match, or a proposal set aside, is a no.
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
@@ -24,35 +26,76 @@ pub async fn in_use(db: &PgPool) -> sqlx::Result<Option<Model>> {
     .await
 }
 
-/// The coefficients of the model in use and the encoder's projection it
-/// was fitted with (`None`: plain cosines); a megabyte, so only read where
-/// a market is ranked with it.
-pub async fn fitted_in_use(db: &PgPool) -> sqlx::Result<Option<(Vec<f64>, Option<Projection>)>> {
-    let row = sqlx::query!("SELECT coef, encoder_projection FROM acceptance_models WHERE in_use")
-        .fetch_optional(db)
-        .await?;
-    Ok(row.map(|r| {
-        let projection = r
+/// A refit model: its coefficients (intercept first) and the encoder's
+/// projection it was fitted with (`None`: plain cosines). A stored model
+/// never changes; only which one is in use does.
+#[derive(Debug)]
+pub struct Fitted {
+    pub id: i64,
+    pub coef: Vec<f64>,
+    pub projection: Option<Projection>,
+}
+
+impl Fitted {
+    /// Rank `market` with this model, when the market takes it (else the
+    /// built-in one stays, with its projection: a model of an older shape
+    /// is refused, and its projection belongs to it); says whether it was
+    /// taken. Before the market's vectors are set, the projection costs
+    /// nothing to take.
+    pub fn apply(&self, market: &mut Market) -> bool {
+        let taken = market.use_model(&self.coef);
+        if taken {
+            market.use_projection(self.projection.clone());
+        }
+        taken
+    }
+}
+
+/// The model in use; a megabyte with its projection, so only read where a
+/// market is ranked with it, and there through `ModelCache`.
+pub async fn fitted_in_use(db: &PgPool) -> sqlx::Result<Option<Fitted>> {
+    let row =
+        sqlx::query!("SELECT id, coef, encoder_projection FROM acceptance_models WHERE in_use")
+            .fetch_optional(db)
+            .await?;
+    Ok(row.map(|r| Fitted {
+        id: r.id,
+        coef: r.coef,
+        projection: r
             .encoder_projection
             .as_deref()
-            .and_then(Projection::from_matrix);
-        (r.coef, projection)
+            .and_then(Projection::from_matrix),
     }))
 }
 
-/// Rank `market` with the model in use, when there is one the market
-/// takes (else the built-in one stays, with its projection: a model of an
-/// older shape is refused, and its projection belongs to it); says whether
-/// it was taken.
-pub async fn apply(db: &PgPool, market: &mut Market) -> sqlx::Result<bool> {
-    let Some((coef, projection)) = fitted_in_use(db).await? else {
-        return Ok(false);
-    };
-    let taken = market.use_model(&coef);
-    if taken {
-        market.use_projection(projection);
+/// The model in use as last read, by its id: a werkplaats view reads the
+/// id and, while it is the same, not the megabyte. One per database (the
+/// web app's state holds it).
+#[derive(Clone, Default)]
+pub struct ModelCache(Arc<Mutex<Option<Arc<Fitted>>>>);
+
+impl ModelCache {
+    pub async fn in_use(&self, db: &PgPool) -> sqlx::Result<Option<Arc<Fitted>>> {
+        let Some(id) = sqlx::query_scalar!("SELECT id FROM acceptance_models WHERE in_use")
+            .fetch_optional(db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        if let Some(kept) = self.kept().filter(|f| f.id == id) {
+            return Ok(Some(kept));
+        }
+        let fitted = fitted_in_use(db).await?.map(Arc::new);
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = fitted.clone();
+        Ok(fitted)
     }
-    Ok(taken)
+
+    fn kept(&self) -> Option<Arc<Fitted>> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
 }
 
 /// Store a fitted model with its figures; when `use_it`, it replaces the one

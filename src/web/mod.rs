@@ -53,6 +53,8 @@ pub struct AppState {
     pub regions: figures::region::RegionCache,
     /// Signs the form tokens of visitors who are not signed in.
     pub form_key: visitor_token::FormKey,
+    /// The acceptance model in use, as last read.
+    pub models: crate::store::models::ModelCache,
 }
 
 pub fn router(state: AppState, sessions: PostgresStore) -> Router {

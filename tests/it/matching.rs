@@ -546,3 +546,55 @@ async fn learn_refits_on_labelled_editions_and_judges_on_the_one_it_held_out() {
     assert!(!scores(&after).is_empty());
     assert_ne!(scores(&before), scores(&after));
 }
+
+/// The werkplaats keeps the model in use between views and reads the
+/// megabyte again only when another model is put in use: a stored model
+/// never changes, so its id says whether the kept one is current.
+#[tokio::test]
+async fn the_kept_model_follows_the_one_in_use() {
+    use beursvloer::matching::projection::Projection;
+    use beursvloer::store::models::{record, ModelCache};
+    let app = TestApp::spawn().await;
+    let cache = ModelCache::default();
+    assert!(cache.in_use(&app.db).await.unwrap().is_none(), "none yet");
+
+    let first_coef = vec![0.5; 18];
+    let first = record(
+        &app.db,
+        &first_coef,
+        Some(&Projection::built_in()),
+        "eerste",
+        None,
+        serde_json::json!({}),
+        true,
+    )
+    .await
+    .unwrap();
+    let kept = cache.in_use(&app.db).await.unwrap().expect("in use");
+    assert_eq!((kept.id, &kept.coef), (first, &first_coef));
+    assert_eq!(kept.projection, Some(Projection::built_in()));
+
+    // Another model in use, without a projection: the next view reads it.
+    let second_coef = vec![-0.25; 18];
+    let second = record(
+        &app.db,
+        &second_coef,
+        None,
+        "tweede",
+        None,
+        serde_json::json!({}),
+        true,
+    )
+    .await
+    .unwrap();
+    let kept = cache.in_use(&app.db).await.unwrap().expect("in use");
+    assert_eq!((kept.id, &kept.coef), (second, &second_coef));
+    assert!(kept.projection.is_none());
+
+    // No model in use: the built-in one ranks again.
+    sqlx::query("UPDATE acceptance_models SET in_use = false")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert!(cache.in_use(&app.db).await.unwrap().is_none());
+}
