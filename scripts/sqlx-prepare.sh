@@ -5,7 +5,8 @@
 #   scripts/sqlx-prepare.sh           # after changing a query!: writes .sqlx/
 #   scripts/sqlx-prepare.sh --check   # CI: fails when .sqlx/ is out of date
 #
-# Uses the server in DATABASE_URL, or a private cluster like scripts/test.sh.
+# Uses the server in DATABASE_URL, or a private cluster like scripts/test.sh
+# (which needs the binary built: with a changed query!, give DATABASE_URL).
 # Installs sqlx-cli (the version of the sqlx crate) when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +17,10 @@ if ! cargo sqlx --version >/dev/null 2>&1; then
   cargo install --locked --quiet sqlx-cli --version 0.8.6 --no-default-features --features postgres
 fi
 
-cargo build --quiet --bin beursvloer
+# The private cluster is started by the binary, which builds only while
+# .sqlx/ is current: after changing a query!, give a server in DATABASE_URL
+# (then nothing is built first).
+[ -n "${DATABASE_URL:-}" ] || cargo build --quiet --bin beursvloer
 private_postgres "${CARGO_TARGET_DIR:-target}/debug/beursvloer"
 db="bv_sqlx_$$"
 fresh_database "$db"
