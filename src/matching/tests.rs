@@ -171,9 +171,9 @@ fn spelling_slips_match() {
     );
 }
 
-#[test]
-fn unrelated_items_are_not_suggested() {
-    let m = market_with(
+/// Laptops on offer, a hedge to be trimmed asked for: nothing in common.
+fn laptops_and_a_hedge() -> Market {
+    market_with(
         (
             "Afgeschreven laptops",
             "Twintig laptops van kantoor",
@@ -184,7 +184,12 @@ fn unrelated_items_are_not_suggested() {
             "Onze heg moet worden gesnoeid",
             Menskracht,
         ),
-    );
+    )
+}
+
+#[test]
+fn unrelated_items_are_not_suggested() {
+    let m = laptops_and_a_hedge();
     assert!(pair_score(&m).is_none());
 }
 
@@ -206,18 +211,7 @@ fn never_within_one_party() {
 fn an_asked_pair_is_scored_even_when_it_is_no_suggestion() {
     // Someone asked for the laptops to go to the hedge: no suggestion, yet
     // the makelaar sees how the matcher judges it, reasons and all.
-    let m = market_with(
-        (
-            "Afgeschreven laptops",
-            "Twintig laptops van kantoor",
-            Materiaal,
-        ),
-        (
-            "Hulp bij het snoeien",
-            "Onze heg moet worden gesnoeid",
-            Menskracht,
-        ),
-    );
+    let m = laptops_and_a_hedge();
     assert!(pair_score(&m).is_none());
     let asked = m.pair(1, 2).expect("an offer and a request are scored");
     assert!(asked.score < m.min_suggestion(), "{}", asked.score);

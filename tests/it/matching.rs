@@ -558,35 +558,31 @@ async fn the_kept_model_follows_the_one_in_use() {
     let cache = ModelCache::default();
     assert!(cache.in_use(&app.db).await.unwrap().is_none(), "none yet");
 
+    let put_in_use = |coef: Vec<f64>, projection: Option<Projection>, name: &'static str| {
+        let db = app.db.clone();
+        async move {
+            record(
+                &db,
+                &coef,
+                projection.as_ref(),
+                name,
+                None,
+                serde_json::json!({}),
+                true,
+            )
+            .await
+            .unwrap()
+        }
+    };
     let first_coef = vec![0.5; 18];
-    let first = record(
-        &app.db,
-        &first_coef,
-        Some(&Projection::built_in()),
-        "eerste",
-        None,
-        serde_json::json!({}),
-        true,
-    )
-    .await
-    .unwrap();
+    let first = put_in_use(first_coef.clone(), Some(Projection::built_in()), "eerste").await;
     let kept = cache.in_use(&app.db).await.unwrap().expect("in use");
     assert_eq!((kept.id, &kept.coef), (first, &first_coef));
     assert_eq!(kept.projection, Some(Projection::built_in()));
 
     // Another model in use, without a projection: the next view reads it.
     let second_coef = vec![-0.25; 18];
-    let second = record(
-        &app.db,
-        &second_coef,
-        None,
-        "tweede",
-        None,
-        serde_json::json!({}),
-        true,
-    )
-    .await
-    .unwrap();
+    let second = put_in_use(second_coef.clone(), None, "tweede").await;
     let kept = cache.in_use(&app.db).await.unwrap().expect("in use");
     assert_eq!((kept.id, &kept.coef), (second, &second_coef));
     assert!(kept.projection.is_none());
