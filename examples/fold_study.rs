@@ -1,7 +1,8 @@
 //! Nested leave-one-set-out study of the proposal's threshold (or, with
 //! `KNOB=complete`, the least probability of a way back; with
 //! `KNOB=encoder-share`, the encoder's share in the score, see
-//! `encoder_share`; with `KNOB=lambda`, the acceptance model's L2 penalty),
+//! `encoder_share`; with `KNOB=lambda`, the acceptance model's L2 penalty;
+//! with `KNOB=encoder-candidates`, how many offers the encoder adds),
 //! with the
 //! encoder's projection and the acceptance model refit per fold as
 //! `beursvloer learn` refits them (`setting_study` predates the projection:
@@ -408,6 +409,24 @@ fn encoder_share(bases: &[String], cache: &str) {
     nested(&GRID, Weights::default().encoder, studies);
 }
 
+/// How many nearest offers by the encoder each request adds to its word
+/// candidates (`Weights::encoder_candidates`, 10), chosen the nested way
+/// with the encoder share's objective, fixed before the run.
+fn encoder_candidates(bases: &[String], cache: &str) {
+    const GRID: [f64; 4] = [5.0, 10.0, 20.0, 30.0];
+    let studies = GRID
+        .iter()
+        .map(|&v| {
+            let weights = Weights {
+                encoder_candidates: v as usize,
+                ..Weights::default()
+            };
+            Study::new(bases, weights, cache)
+        })
+        .collect();
+    nested(&GRID, Weights::default().encoder_candidates as f64, studies);
+}
+
 /// The acceptance model's L2 penalty (`beursvloer learn --lambda`, 0.01),
 /// chosen the nested way with the same objective as the encoder's share,
 /// fixed before the run: the penalty changes the ranking as well as the
@@ -503,6 +522,7 @@ fn main() {
         Ok("complete") => Knob::Complete,
         Ok("encoder-share") => return encoder_share(&bases, &cache),
         Ok("lambda") => return lambda(&bases, &cache),
+        Ok("encoder-candidates") => return encoder_candidates(&bases, &cache),
         _ => Knob::Threshold,
     };
     let mut study = Study::new(&bases, Weights::default(), &cache);
