@@ -2,7 +2,8 @@
 //! `KNOB=complete`, the least probability of a way back; with
 //! `KNOB=encoder-share`, the encoder's share in the score, see
 //! `encoder_share`; with `KNOB=lambda`, the acceptance model's L2 penalty;
-//! with `KNOB=encoder-candidates`, how many offers the encoder adds),
+//! with `KNOB=encoder-candidates`, how many offers the encoder adds; with
+//! `KNOB=pull`, the projection's pull towards the identity),
 //! with the
 //! encoder's projection and the acceptance model refit per fold as
 //! `beursvloer learn` refits them (`setting_study` predates the projection:
@@ -103,6 +104,8 @@ struct Study {
     cache: String,
     /// The acceptance model's L2 penalty.
     lambda: f64,
+    /// The projection's pull towards the identity.
+    pull: f32,
 }
 
 impl Study {
@@ -116,7 +119,11 @@ impl Study {
             .iter()
             .map(|&i| self.sets[i].name.as_str())
             .collect();
-        let path = format!("{}/{}.bin", self.cache, names.join("+"));
+        let path = if self.pull == projection::PULL {
+            format!("{}/{}.bin", self.cache, names.join("+"))
+        } else {
+            format!("{}/{}-pull{}.bin", self.cache, names.join("+"), self.pull)
+        };
         let fitted = if pool == 0 {
             None
         } else if let Ok(bytes) = std::fs::read(&path) {
@@ -133,7 +140,7 @@ impl Study {
                     s.data.market.projection_set(&s.accepted)
                 })
                 .collect();
-            let fitted = projection::fit(&markets);
+            let fitted = projection::fit_pulled(&markets, self.pull);
             if let Some(p) = &fitted {
                 let bytes: Vec<u8> = p.matrix().iter().flat_map(|v| v.to_le_bytes()).collect();
                 std::fs::write(&path, bytes).expect("write the cache");
@@ -386,6 +393,7 @@ impl Study {
             models: HashMap::new(),
             cache: cache.to_string(),
             lambda: LAMBDA,
+            pull: projection::PULL,
         }
     }
 }
@@ -425,6 +433,28 @@ fn encoder_candidates(bases: &[String], cache: &str) {
         })
         .collect();
     nested(&GRID, Weights::default().encoder_candidates as f64, studies);
+}
+
+/// The projection's pull towards the identity (`projection::PULL`),
+/// chosen the nested way with the encoder share's objective, fixed before
+/// the run.
+fn pull(bases: &[String], cache: &str) {
+    const GRID: [f64; 4] = [0.003, 0.01, 0.03, 0.1];
+    let studies = GRID
+        .iter()
+        .map(|&v| {
+            let mut study = Study::new(bases, Weights::default(), cache);
+            study.pull = v as f32;
+            study
+        })
+        .collect();
+    // The grid's 0.01 is the product's (an f32 widened is not exactly it).
+    let product = GRID
+        .iter()
+        .copied()
+        .find(|&v| (v as f32) == projection::PULL)
+        .expect("the product's pull in the grid");
+    nested(&GRID, product, studies);
 }
 
 /// The acceptance model's L2 penalty (`beursvloer learn --lambda`, 0.01),
@@ -522,6 +552,7 @@ fn main() {
         Ok("complete") => Knob::Complete,
         Ok("encoder-share") => return encoder_share(&bases, &cache),
         Ok("lambda") => return lambda(&bases, &cache),
+        Ok("pull") => return pull(&bases, &cache),
         Ok("encoder-candidates") => return encoder_candidates(&bases, &cache),
         _ => Knob::Threshold,
     };

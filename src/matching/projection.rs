@@ -80,8 +80,19 @@ impl Projection {
 /// The projection fitted on `markets` (requests on the left, offers on the
 /// right); `None` without an accepted pair.
 pub fn fit(markets: &[pair_ranking::Market<'_>]) -> Option<Projection> {
-    pair_ranking::fit(DIM, markets, SETTINGS).and_then(|m| Projection::from_matrix(&m))
+    fit_pulled(markets, SETTINGS.lambda)
 }
+
+/// `fit` with another pull towards the identity (for studies).
+#[doc(hidden)]
+pub fn fit_pulled(markets: &[pair_ranking::Market<'_>], lambda: f32) -> Option<Projection> {
+    let settings = Settings { lambda, ..SETTINGS };
+    pair_ranking::fit(DIM, markets, settings).and_then(|m| Projection::from_matrix(&m))
+}
+
+/// The pull towards the identity of `fit`.
+#[doc(hidden)]
+pub const PULL: f32 = SETTINGS.lambda;
 
 #[cfg(test)]
 mod tests {
