@@ -51,11 +51,25 @@ pub type Margins = (f64, f64, bool, bool);
 /// The margins of every pair (see `Margins`); next-best scores below `floor`
 /// count as `floor`.
 pub fn raw(pairs: &[Suggestion], floor: f64, cap_of: &dyn Fn(i64) -> u32) -> Vec<Margins> {
+    raw_by(pairs, &|i| pairs[i].score, floor, cap_of)
+}
+
+/// `raw` by another measure of each pair (by its index in `pairs`), such as
+/// the encoder's cosine alone.
+pub fn raw_by(
+    pairs: &[Suggestion],
+    measure: &dyn Fn(usize) -> f64,
+    floor: f64,
+    cap_of: &dyn Fn(i64) -> u32,
+) -> Vec<Margins> {
     let mut by_request: HashMap<i64, Vec<(f64, usize)>> = HashMap::new();
     let mut by_offer: HashMap<i64, Vec<(f64, usize)>> = HashMap::new();
     for (i, p) in pairs.iter().enumerate() {
-        by_request.entry(p.request).or_default().push((p.score, i));
-        by_offer.entry(p.offer).or_default().push((p.score, i));
+        by_request
+            .entry(p.request)
+            .or_default()
+            .push((measure(i), i));
+        by_offer.entry(p.offer).or_default().push((measure(i), i));
     }
     for list in by_request.values_mut().chain(by_offer.values_mut()) {
         list.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -68,15 +82,16 @@ pub fn raw(pairs: &[Suggestion], floor: f64, cap_of: &dyn Fn(i64) -> u32) -> Vec
             let cap = *caps
                 .entry(p.offer)
                 .or_insert_with(|| cap_of(p.offer).max(1) as usize);
+            let score = measure(i);
             let (rm, top) = by_request.get(&p.request).map_or((0.0, true), |l| {
                 (
-                    p.score - other_best(l, i, 0, floor),
+                    score - other_best(l, i, 0, floor),
                     l.first().is_some_and(|&(_, j)| j == i),
                 )
             });
             let (om, within) = by_offer.get(&p.offer).map_or((0.0, true), |l| {
                 (
-                    p.score - other_best(l, i, cap - 1, floor),
+                    score - other_best(l, i, cap - 1, floor),
                     l.iter().take(cap).any(|&(_, j)| j == i),
                 )
             });
@@ -97,5 +112,21 @@ mod tests {
         let c = confidence(&pairs, &raw(&pairs, w.min_suggestion, &|_| 1), &w);
         assert!(c[0] > 0.6);
         assert!(c[1] < 0.3);
+    }
+
+    #[test]
+    fn margins_by_another_measure_follow_that_measure() {
+        // By score offer 1 leads; by meaning (the measure) offer 2 does.
+        let pairs = [s(1, 10, 0.6), s(2, 10, 0.3)];
+        let meaning = [0.2, 0.5];
+        let by_score = raw(&pairs, 0.0, &|_| 1);
+        let by_meaning = raw_by(&pairs, &|i| meaning[i], 0.0, &|_| 1);
+        assert!(by_score[0].2 && !by_score[1].2, "offer 1 tops by score");
+        assert!(
+            !by_meaning[0].2 && by_meaning[1].2,
+            "offer 2 tops by meaning"
+        );
+        assert!((by_meaning[1].0 - 0.3).abs() < 1e-9, "{:?}", by_meaning[1]);
+        assert!((by_meaning[0].0 + 0.3).abs() < 1e-9, "{:?}", by_meaning[0]);
     }
 }

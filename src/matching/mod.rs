@@ -823,17 +823,7 @@ impl Market {
         let confidence = margins::confidence(&all, &raw, w);
         // The same margins by the encoder's cosine alone: a second opinion
         // that does not lean on shared words.
-        let by_meaning: Vec<Suggestion> = all
-            .iter()
-            .zip(&parts)
-            .map(|(p, x)| Suggestion {
-                offer: p.offer,
-                request: p.request,
-                score: x.encoder,
-                reasons: Vec::new(),
-            })
-            .collect();
-        let meaning = margins::raw(&by_meaning, 0.0, &cap_of);
+        let meaning = margins::raw_by(&all, &|i| parts[i].encoder, 0.0, &cap_of);
         let kind = |item: i64| {
             self.party_of(item)
                 .and_then(|p| self.parties.get(&p))
