@@ -3,7 +3,9 @@
 //! `KNOB=encoder-share`, the encoder's share in the score, see
 //! `encoder_share`; with `KNOB=lambda`, the acceptance model's L2 penalty;
 //! with `KNOB=encoder-candidates`, how many offers the encoder adds; with
-//! `KNOB=pull`, the projection's pull towards the identity),
+//! `KNOB=pull`, the projection's pull towards the identity; with
+//! `KNOB=rank`, the projection's change cut to fewer directions, the
+//! product's rank given by `RANK_PRODUCT`, 512 uncut by default),
 //! with the
 //! encoder's projection and the acceptance model refit per fold as
 //! `beursvloer learn` refits them (`setting_study` predates the projection:
@@ -106,6 +108,8 @@ struct Study {
     lambda: f64,
     /// The projection's pull towards the identity.
     pull: f32,
+    /// Keep only this many directions of the fitted change M - I.
+    rank: Option<usize>,
 }
 
 impl Study {
@@ -147,6 +151,10 @@ impl Study {
             }
             eprintln!("fitted the projection on {}", names.join(" + "));
             fitted
+        };
+        let fitted = match (self.rank, fitted) {
+            (Some(k), Some(p)) => Projection::from_matrix(&low_rank(p.matrix(), k)),
+            (_, fitted) => fitted,
         };
         self.projections.insert(pool, fitted.clone());
         fitted
@@ -394,6 +402,7 @@ impl Study {
             cache: cache.to_string(),
             lambda: LAMBDA,
             pull: projection::PULL,
+            rank: None,
         }
     }
 }
@@ -454,6 +463,91 @@ fn pull(bases: &[String], cache: &str) {
         .copied()
         .find(|&v| (v as f32) == projection::PULL)
         .expect("the product's pull in the grid");
+    nested(&GRID, product, studies);
+}
+
+/// M = I + D with D cut to its `k` strongest directions (subspace
+/// iteration on D Dᵀ, then D projected onto them).
+fn low_rank(m: &[f32], k: usize) -> Vec<f32> {
+    let n = (m.len() as f64).sqrt() as usize;
+    let d: Vec<f64> = (0..n * n)
+        .map(|x| f64::from(m[x]) - if x / n == x % n { 1.0 } else { 0.0 })
+        .collect();
+    let mut seed = 7u64;
+    let mut q: Vec<Vec<f64>> = (0..k)
+        .map(|_| {
+            (0..n)
+                .map(|_| {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    (seed >> 33) as f64 / f64::from(1u32 << 31) - 0.5
+                })
+                .collect()
+        })
+        .collect();
+    let orthonormalise = |q: &mut Vec<Vec<f64>>| {
+        for a in 0..q.len() {
+            let (done, rest) = q.split_at_mut(a);
+            let v = &mut rest[0];
+            for b in done.iter() {
+                let dot: f64 = v.iter().zip(b).map(|(x, y)| x * y).sum();
+                for (x, y) in v.iter_mut().zip(b) {
+                    *x -= dot * y;
+                }
+            }
+            let norm = v.iter().map(|x| x * x).sum::<f64>().sqrt().max(1e-12);
+            for x in v.iter_mut() {
+                *x /= norm;
+            }
+        }
+    };
+    orthonormalise(&mut q);
+    for _ in 0..12 {
+        for v in q.iter_mut() {
+            // v <- D (Dᵀ v)
+            let t: Vec<f64> = (0..n)
+                .map(|j| (0..n).map(|i| d[i * n + j] * v[i]).sum())
+                .collect();
+            *v = (0..n)
+                .map(|i| (0..n).map(|j| d[i * n + j] * t[j]).sum())
+                .collect();
+        }
+        orthonormalise(&mut q);
+    }
+    // D_k = Q Qᵀ D
+    let mut out = vec![0.0f32; n * n];
+    let qtd: Vec<Vec<f64>> = q
+        .iter()
+        .map(|v| {
+            (0..n)
+                .map(|j| (0..n).map(|i| v[i] * d[i * n + j]).sum())
+                .collect()
+        })
+        .collect();
+    for i in 0..n {
+        for j in 0..n {
+            let dk: f64 = q.iter().zip(&qtd).map(|(v, r)| v[i] * r[j]).sum();
+            out[i * n + j] = (dk + if i == j { 1.0 } else { 0.0 }) as f32;
+        }
+    }
+    out
+}
+
+/// The fitted projection's change from the identity cut to a rank of the
+/// grid (512: uncut, the product), chosen the nested way with the encoder
+/// share's objective.
+fn rank(bases: &[String], cache: &str) {
+    const GRID: [f64; 4] = [16.0, 64.0, 128.0, 512.0];
+    let studies = GRID
+        .iter()
+        .map(|&v| {
+            let mut study = Study::new(bases, Weights::default(), cache);
+            study.rank = (v < 512.0).then_some(v as usize);
+            study
+        })
+        .collect();
+    let product = std::env::var("RANK_PRODUCT").map_or(512.0, |v| v.parse().expect("a rank"));
     nested(&GRID, product, studies);
 }
 
@@ -553,6 +647,7 @@ fn main() {
         Ok("encoder-share") => return encoder_share(&bases, &cache),
         Ok("lambda") => return lambda(&bases, &cache),
         Ok("pull") => return pull(&bases, &cache),
+        Ok("rank") => return rank(&bases, &cache),
         Ok("encoder-candidates") => return encoder_candidates(&bases, &cache),
         _ => Knob::Threshold,
     };
