@@ -444,19 +444,29 @@ fn encoder_candidates(bases: &[String], cache: &str) {
     nested(&GRID, Weights::default().encoder_candidates as f64, studies);
 }
 
+/// One study per value of `grid`, each with `set` applied (the markets
+/// scored with the default weights).
+fn studies_over(
+    grid: &[f64],
+    bases: &[String],
+    cache: &str,
+    set: impl Fn(&mut Study, f64),
+) -> Vec<Study> {
+    grid.iter()
+        .map(|&v| {
+            let mut study = Study::new(bases, Weights::default(), cache);
+            set(&mut study, v);
+            study
+        })
+        .collect()
+}
+
 /// The projection's pull towards the identity (`projection::PULL`),
 /// chosen the nested way with the encoder share's objective, fixed before
 /// the run.
 fn pull(bases: &[String], cache: &str) {
     const GRID: [f64; 4] = [0.003, 0.01, 0.03, 0.1];
-    let studies = GRID
-        .iter()
-        .map(|&v| {
-            let mut study = Study::new(bases, Weights::default(), cache);
-            study.pull = v as f32;
-            study
-        })
-        .collect();
+    let studies = studies_over(&GRID, bases, cache, |study, v| study.pull = v as f32);
     // The grid's 0.01 is the product's (an f32 widened is not exactly it).
     let product = GRID
         .iter()
@@ -539,14 +549,9 @@ fn low_rank(m: &[f32], k: usize) -> Vec<f32> {
 /// share's objective.
 fn rank(bases: &[String], cache: &str) {
     const GRID: [f64; 4] = [16.0, 64.0, 128.0, 512.0];
-    let studies = GRID
-        .iter()
-        .map(|&v| {
-            let mut study = Study::new(bases, Weights::default(), cache);
-            study.rank = (v < 512.0).then_some(v as usize);
-            study
-        })
-        .collect();
+    let studies = studies_over(&GRID, bases, cache, |study, v| {
+        study.rank = (v < 512.0).then_some(v as usize)
+    });
     let product = std::env::var("RANK_PRODUCT").map_or(512.0, |v| v.parse().expect("a rank"));
     nested(&GRID, product, studies);
 }
@@ -557,14 +562,7 @@ fn rank(bases: &[String], cache: &str) {
 /// proposal.
 fn lambda(bases: &[String], cache: &str) {
     const GRID: [f64; 6] = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3];
-    let studies = GRID
-        .iter()
-        .map(|&v| {
-            let mut study = Study::new(bases, Weights::default(), cache);
-            study.lambda = v;
-            study
-        })
-        .collect();
+    let studies = studies_over(&GRID, bases, cache, |study, v| study.lambda = v);
     nested(&GRID, LAMBDA, studies);
 }
 
