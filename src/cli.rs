@@ -113,16 +113,9 @@ async fn load_market(
         let model = crate::store::models::fitted_in_use(&database.pool).await?;
         match event {
             Some(event) => {
-                crate::store::market::for_event_under(&database.pool, event.id, model.as_ref())
-                    .await
+                crate::store::market::for_event(&database.pool, event.id, model.as_ref()).await
             }
-            None => {
-                let mut loaded = crate::store::market::whole_marketplace(&database.pool).await?;
-                if let Some(model) = &model {
-                    model.apply(&mut loaded.market);
-                }
-                Ok(loaded)
-            }
+            None => crate::store::market::whole_marketplace(&database.pool, model.as_ref()).await,
         }
     }
     .await;

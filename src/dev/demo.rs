@@ -407,7 +407,7 @@ async fn demo_matches(db: &PgPool, event_key: &str) -> anyhow::Result<usize> {
         sqlx::query_scalar!("SELECT id FROM users WHERE email = 'makelaar@demo.beursvloer.nl'")
             .fetch_one(db)
             .await?;
-    let market = store::market::for_event(db, event.id).await?.market;
+    let market = store::market::for_event(db, event.id, None).await?.market;
     let proposal = market.propose();
     // The kringruil stays in the makelaar's workspace as well.
     let cycle_legs: std::collections::HashSet<(i64, i64)> = market

@@ -66,7 +66,7 @@ impl LoadedMarket {
 
 /// The market of `rows`, ranked with `model` when it takes it (the model
 /// is taken before the vectors, so they are indexed once).
-fn build_under(mut rows: Vec<Row>, model: Option<&Fitted>) -> LoadedMarket {
+fn build(mut rows: Vec<Row>, model: Option<&Fitted>) -> LoadedMarket {
     let mut parties: HashMap<i64, Party> = HashMap::new();
     let mut keys = HashMap::new();
     let vectors: HashMap<i64, Vector> = rows
@@ -114,18 +114,9 @@ fn build_under(mut rows: Vec<Row>, model: Option<&Fitted>) -> LoadedMarket {
     }
 }
 
-fn build(rows: Vec<Row>) -> LoadedMarket {
-    build_under(rows, None)
-}
-
-/// The open items of one event.
-pub async fn for_event(db: &PgPool, event_id: i64) -> sqlx::Result<LoadedMarket> {
-    for_event_under(db, event_id, None).await
-}
-
-/// The open items of one event, ranked with `model` (the one in use, from
-/// `models::ModelCache`) when it is of the market's shape.
-pub async fn for_event_under(
+/// The open items of one event, ranked with `model` (the one in use) when
+/// it is of the market's shape; `None`: the built-in one.
+pub async fn for_event(
     db: &PgPool,
     event_id: i64,
     model: Option<&Fitted>,
@@ -136,7 +127,7 @@ pub async fn for_event_under(
     .bind(event_id)
     .fetch_all(db)
     .await?;
-    Ok(build_under(rows, model))
+    Ok(build(rows, model))
 }
 
 /// Every item an edition had, matched or not (withdrawn ones left out): the
@@ -148,17 +139,18 @@ pub async fn for_event_history(db: &PgPool, event_id: i64) -> sqlx::Result<Loade
     .bind(event_id)
     .fetch_all(db)
     .await?;
-    Ok(build(rows))
+    Ok(build(rows, None))
 }
 
-/// Every open item of the marketplace, whichever event it belongs to.
-pub async fn whole_marketplace(db: &PgPool) -> sqlx::Result<LoadedMarket> {
+/// Every open item of the marketplace, whichever event it belongs to,
+/// ranked with `model` as `for_event` is.
+pub async fn whole_marketplace(db: &PgPool, model: Option<&Fitted>) -> sqlx::Result<LoadedMarket> {
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} {FROM} WHERE i.status = 'open' ORDER BY i.id"
     ))
     .fetch_all(db)
     .await?;
-    Ok(build(rows))
+    Ok(build(rows, model))
 }
 
 /// One item and its most promising counterparts in the whole marketplace,
@@ -208,7 +200,7 @@ pub async fn around_item(db: &PgPool, item_id: i64) -> sqlx::Result<Option<Loade
     rows.extend(nearest_in_meaning(db, &item, &rows, &pool).await?);
     rows.push(item);
     // One item on its side: the market is not scaled (semantic::densities).
-    Ok(Some(build(rows)))
+    Ok(Some(build(rows, None)))
 }
 
 /// Below this many candidates in its own municipality, an item's word

@@ -135,7 +135,7 @@ pub async fn load(app: &AppState, event_id: i64) -> Result<Floor, AppError> {
 /// Everyone's five on an edition's floor, from the matcher.
 async fn five(app: &AppState, event_id: i64, orgs: &[FloorOrg]) -> Result<Five, AppError> {
     let model = app.models.in_use(&app.db).await?;
-    let loaded = market::for_event_under(&app.db, event_id, model.as_deref()).await?;
+    let loaded = market::for_event(&app.db, event_id, model.as_deref()).await?;
     let market = &loaded.market;
     let on_floor = |item: i64| {
         market

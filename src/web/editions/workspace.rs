@@ -79,7 +79,7 @@ struct Offered {
 /// One scoring pass of the event's market (`Market::overview`).
 async fn offered(app: &AppState, event: &Event) -> Result<Offered, AppError> {
     let model = app.models.in_use(&app.db).await?;
-    let loaded = market::for_event_under(&app.db, event.id, model.as_deref()).await?;
+    let loaded = market::for_event(&app.db, event.id, model.as_deref()).await?;
     let handled: HashSet<(i64, i64)> = matches::handled_pairs(&app.db, event.id)
         .await?
         .into_iter()
