@@ -273,21 +273,25 @@ impl Study {
             .iter()
             .map(|m| (key(&m.offer), key(&m.request)))
             .collect();
-        let mut by_request: HashMap<String, Vec<(f64, String)>> = HashMap::new();
-        for (p, x) in s.data.market.candidate_features() {
-            let z = coef[0] + x.iter().zip(&coef[1..]).map(|(a, b)| a * b).sum::<f64>();
-            by_request
-                .entry(key(&p.request))
-                .or_default()
-                .push((1.0 / (1.0 + (-z).exp()), key(&p.offer)));
-        }
-        for list in by_request.values_mut() {
-            list.sort_by(|a, b| b.0.total_cmp(&a.0));
-        }
+        // Each request's candidates (the proposal's 15), likeliest first,
+        // under the model in use: this fold's.
+        let by_request: HashMap<String, Vec<(f64, String)>> = s
+            .data
+            .market
+            .suggestions_ranked(15)
+            .into_iter()
+            .map(|(request, offers)| {
+                let offers = offers
+                    .into_iter()
+                    .map(|(o, likelihood)| (likelihood, key(&o.offer)))
+                    .collect();
+                (key(&request), offers)
+            })
+            .collect();
+        let id: HashMap<&String, i64> = s.data.keys.iter().map(|(i, k)| (k, *i)).collect();
         let half = |p: &(String, String)| -> String {
             let list = by_request.get(&p.1);
             let at = list.and_then(|l| l.iter().position(|(_, o)| *o == p.0));
-            let id: HashMap<&String, i64> = s.data.keys.iter().map(|(i, k)| (k, *i)).collect();
             let (rank, prob) = match (list, at) {
                 (Some(l), Some(r)) => ((r + 1).to_string(), format!("{:.2}", l[r].0)),
                 _ => (
